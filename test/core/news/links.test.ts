@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { extractLinks, foldHost, hostOf } from "../../../src/core/news/links.js";
+
+const hosts = (text: string) => extractLinks(text).map((l) => l.host);
+const originals = (text: string) => extractLinks(text).map((l) => text.slice(l.start, l.end));
+
+describe("extractLinks", () => {
+  it("finds http and https links in any case and lower-cases the host", () => {
+    const text = "see HTTPS://News.Example.COM/a?b=1 and http://reuters.com";
+    expect(extractLinks(text)).toEqual([
+      { url: "HTTPS://News.Example.COM/a?b=1", host: "news.example.com", start: 4, end: 34 },
+      { url: "http://reuters.com", host: "reuters.com", start: 39, end: 57 },
+    ]);
+  });
+
+  it("finds www links and bare domains with a path", () => {
+    expect(hosts("www.bbc.co.uk/news and apnews.com/article/x")).toEqual(["www.bbc.co.uk", "apnews.com"]);
+    expect(originals("www.bbc.co.uk/news and apnews.com/article/x")).toEqual([
+      "www.bbc.co.uk/news",
+      "apnews.com/article/x",
+    ]);
+  });
+
+  it("finds a bare domain glued to Chinese text without swallowing the Chinese", () => {
+    const text = "我看了reuters.com的报道";
+    expect(extractLinks(text)).toEqual([{ url: "reuters.com", host: "reuters.com", start: 3, end: 14 }]);
+  });
+
+  it("folds full-width letters and dots and maps positions back to the original text", () => {
+    const text = "看 ｎｅｗｓ．example．com/a，好";
+    const [link] = extractLinks(text);
+    expect(link?.host).toBe("news.example.com");
+    expect(link?.url).toBe("news.example.com/a");
+    expect(text.slice(link!.start, link!.end)).toBe("ｎｅｗｓ．example．com/a");
+  });
+
+  it("folds ideographic and half-width full stops to dots", () => {
+    expect(hosts("example。com/x")).toEqual(["example.com"]);
+    expect(originals("example。com/x")).toEqual(["example。com/x"]);
+    expect(hosts("news｡example｡com")).toEqual(["news.example.com"]);
+  });
+
+  it("ignores zero-width characters inserted into a domain", () => {
+    const text = "go to reu\u200Bters.com now";
+    expect(hosts(text)).toEqual(["reuters.com"]);
+    expect(originals(text)).toEqual(["reu\u200Bters.com"]);
+  });
+
+  it("keeps positions correct after astral characters such as emoji", () => {
+    const text = "😀😀 ｂｂｃ.com";
+    expect(originals(text)).toEqual(["ｂｂｃ.com"]);
+  });
+
+  it("strips trailing ASCII and CJK punctuation", () => {
+    expect(originals("Read https://example.com/a.")).toEqual(["https://example.com/a"]);
+    expect(originals("(see example.com/x), then")).toEqual(["example.com/x"]);
+    expect(originals("“https://nytimes.com/a”")).toEqual(["https://nytimes.com/a"]);
+    expect(originals("看这个example.com/a！")).toEqual(["example.com/a"]);
+    expect(originals("「example.com/b」。")).toEqual(["example.com/b"]);
+    expect(originals("is it 'example.com/c'?")).toEqual(["example.com/c"]);
+  });
+
+  it("keeps balanced parentheses inside a URL", () => {
+    expect(originals("(https://en.wikipedia.org/wiki/Foo_(bar))")).toEqual([
+      "https://en.wikipedia.org/wiki/Foo_(bar)",
+    ]);
+  });
+
+  it("reports no links for abbreviations, numbers, file names and e-mail addresses", () => {
+    expect(extractLinks("e.g. this, i.e. that, at 10 a.m. we had 3.14 and v1.2.3")).toEqual([]);
+    expect(extractLinks("open report.pdf, photo.JPG, main.py or archive.zip")).toEqual([]);
+    expect(extractLinks("mail first.last@example.com or user@mail.example.com")).toEqual([]);
+  });
+
+  it("still finds real domains whose TLD looks like a file extension when a common SLD precedes it", () => {
+    expect(hosts("abc.com.py")).toEqual(["abc.com.py"]);
+  });
+
+  it("finds a scheme link glued to preceding text", () => {
+    expect(hosts("clickhttps://evil.example.com")).toEqual(["evil.example.com"]);
+  });
+
+  it("takes the host after user info and drops the port", () => {
+    expect(hosts("http://reuters.com@evil.example:8080/x")).toEqual(["evil.example"]);
+  });
+
+  it("finds several links in one message in order", () => {
+    expect(hosts("a.com b.org c.net")).toEqual(["a.com", "b.org", "c.net"]);
+  });
+
+  it("returns an empty array for text without links", () => {
+    expect(extractLinks("")).toEqual([]);
+    expect(extractLinks("没有链接的消息")).toEqual([]);
+  });
+});
+
+describe("hostOf", () => {
+  it("returns the folded lower-case host of an http(s) URL", () => {
+    expect(hostOf("https://www.Example.com./path?x")).toBe("www.example.com");
+    expect(hostOf("https://ｎｅｗｓ．example．com/a")).toBe("news.example.com");
+    expect(hostOf("http://user:pw@reuters.com:8443/")).toBe("reuters.com");
+  });
+
+  it("reads a URL without a scheme as http, even with a port", () => {
+    expect(hostOf("example.com/x")).toBe("example.com");
+    expect(hostOf("example.com:8080/x")).toBe("example.com");
+    expect(hostOf("//cdn.example.com/a.js")).toBe("cdn.example.com");
+  });
+
+  it("returns null for non-web schemes and unparsable input", () => {
+    expect(hostOf("tg://resolve?domain=durov")).toBeNull();
+    expect(hostOf("mailto:a@example.com")).toBeNull();
+    expect(hostOf("javascript:alert(1)")).toBeNull();
+    expect(hostOf("http://a b.com")).toBeNull();
+    expect(hostOf("")).toBeNull();
+  });
+});
+
+describe("foldHost", () => {
+  it("lower-cases, folds dots and strips wildcard, leading and trailing dots", () => {
+    expect(foldHost(" *.ＢＢＣ。co。uk. ")).toBe("bbc.co.uk");
+    expect(foldHost(".example.com")).toBe("example.com");
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { normalizePhone } from "../../../src/core/verification/phone.js";
+
+describe("normalizePhone", () => {
+  it("keeps an already normalised number", () => {
+    expect(normalizePhone("+8613800000000")).toBe("+8613800000000");
+  });
+
+  it("treats a Telegram contact number without + as including the country code", () => {
+    expect(normalizePhone("8613800000000")).toBe("+8613800000000");
+  });
+
+  it("strips spaces, dashes, parentheses and dots", () => {
+    expect(normalizePhone("+1 (415) 555-0100")).toBe("+14155550100");
+    expect(normalizePhone("+44.20.7946.0958")).toBe("+442079460958");
+  });
+
+  it("reads a 00 international prefix like +", () => {
+    expect(normalizePhone("0086 138 0000 0000")).toBe("+8613800000000");
+  });
+
+  it("accepts full-width digits and plus sign", () => {
+    expect(normalizePhone("＋８６ １３８００００００００")).toBe("+8613800000000");
+  });
+
+  it("accepts exactly 8 and 15 digits and rejects 7 and 16", () => {
+    expect(normalizePhone("+12345678")).toBe("+12345678");
+    expect(normalizePhone("+123456789012345")).toBe("+123456789012345");
+    expect(normalizePhone("+1234567")).toBeNull();
+    expect(normalizePhone("+1234567890123456")).toBeNull();
+  });
+
+  it("rejects letters, a plus in the middle, and empty input", () => {
+    expect(normalizePhone("+86 138 CALL ME")).toBeNull();
+    expect(normalizePhone("86+13800000000")).toBeNull();
+    expect(normalizePhone("")).toBeNull();
+  });
+
+  it("rejects a national number with a trunk 0 instead of guessing its country", () => {
+    expect(normalizePhone("013800000000")).toBeNull();
+  });
+});
