@@ -1,0 +1,168 @@
+import type { Button, DecisionExecutor, Outcome, PlatformDecision, PlatformFailure } from "../../core/decisions.js";
+import type { AccountKey, ChatKey } from "../../core/ids.js";
+import type { AccessLevel } from "../../core/model/access.js";
+import type { MessageRef, PostContent } from "../../core/model/content.js";
+
+export interface SimMessage {
+  ref: MessageRef;
+  /** "bot" for the bot's own messages. */
+  author: AccountKey | "bot";
+  text: string;
+  content?: PostContent;
+  buttons?: Button[][];
+  deleted: boolean;
+}
+
+/** One thing the bot did in the simulated world, for printing. */
+export interface Effect {
+  decision: PlatformDecision;
+  outcome: Outcome;
+  /** The message the bot posted, if it posted one. */
+  message?: SimMessage;
+}
+
+const PRIVATE_PREFIX = "console:@";
+
+/**
+ * A simulated set of chats that carries out decisions like a platform would: the executor behind the
+ * console playground and `chatwarden simulate`. Nothing is printed here; `onEffect` reports each act.
+ * Tests may inject failures (`failNext`) to see how the engine copes with a platform saying no.
+ */
+export class SimulatedWorld implements DecisionExecutor {
+  readonly messages = new Map<ChatKey, SimMessage[]>();
+  readonly access = new Map<string, { level: AccessLevel; until?: number }>();
+  readonly banned = new Set<string>();
+  readonly pendingJoins = new Set<string>();
+  readonly admins = new Set<string>();
+  readonly effects: Effect[] = [];
+  private readonly failures: { kind: PlatformDecision["kind"]; error: PlatformFailure }[] = [];
+  onEffect?: (effect: Effect) => void;
+
+  /** The private chat of an account with the bot, as a chat key. */
+  static privateChat(account: AccountKey): ChatKey {
+    return `${PRIVATE_PREFIX}${account}` as ChatKey;
+  }
+
+  failNext(kind: PlatformDecision["kind"], error: Partial<PlatformFailure> = {}): void {
+    this.failures.push({ kind, error: { code: "forbidden", message: "not enough rights", retryable: false, ...error } });
+  }
+
+  /** A member posts: the world assigns the message number. */
+  post(chat: ChatKey, author: AccountKey, text: string, content?: PostContent, thread?: string): SimMessage {
+    return this.append(chat, { author, text, content, thread });
+  }
+
+  find(chat: ChatKey, id: string): SimMessage | undefined {
+    return this.messages.get(chat)?.find((m) => m.ref.id === id);
+  }
+
+  visible(chat: ChatKey): SimMessage[] {
+    return (this.messages.get(chat) ?? []).filter((m) => !m.deleted);
+  }
+
+  privateMessages(account: AccountKey): SimMessage[] {
+    return this.visible(SimulatedWorld.privateChat(account));
+  }
+
+  levelOf(chat: ChatKey, account: AccountKey): AccessLevel {
+    return this.access.get(`${chat}|${account}`)?.level ?? "full";
+  }
+
+  isBanned(chat: ChatKey, account: AccountKey): boolean {
+    return this.banned.has(`${chat}|${account}`);
+  }
+
+  async execute(decision: PlatformDecision): Promise<Outcome> {
+    const failure = this.failures.findIndex((f) => f.kind === decision.kind);
+    if (failure >= 0) {
+      const error = this.failures.splice(failure, 1)[0]?.error as PlatformFailure;
+      return this.done(decision, { status: "failed", error });
+    }
+    const key = (chat: ChatKey, account: AccountKey) => `${chat}|${account}`;
+    switch (decision.kind) {
+      case "restrict":
+        this.access.set(key(decision.chat, decision.account), { level: decision.level, until: decision.until });
+        return this.done(decision, { status: "ok" });
+      case "lift":
+        this.access.delete(key(decision.chat, decision.account));
+        return this.done(decision, { status: "ok" });
+      case "delete": {
+        const missing = decision.messages.filter((ref) => !this.find(ref.chat, ref.id) || this.find(ref.chat, ref.id)?.deleted);
+        for (const ref of decision.messages) {
+          const m = this.find(ref.chat, ref.id);
+          if (m) m.deleted = true;
+        }
+        return this.done(
+          decision,
+          missing.length === decision.messages.length
+            ? { status: "failed", error: { code: "not_found", message: "message to delete not found", retryable: false } }
+            : { status: "ok" },
+        );
+      }
+      case "send": {
+        const message = this.append(decision.chat, { author: "bot", text: decision.text, buttons: decision.buttons, thread: decision.thread });
+        return this.done(decision, { status: "ok", refs: [message.ref] }, message);
+      }
+      case "send_private": {
+        const message = this.append(SimulatedWorld.privateChat(decision.account), { author: "bot", text: decision.text, buttons: decision.buttons });
+        return this.done(decision, { status: "ok", refs: [message.ref] }, message);
+      }
+      case "post_card": {
+        const copies = (decision.preserve ?? []).map((ref) => {
+          const original = this.find(ref.chat, ref.id);
+          return this.append(decision.chat, { author: "bot", text: original?.text ?? "", content: original?.content }).ref;
+        });
+        const card = this.append(decision.chat, { author: "bot", text: decision.text, buttons: decision.buttons });
+        return this.done(decision, { status: "ok", refs: [card.ref, ...copies] }, card);
+      }
+      case "update_card": {
+        const card = this.find(decision.card.chat, decision.card.id);
+        if (!card || card.deleted) {
+          return this.done(decision, { status: "failed", error: { code: "not_found", message: "card not found", retryable: false } });
+        }
+        card.text = decision.text;
+        card.buttons = decision.buttons;
+        return this.done(decision, { status: "ok", refs: [card.ref] }, card);
+      }
+      case "repost": {
+        const text = [decision.attribution, ...decision.content.map((c) => c.text)].join("\n");
+        const message = this.append(decision.chat, { author: "bot", text, thread: decision.thread, content: decision.content[0] });
+        return this.done(decision, { status: "ok", refs: [message.ref] }, message);
+      }
+      case "ban":
+        this.banned.add(key(decision.chat, decision.account));
+        return this.done(decision, { status: "ok" });
+      case "unban":
+        this.banned.delete(key(decision.chat, decision.account));
+        return this.done(decision, { status: "ok" });
+      case "kick":
+        return this.done(decision, { status: "ok" });
+      case "approve_join":
+      case "decline_join": {
+        const k = key(decision.chat, decision.account);
+        if (!this.pendingJoins.delete(k)) {
+          return this.done(decision, { status: "failed", error: { code: "not_found", message: "join request not found", retryable: false } });
+        }
+        return this.done(decision, { status: "ok" });
+      }
+      case "grant_role":
+      case "revoke_role":
+        return this.done(decision, { status: "ok" });
+    }
+  }
+
+  private append(chat: ChatKey, m: { author: AccountKey | "bot"; text: string; content?: PostContent; buttons?: Button[][]; thread?: string }): SimMessage {
+    const list = this.messages.get(chat) ?? [];
+    this.messages.set(chat, list);
+    const message: SimMessage = { ref: { chat, id: String(list.length + 1), thread: m.thread }, author: m.author, text: m.text, content: m.content, buttons: m.buttons, deleted: false };
+    list.push(message);
+    return message;
+  }
+
+  private done(decision: PlatformDecision, outcome: Outcome, message?: SimMessage): Outcome {
+    const effect = { decision, outcome, message };
+    this.effects.push(effect);
+    this.onEffect?.(effect);
+    return outcome;
+  }
+}

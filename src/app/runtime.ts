@@ -1,0 +1,91 @@
+import type { DecisionExecutor } from "../core/decisions.js";
+import type { Platform } from "../core/ids.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { RandomSource, Sealer } from "../core/ports/crypto.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { KeyValueStore } from "../core/ports/store.js";
+import type { CoreSettings } from "../core/settings/community.js";
+import type { Language } from "../core/i18n/translator.js";
+import { AccessService } from "../core/engine/access.js";
+import { CaseLog } from "../core/engine/cases.js";
+import type { Services } from "../core/engine/context.js";
+import { CommunityDirectory } from "../core/engine/directory.js";
+import { Engine } from "../core/engine/engine.js";
+import { MemberRegistry } from "../core/engine/members.js";
+import { TimerStore } from "../core/engine/timers.js";
+import { SecretMismatchError } from "../adapters/crypto/node-sealer.js";
+import { createModules } from "./modules.js";
+import { SchedulerLoop } from "./scheduler-loop.js";
+
+export interface RuntimeParts {
+  settings: CoreSettings;
+  store: KeyValueStore;
+  clock: Clock;
+  sealer: Sealer;
+  random: RandomSource;
+  logger: Logger;
+  executors?: Partial<Record<Platform, DecisionExecutor>>;
+  defaultLanguage?: Language;
+}
+
+export interface Runtime {
+  engine: Engine;
+  services: Services;
+  scheduler: SchedulerLoop;
+  close(): Promise<void>;
+}
+
+const FINGERPRINT_KEY = "meta:key-fingerprint";
+
+/**
+ * The composition root: wires the ports to the engine and the modules. Platform adapters attach their
+ * executors with `engine.setExecutor` and feed events to `engine.handle`.
+ */
+export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
+  await checkSecret(parts.store, parts.sealer);
+  const directory = new CommunityDirectory(parts.settings);
+  const base = {
+    store: parts.store,
+    sealer: parts.sealer,
+    random: parts.random,
+    logger: parts.logger,
+    directory,
+    members: new MemberRegistry(parts.store),
+    access: new AccessService(parts.store),
+    cases: new CaseLog(parts.store),
+    timers: new TimerStore(parts.store),
+  };
+  const { modules, identities, violations } = createModules(base);
+  const services: Services = { ...base, identities, violations };
+  const engine = new Engine({ services, clock: parts.clock, modules, executors: parts.executors ?? {}, defaultLanguage: parts.defaultLanguage });
+  const scheduler = new SchedulerLoop(engine, services.timers, parts.clock, parts.logger);
+  return {
+    engine,
+    services,
+    scheduler,
+    async close() {
+      scheduler.stop();
+      await parts.store.close();
+    },
+  };
+}
+
+/**
+ * Detects a missing or changed CHATWARDEN_SECRET before any sealed data is read: the store keeps a
+ * fingerprint derived from the key, and a different key is a clear error instead of garbage later.
+ */
+export async function checkSecret(store: KeyValueStore, sealer: Sealer): Promise<void> {
+  const expected = sealer.fingerprint();
+  const stored = await store.get<string>(FINGERPRINT_KEY);
+  if (stored === undefined) {
+    await store.set(FINGERPRINT_KEY, expected);
+    return;
+  }
+  if (stored !== expected) {
+    throw new SecretMismatchError(
+      "the key material does not match the data in the store: CHATWARDEN_SECRET is missing or different from the one " +
+        "this data was written with. Set the original CHATWARDEN_SECRET (or restore data/secret.key); chatwarden will not " +
+        "start with a key that cannot read the stored identities.",
+    );
+  }
+}

@@ -1,0 +1,134 @@
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import type { AccountKey, ChatKey, CommunityId } from "../core/ids.js";
+import type { ChatEntry, CommunitySettings, CoreSettings, Policy } from "../core/settings/community.js";
+import { ConfigError, problemsFrom, type ConfigProblem } from "./errors.js";
+import { configSchema, policyKeys, policySchema, type RawCommunity, type RawConfig } from "./schema.js";
+
+export interface LoadedConfig {
+  file?: string;
+  raw: RawConfig;
+  core: CoreSettings;
+}
+
+/** Reads and validates a YAML config file. Throws ConfigError naming every problem by its path. */
+export function loadConfigFile(file: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError([{ path: "", message: code === "ENOENT" ? "file not found" : `cannot read the file (${code ?? String(error)})` }], file);
+  }
+  return parseConfigText(text, { file, baseDir: dirname(resolve(file)) });
+}
+
+/** Parses YAML text; `baseDir` resolves term and domain files. */
+export function parseConfigText(text: string, options: { file?: string; baseDir: string }): LoadedConfig {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((e) => ({ path: "", message: `YAML: ${e.message.split("\n")[0]}` })), options.file);
+  }
+  return parseConfigObject(doc.toJS() ?? {}, options);
+}
+
+export function parseConfigObject(input: unknown, options: { file?: string; baseDir: string }): LoadedConfig {
+  const result = configSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(problemsFrom(result.error.issues, "", input), options.file);
+  const raw = result.data;
+  const problems: ConfigProblem[] = [];
+  const communities = raw.communities.map((c, i) => resolveCommunity(c, i, raw, options.baseDir, problems));
+  checkUnique(raw, problems);
+  if (problems.length > 0) throw new ConfigError(problems, options.file);
+  return { file: options.file, raw, core: { communities: communities as CommunitySettings[] } };
+}
+
+function resolveCommunity(c: RawCommunity, index: number, raw: RawConfig, baseDir: string, problems: ConfigProblem[]) {
+  const prefix = `communities[${index}]`;
+  const sections = Object.fromEntries(policyKeys.map((k) => [k, c[k] ?? {}]));
+  const policy = parsePolicy(sections, prefix, baseDir, problems);
+  const chats: ChatEntry[] = c.chats.map((chat, j) => {
+    const merged = Object.fromEntries(policyKeys.map((k) => [k, deepMerge(sections[k], chat[k] ?? {})]));
+    const chatPolicy = policyKeys.some((k) => chat[k]) ? parsePolicy(merged, `${prefix}.chats[${j}]`, baseDir, problems) : policy;
+    return { key: chat.id as ChatKey, title: chat.title, policy: chatPolicy ?? (policy as Policy) };
+  });
+  return {
+    id: c.id as CommunityId,
+    name: c.name,
+    language: c.language ?? raw.language,
+    admins: c.admins as AccountKey[],
+    reviewChat: c.review_chat as ChatKey | undefined,
+    modlogChat: c.modlog_chat as ChatKey | undefined,
+    chats,
+    policy: policy as Policy,
+  };
+}
+
+function parsePolicy(sections: Record<string, unknown>, prefix: string, baseDir: string, problems: ConfigProblem[]): Policy | undefined {
+  const result = policySchema.safeParse(sections);
+  if (!result.success) {
+    problems.push(...problemsFrom(result.error.issues as z.core.$ZodIssue[], prefix, sections));
+    return undefined;
+  }
+  const policy = result.data;
+  policy.news.domains = [...policy.news.domains, ...readLists(policy.news.domain_files, `${prefix}.news.domain_files`, baseDir, problems)];
+  for (const [name, category] of Object.entries(policy.rules.categories)) {
+    category.terms = [...category.terms, ...readLists(category.term_files, `${prefix}.rules.categories.${name}.term_files`, baseDir, problems)];
+    category.patterns.forEach((pattern, k) => {
+      try {
+        new RegExp(pattern, "u");
+      } catch (error) {
+        problems.push({ path: `${prefix}.rules.categories.${name}.patterns[${k}]`, message: `expected a valid regular expression (${(error as Error).message})` });
+      }
+    });
+  }
+  if (policy.verification.method === "external" && !policy.verification.external) {
+    problems.push({ path: `${prefix}.verification.external`, message: 'required when method is "external": expected { url: "https://…" }' });
+  }
+  return policy;
+}
+
+/** One entry per line; "#" starts a comment; blank lines are skipped. */
+function readLists(files: readonly string[], path: string, baseDir: string, problems: ConfigProblem[]): string[] {
+  const out: string[] = [];
+  files.forEach((file, i) => {
+    const full = isAbsolute(file) ? file : resolve(baseDir, file);
+    try {
+      for (const line of readFileSync(full, "utf8").split(/\r?\n/)) {
+        const entry = line.replace(/#.*$/, "").trim();
+        if (entry) out.push(entry);
+      }
+    } catch {
+      problems.push({ path: `${path}[${i}]`, message: `expected a readable file, got ${JSON.stringify(file)} (looked in ${full})` });
+    }
+  });
+  return out;
+}
+
+function checkUnique(raw: RawConfig, problems: ConfigProblem[]) {
+  const seenChats = new Map<string, string>();
+  const seenIds = new Set<string>();
+  raw.communities.forEach((c, i) => {
+    if (seenIds.has(c.id)) problems.push({ path: `communities[${i}].id`, message: `expected a unique id, got ${JSON.stringify(c.id)} twice` });
+    seenIds.add(c.id);
+    c.chats.forEach((chat, j) => {
+      const path = `communities[${i}].chats[${j}].id`;
+      const earlier = seenChats.get(chat.id);
+      if (earlier) problems.push({ path, message: `expected each chat in one community only, got ${JSON.stringify(chat.id)} again (first at ${earlier})` });
+      seenChats.set(chat.id, path);
+    });
+  });
+}
+
+function deepMerge(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(override)) out[k] = deepMerge(base[k], v);
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { isPlatform } from "../core/ids.js";
+import { newsSettingsSchema } from "../core/news/settings.js";
+import { rulesSettingsSchema, sanctionSettingsSchema } from "../core/sanctions/settings.js";
+import { verificationSettingsSchema } from "../core/verification/settings.js";
+
+/**
+ * The configuration file's schema, folded from each policy's own schema. Every object is strict: an
+ * unknown key (a typo) is an error, never silently ignored.
+ */
+const platformKey = (what: string) =>
+  z.string().refine(
+    (key) => {
+      const colon = key.indexOf(":");
+      return colon > 0 && isPlatform(key.slice(0, colon)) && colon < key.length - 1;
+    },
+    { message: `expected a ${what} like "telegram:-1001234567890", "console:lobby" (platform:id)` },
+  );
+
+export const chatKeySchema = platformKey("chat");
+export const accountKeySchema = platformKey("account");
+
+/** Policy sections, as written in the file (before defaults). Chats override parts of them. */
+export const policySchema = z.strictObject({
+  verification: verificationSettingsSchema.prefault({}),
+  news: newsSettingsSchema.prefault({}),
+  rules: rulesSettingsSchema.prefault({}),
+  sanctions: sanctionSettingsSchema.prefault({}),
+});
+export const policyKeys = ["verification", "news", "rules", "sanctions"] as const;
+
+const chatSchema = z.strictObject({
+  id: chatKeySchema,
+  title: z.string().optional(),
+  verification: z.record(z.string(), z.unknown()).optional(),
+  news: z.record(z.string(), z.unknown()).optional(),
+  rules: z.record(z.string(), z.unknown()).optional(),
+  sanctions: z.record(z.string(), z.unknown()).optional(),
+});
+
+const languageSchema = z.enum(["en", "zh"], { message: 'expected a language: "en" or "zh"' });
+
+export const communitySchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "expected a lower-case id like \"my-community\""),
+  name: z.string().min(1),
+  language: languageSchema.optional(),
+  admins: z.array(accountKeySchema).default([]),
+  review_chat: chatKeySchema.optional(),
+  modlog_chat: chatKeySchema.optional(),
+  chats: z.array(chatSchema).min(1, "expected at least one chat"),
+  verification: z.record(z.string(), z.unknown()).optional(),
+  news: z.record(z.string(), z.unknown()).optional(),
+  rules: z.record(z.string(), z.unknown()).optional(),
+  sanctions: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const storageSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("sqlite"), path: z.string().default("./data/chatwarden.sqlite") }),
+  z.strictObject({ kind: z.literal("memory") }),
+]);
+
+export const telegramSchema = z.strictObject({
+  mode: z.enum(["polling", "webhook"]).default("polling"),
+  webhook: z
+    .strictObject({
+      url: z.url({ protocol: /^https$/, message: "expected an https:// URL" }),
+      port: z.number().int().min(1).max(65535).default(8443),
+      path: z.string().default("/telegram"),
+    })
+    .optional(),
+  /** Username of the bot without "@", for deep links; asked from Telegram (getMe) when absent. */
+  username: z.string().optional(),
+});
+
+export const configSchema = z.strictObject({
+  language: languageSchema.default("en"),
+  data_dir: z.string().default("./data"),
+  storage: storageSchema.prefault({ kind: "sqlite" }),
+  log: z.strictObject({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") }).prefault({}),
+  telegram: telegramSchema.optional(),
+  communities: z.array(communitySchema).min(1, "expected at least one community"),
+});
+
+export type RawConfig = z.output<typeof configSchema>;
+export type RawCommunity = z.output<typeof communitySchema>;
+export type TelegramConfig = z.output<typeof telegramSchema>;

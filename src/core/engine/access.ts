@@ -1,0 +1,119 @@
+import type { Decision } from "../decisions.js";
+import type { AccountKey, ChatKey } from "../ids.js";
+import type { AccessLevel, Constraint, Enforcement } from "../model/access.js";
+import { effectiveLevel, nextExpiry } from "../model/access.js";
+import type { Instant } from "../ports/clock.js";
+import type { KeyValueStore } from "../ports/store.js";
+
+const enforcementKey = (chat: ChatKey, account: AccountKey) => `enforcement:${chat}:${account}`;
+export const ACCESS_TIMER = "access.expire";
+export const accessTimerId = (chat: ChatKey, account: AccountKey) => `access:${chat}:${account}`;
+
+/**
+ * The one place that turns reasons to limit a member (unverified, muted, limited) into platform
+ * restrictions. Each source adds or removes constraints; the strictest active one is the intended level,
+ * and a restrict / lift decision goes out only when the intended level changes. The engine marks the
+ * level as applied only when the adapter reports success.
+ */
+export class AccessService {
+  constructor(private readonly store: KeyValueStore) {}
+
+  get(chat: ChatKey, account: AccountKey): Promise<Enforcement | undefined> {
+    return this.store.get<Enforcement>(enforcementKey(chat, account));
+  }
+
+  async level(chat: ChatKey, account: AccountKey, now: Instant): Promise<AccessLevel> {
+    return effectiveLevel((await this.get(chat, account))?.constraints ?? [], now);
+  }
+
+  /** The active constraint with the smallest message-rate cap, if any. */
+  async rateCap(chat: ChatKey, account: AccountKey, now: Instant): Promise<number | undefined> {
+    const caps = ((await this.get(chat, account))?.constraints ?? [])
+      .filter((c) => (c.until === undefined || c.until > now) && c.maxPerHour)
+      .map((c) => c.maxPerHour as number);
+    return caps.length ? Math.min(...caps) : undefined;
+  }
+
+  /** Adds (or replaces, same source and case) a constraint in each chat; returns the decisions. */
+  async constrain(chats: readonly ChatKey[], account: AccountKey, constraint: Constraint, now: Instant): Promise<Decision[]> {
+    const out: Decision[] = [];
+    for (const chat of chats) {
+      out.push(
+        ...(await this.change(chat, account, now, (list) => [
+          ...list.filter((c) => !(c.source === constraint.source && c.caseNumber === constraint.caseNumber)),
+          constraint,
+        ])),
+      );
+    }
+    return out;
+  }
+
+  /** Removes the constraints `which` selects in each chat; returns the decisions. */
+  async release(
+    chats: readonly ChatKey[],
+    account: AccountKey,
+    which: (c: Constraint) => boolean,
+    now: Instant,
+  ): Promise<Decision[]> {
+    const out: Decision[] = [];
+    for (const chat of chats) out.push(...(await this.change(chat, account, now, (list) => list.filter((c) => !which(c)))));
+    return out;
+  }
+
+  /** Drops expired constraints (the access timer fired) and re-applies the level now intended. */
+  async expire(chat: ChatKey, account: AccountKey, now: Instant): Promise<Decision[]> {
+    return this.change(chat, account, now, (list) => list.filter((c) => c.until === undefined || c.until > now), true);
+  }
+
+  /** Re-sends the intended level (after a failure, or when the member rejoins). */
+  async reapply(chat: ChatKey, account: AccountKey, now: Instant): Promise<Decision[]> {
+    return this.change(chat, account, now, (list) => list, true);
+  }
+
+  async recordOutcome(chat: ChatKey, account: AccountKey, level: AccessLevel, ok: boolean, error?: string, until?: Instant) {
+    await this.store.update<Enforcement>(enforcementKey(chat, account), (cur = { constraints: [] }) =>
+      ok ? { ...cur, applied: level, appliedUntil: until, lastError: undefined } : { ...cur, lastError: error ?? "failed" },
+    );
+  }
+
+  async setBanned(chat: ChatKey, account: AccountKey, banned: boolean): Promise<void> {
+    await this.store.update<Enforcement>(enforcementKey(chat, account), (cur = { constraints: [] }) => ({ ...cur, banned }));
+  }
+
+  private async change(
+    chat: ChatKey,
+    account: AccountKey,
+    now: Instant,
+    edit: (list: Constraint[]) => Constraint[],
+    force = false,
+  ): Promise<Decision[]> {
+    let before: AccessLevel = "full";
+    let after: Enforcement = { constraints: [] };
+    await this.store.update<Enforcement>(enforcementKey(chat, account), (cur = { constraints: [] }) => {
+      before = cur.applied ?? effectiveLevel(cur.constraints, now);
+      after = { ...cur, constraints: edit(cur.constraints) };
+      return after;
+    });
+    const intended = effectiveLevel(after.constraints, now);
+    const decisions: Decision[] = [];
+    const record = { kind: "enforcement", chat, account, level: intended };
+    if (intended !== before || (force && intended !== "full") || (force && after.applied !== intended)) {
+      if (intended === "full") decisions.push({ kind: "lift", chat, account, record });
+      else {
+        const active = after.constraints.filter((c) => c.until === undefined || c.until > now);
+        const until = active.every((c) => c.until !== undefined) ? Math.max(...active.map((c) => c.until as number)) : undefined;
+        decisions.push({ kind: "restrict", chat, account, level: intended, until, record: { ...record, until } });
+      }
+    }
+    const next = nextExpiry(after.constraints, now);
+    decisions.push(
+      next === undefined
+        ? { kind: "cancel_timer", timerId: accessTimerId(chat, account) }
+        : {
+            kind: "schedule",
+            timer: { id: accessTimerId(chat, account), at: next, kind: ACCESS_TIMER, payload: { chat, account } },
+          },
+    );
+    return decisions;
+  }
+}

@@ -1,0 +1,83 @@
+import type { AccountKey, CaseNumber, ChatKey, CommunityId } from "../ids.js";
+import type { Instant } from "../ports/clock.js";
+import type { KeyValueStore } from "../ports/store.js";
+
+export type CaseSource = "rule" | "admin" | "report" | "hold" | "verification" | "appeal" | "system";
+
+export type CaseAction =
+  | "violation"
+  | "warn"
+  | "mute"
+  | "limit"
+  | "ban"
+  | "unban"
+  | "kick"
+  | "lift"
+  | "pardon"
+  | "hold_approved"
+  | "hold_rejected"
+  | "hold_expired"
+  | "report_confirmed"
+  | "report_dismissed"
+  | "appeal_accepted"
+  | "appeal_denied"
+  | "verified"
+  | "unverified"
+  | "verification_rejected";
+
+/**
+ * One moderation act. Cases are append-only: a pardon or an accepted appeal is a new case that names
+ * the case it corrects (`refersTo`); the earlier record is never rewritten.
+ */
+export interface Case {
+  number: CaseNumber;
+  community: CommunityId;
+  action: CaseAction;
+  source: CaseSource;
+  /** Whom it is about. */
+  subject: AccountKey;
+  /** Who did it: an admin's account, or "bot" for automatic acts. */
+  actor: AccountKey | "bot";
+  /** Why, in the words of the admin or the rule (never personal data). */
+  reason: string;
+  at: Instant;
+  chat?: ChatKey;
+  /** Content category for rule hits ("spam", "terrorism"). */
+  category?: string;
+  points?: number;
+  /** For timed sanctions: when it ends. */
+  until?: Instant;
+  refersTo?: CaseNumber;
+}
+
+export type NewCase = Omit<Case, "number" | "at"> & { at?: Instant };
+
+const counterKey = (c: CommunityId) => `case-counter:${c}`;
+const caseKey = (c: CommunityId, n: number) => `case:${c}:${n}`;
+const subjectIndexKey = (c: CommunityId, a: AccountKey) => `cases-of:${c}:${a}`;
+
+/** The audit log: numbered, append-only cases per community. */
+export class CaseLog {
+  constructor(private readonly store: KeyValueStore) {}
+
+  async open(input: NewCase, now: Instant): Promise<Case> {
+    const number = (await this.store.update<number>(counterKey(input.community), (n = 0) => n + 1)) as CaseNumber;
+    const record: Case = { ...input, number, at: input.at ?? now };
+    await this.store.update<Case>(caseKey(input.community, number), (existing) => {
+      if (existing) throw new Error(`case ${number} already exists in ${input.community}`);
+      return record;
+    });
+    await this.store.update<number[]>(subjectIndexKey(input.community, input.subject), (list = []) => [...list, number]);
+    return record;
+  }
+
+  get(community: CommunityId, number: number): Promise<Case | undefined> {
+    return this.store.get<Case>(caseKey(community, number));
+  }
+
+  async of(community: CommunityId, subject: AccountKey): Promise<Case[]> {
+    const numbers = (await this.store.get<number[]>(subjectIndexKey(community, subject))) ?? [];
+    const cases = await Promise.all(numbers.map((n) => this.get(community, n)));
+    return cases.filter((c): c is Case => c !== undefined);
+  }
+}

@@ -1,0 +1,76 @@
+import type { Decision } from "../decisions.js";
+import type { CoreEvent } from "../events.js";
+import type { AccountKey, ChatKey } from "../ids.js";
+import type { Translate } from "../i18n/translator.js";
+import type { Actor } from "../model/content.js";
+import type { Instant } from "../ports/clock.js";
+import type { RandomSource, Sealer } from "../ports/crypto.js";
+import type { Logger } from "../ports/logger.js";
+import type { KeyValueStore } from "../ports/store.js";
+import type { ChatEntry, CommunitySettings, Policy } from "../settings/community.js";
+import type { AccessService } from "./access.js";
+import type { CaseLog } from "./cases.js";
+import type { CommunityDirectory } from "./directory.js";
+import type { MemberRegistry } from "./members.js";
+import type { TimerStore } from "./timers.js";
+
+/** Identities as other modules need them (implemented by the verification module). */
+export interface IdentityDirectory {
+  /** The identity an account is bound to, with every account linked to it. */
+  lookup(account: AccountKey): Promise<{ identity: string; accounts: AccountKey[]; verified: boolean } | undefined>;
+  /** The real name, for communities that opted in to show it (re-post attribution, /whois). */
+  realName(account: AccountKey): Promise<string | undefined>;
+}
+
+/** Violations as other modules report them (implemented by the sanctions module). */
+export interface ViolationSink {
+  record(ctx: Ctx, violation: ViolationInput): Promise<void>;
+}
+
+export interface ViolationInput {
+  community: CommunitySettings;
+  account: AccountKey;
+  chat?: ChatKey;
+  source: "rule" | "admin" | "report" | "hold";
+  /** A content category, or "admin_warning" / "rejected_post" / "confirmed_report". */
+  category: string;
+  reason: string;
+  actor: AccountKey | "bot";
+  points?: number;
+}
+
+/** The state and services every module reaches through its context. */
+export interface Services {
+  store: KeyValueStore;
+  sealer: Sealer;
+  random: RandomSource;
+  logger: Logger;
+  directory: CommunityDirectory;
+  members: MemberRegistry;
+  access: AccessService;
+  cases: CaseLog;
+  timers: TimerStore;
+  identities: IdentityDirectory;
+  violations: ViolationSink;
+}
+
+/** Everything a module sees while handling one event. */
+export interface Ctx {
+  readonly event: CoreEvent;
+  readonly now: Instant;
+  readonly actor?: Actor;
+  /** The community of the event's chat (for private events: none, modules resolve it themselves). */
+  readonly community?: CommunitySettings;
+  readonly chat?: ChatEntry;
+  /** The policy in force for this event: the chat's, else the community's. */
+  readonly policy?: Policy;
+  /** Texts in the actor's language (member preference, platform language, community default). */
+  readonly t: Translate;
+  readonly services: Services;
+  /** Adds decisions to carry out after the handler returns, in order. */
+  emit(...decisions: Decision[]): void;
+  /** Texts in another member's language (for notices to someone other than the actor). */
+  translatorFor(account: AccountKey, community?: CommunitySettings): Promise<Translate>;
+  /** Admin of `community`: configured admin, or the platform reports admin rights in its chats. */
+  isAdmin(community: CommunitySettings, actor?: Actor): Promise<boolean>;
+}

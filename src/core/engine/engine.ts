@@ -1,0 +1,350 @@
+import type { Decision, DecisionExecutor, Outcome, PlatformDecision } from "../decisions.js";
+import type { CommandIssued, CoreEvent } from "../events.js";
+import type { AccountKey, ChatKey, Platform } from "../ids.js";
+import { platformOf } from "../ids.js";
+import type { Language, Translate } from "../i18n/translator.js";
+import { languageFromTag, translator } from "../i18n/translator.js";
+import type { Actor } from "../model/content.js";
+import type { Clock } from "../ports/clock.js";
+import type { CommunitySettings } from "../settings/community.js";
+import { ACCESS_TIMER } from "./access.js";
+import type { Ctx, Services } from "./context.js";
+import { builtinModule } from "./builtin.js";
+import type { CommandSpec, Module } from "./module.js";
+import { UsageError } from "./module.js";
+import { describeDecision, targetPlatform } from "./describe.js";
+
+export interface EngineOptions {
+  services: Services;
+  clock: Clock;
+  modules: readonly Module[];
+  /** One executor per platform the bot runs on; decisions for other platforms are skipped. */
+  executors: Partial<Record<Platform, DecisionExecutor>>;
+  defaultLanguage?: Language;
+}
+
+export interface Handled {
+  event: CoreEvent;
+  decisions: Decision[];
+  outcomes: Outcome[];
+}
+
+import { languageKey } from "./builtin.js";
+
+/**
+ * Event in → modules consulted with the current state → state changes persisted by the modules →
+ * decisions out, carried out in order by the platform's executor → each outcome recorded. A failed
+ * platform action is reported to the community's admins and never recorded as applied.
+ */
+export class Engine {
+  readonly modules: readonly Module[];
+  private readonly commands = new Map<string, { spec: CommandSpec; module: Module }>();
+  private readonly executors: Partial<Record<Platform, DecisionExecutor>>;
+
+  constructor(private readonly options: EngineOptions) {
+    this.modules = [builtinModule(() => this.commandList()), ...options.modules];
+    this.executors = { ...options.executors };
+    for (const module of this.modules) {
+      for (const spec of module.commands ?? []) {
+        for (const name of [spec.name, ...(spec.aliases ?? [])]) {
+          if (this.commands.has(name)) throw new Error(`command /${name} registered twice`);
+          this.commands.set(name, { spec, module });
+        }
+      }
+    }
+  }
+
+  get services(): Services {
+    return this.options.services;
+  }
+
+  /** Attach or replace the executor of a platform (adapters start after the engine exists). */
+  setExecutor(platform: Platform, executor: DecisionExecutor): void {
+    this.executors[platform] = executor;
+  }
+
+  commandList(): CommandSpec[] {
+    return [...new Set([...this.commands.values()].map((c) => c.spec))];
+  }
+
+  async handle(event: CoreEvent): Promise<Handled> {
+    const decisions: Decision[] = [];
+    const ctx = await this.context(event, decisions);
+    try {
+      await this.dispatch(ctx, event);
+    } catch (error) {
+      if (error instanceof UsageError && event.kind === "command") {
+        decisions.push(this.reply(ctx, event, this.usageText(ctx.t, event.name, error.detail)));
+      } else {
+        this.options.services.logger.error({ err: errorSummary(error), event: event.kind }, "event handling failed");
+        throw error;
+      }
+    }
+    const outcomes = await this.execute(ctx, decisions);
+    return { event, decisions, outcomes };
+  }
+
+  // ---- dispatch -------------------------------------------------------------------------------
+
+  private async dispatch(ctx: Ctx, event: CoreEvent): Promise<void> {
+    if ("actor" in event && event.actor.isBot) return;
+    switch (event.kind) {
+      case "message_posted":
+      case "message_edited":
+        if (!ctx.community) return;
+        for (const m of this.modules) if (m.onMessage && (await m.onMessage(ctx, event)) === "stop") return;
+        return;
+      case "member_joined":
+        if (ctx.community) for (const m of this.modules) await m.onJoin?.(ctx, event);
+        return;
+      case "member_left":
+        if (ctx.community) {
+          await this.services.members.markLeft(event.chat, event.account);
+          for (const m of this.modules) await m.onLeave?.(ctx, event);
+        }
+        return;
+      case "join_requested":
+        if (ctx.community) for (const m of this.modules) await m.onJoinRequest?.(ctx, event);
+        return;
+      case "command":
+        return this.runCommand(ctx, event);
+      case "button_pressed": {
+        const colon = event.data.indexOf(":");
+        const prefix = colon < 0 ? event.data : event.data.slice(0, colon);
+        for (const m of this.modules) {
+          const handler = m.buttons?.[prefix];
+          if (handler) return handler(ctx, event, colon < 0 ? "" : event.data.slice(colon + 1));
+        }
+        this.services.logger.warn({ prefix }, "button with unknown action");
+        return;
+      }
+      case "private_message":
+        for (const m of this.modules) if (m.onPrivateText && (await m.onPrivateText(ctx, event))) return;
+        ctx.emit({ kind: "send_private", account: event.actor.account, text: ctx.t("core.privateHint") });
+        return;
+      case "contact_shared":
+        for (const m of this.modules) if (m.onContact && (await m.onContact(ctx, event))) return;
+        ctx.emit({ kind: "send_private", account: event.actor.account, text: ctx.t("core.contactUnexpected") });
+        return;
+      case "timer_fired": {
+        const { timer } = event;
+        if (!(await this.services.timers.claim(timer))) return;
+        if (timer.kind === ACCESS_TIMER) {
+          const chat = String(timer.payload.chat) as ChatKey;
+          ctx.emit(...(await this.services.access.expire(chat, String(timer.payload.account) as AccountKey, ctx.now)));
+          return;
+        }
+        for (const m of this.modules) {
+          const handler = m.timers?.[timer.kind];
+          if (handler) return handler(ctx, timer);
+        }
+        this.services.logger.warn({ kind: timer.kind }, "timer with unknown kind dropped");
+        return;
+      }
+    }
+  }
+
+  private async runCommand(ctx: Ctx, event: CommandIssued): Promise<void> {
+    const entry = this.commands.get(event.name.toLowerCase());
+    if (!entry) {
+      ctx.emit(this.reply(ctx, event, ctx.t("core.unknownCommand", { name: event.name })));
+      return;
+    }
+    const { spec } = entry;
+    if (spec.scope === "private" && event.chat) {
+      ctx.emit(this.reply(ctx, event, ctx.t("core.privateOnly", { name: spec.name })));
+      return;
+    }
+    if (spec.scope === "group" && !event.chat) {
+      ctx.emit(this.reply(ctx, event, ctx.t("core.groupOnly", { name: spec.name })));
+      return;
+    }
+    if (spec.admin) {
+      const communities = ctx.community ? [ctx.community] : await this.communitiesOf(ctx.actor);
+      let allowed = false;
+      for (const community of communities) if (await ctx.isAdmin(community, ctx.actor)) allowed = true;
+      if (!allowed) {
+        ctx.emit(this.reply(ctx, event, ctx.t("core.adminOnly", { name: spec.name })));
+        return;
+      }
+    }
+    await spec.run(ctx, event);
+  }
+
+  /** Answers a command where it was issued: privately for private commands, else a short-lived notice. */
+  reply(ctx: Ctx, event: CoreEvent, text: string): Decision {
+    if (event.kind === "command" && event.chat) {
+      return { kind: "send", chat: event.chat, thread: event.message?.thread, text, replyTo: event.message, ttlMs: 60_000 };
+    }
+    const account = "actor" in event ? event.actor.account : undefined;
+    if (!account) throw new Error(`cannot reply to ${event.kind}`);
+    return { kind: "send_private", account, text };
+  }
+
+  private usageText(t: Translate, name: string, detail?: string): string {
+    const spec = this.commands.get(name.toLowerCase())?.spec;
+    const usage = spec ? t(spec.usage) : `/${name}`;
+    return detail ? t("core.usageWithDetail", { usage, detail }) : t("core.usage", { usage });
+  }
+
+  // ---- context --------------------------------------------------------------------------------
+
+  private async context(event: CoreEvent, sink: Decision[]): Promise<Ctx> {
+    const { services, clock } = this.options;
+    const now = clock.now();
+    const actor = "actor" in event ? event.actor : undefined;
+    const chatKey = eventChat(event);
+    const found = chatKey ? services.directory.lookupChat(chatKey) : undefined;
+    const reviewOf = chatKey && !found ? services.directory.reviewedBy(chatKey) : undefined;
+    const community = found?.community ?? reviewOf;
+    if (found && actor && event.kind !== "member_left") {
+      await services.members.noteSeen(found.community.id, found.chat.key, actor, now, event.kind === "member_joined" ? "joined" : "seen");
+    }
+    const t = actor ? await this.translatorFor(actor.account, community, actor.language) : translator(community?.language ?? this.defaultLanguage);
+    return {
+      event,
+      now,
+      actor,
+      community,
+      chat: found?.chat,
+      policy: found?.chat.policy ?? community?.policy,
+      t,
+      services,
+      emit: (...decisions) => sink.push(...decisions),
+      translatorFor: (account, c) => this.translatorFor(account, c ?? community),
+      isAdmin: (c, a) => this.isAdmin(c, a, chatKey),
+    };
+  }
+
+  private get defaultLanguage(): Language {
+    return this.options.defaultLanguage ?? "en";
+  }
+
+  async translatorFor(account: AccountKey, community?: CommunitySettings, reported?: string): Promise<Translate> {
+    const chosen = await this.services.store.get<Language>(languageKey(account));
+    const platformLanguage = languageFromTag(reported ?? (await this.services.members.profile(account))?.language);
+    return translator(chosen ?? platformLanguage ?? community?.language ?? this.defaultLanguage);
+  }
+
+  private async isAdmin(community: CommunitySettings, actor: Actor | undefined, eventChat?: ChatKey): Promise<boolean> {
+    if (!actor) return false;
+    if (community.admins.includes(actor.account)) return true;
+    const inCommunityChat = eventChat && (community.chats.some((c) => c.key === eventChat) || community.reviewChat === eventChat);
+    if (inCommunityChat) return actor.isChatAdmin;
+    for (const chat of community.chats) {
+      if ((await this.services.members.get(chat.key, actor.account))?.admin) return true;
+    }
+    return false;
+  }
+
+  private async communitiesOf(actor: Actor | undefined): Promise<CommunitySettings[]> {
+    if (!actor) return [];
+    const profile = await this.services.members.profile(actor.account);
+    const seen = (profile?.communities ?? []).map((id) => this.services.directory.community(id));
+    const configured = this.services.directory.communities.filter((c) => c.admins.includes(actor.account));
+    return [...new Set([...seen, ...configured].filter((c): c is CommunitySettings => c !== undefined))];
+  }
+
+  // ---- execution ------------------------------------------------------------------------------
+
+  /** Carries out decisions made outside an event (recovery jobs, maintenance commands, tests). */
+  async run(decisions: Decision[]): Promise<Outcome[]> {
+    const ctx = await this.context({ kind: "timer_fired", timer: { id: "manual", at: this.options.clock.now(), kind: "manual", payload: {} } }, []);
+    return this.execute(ctx, decisions);
+  }
+
+  private async execute(ctx: Ctx, decisions: Decision[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    let previous: Outcome | undefined;
+    for (const decision of decisions) {
+      const outcome: Outcome =
+        decision.requires === "previous" && previous && previous.status !== "ok"
+          ? { status: "skipped", reason: "the decision before it did not succeed" }
+          : await this.carryOut(decision);
+      outcomes.push(outcome);
+      previous = outcome;
+      await this.record(ctx, decision, outcome);
+    }
+    return outcomes;
+  }
+
+  private async carryOut(decision: Decision): Promise<Outcome> {
+    const { timers, logger } = this.services;
+    if (decision.kind === "schedule") {
+      await timers.schedule(decision.timer);
+      return { status: "ok" };
+    }
+    if (decision.kind === "cancel_timer") {
+      await timers.cancel(decision.timerId);
+      return { status: "ok" };
+    }
+    const platform = targetPlatform(decision);
+    const executor = this.executors[platform];
+    if (!executor) return { status: "skipped", reason: `no ${platform} adapter is running` };
+    try {
+      return await executor.execute(decision as PlatformDecision);
+    } catch (error) {
+      logger.error({ err: errorSummary(error), decision: decision.kind }, "executor threw instead of reporting");
+      return { status: "failed", error: { code: "unavailable", message: errorSummary(error), retryable: true } };
+    }
+  }
+
+  private async record(ctx: Ctx, decision: Decision, outcome: Outcome): Promise<void> {
+    const tag = decision.record;
+    if (tag?.kind === "enforcement" && (decision.kind === "restrict" || decision.kind === "lift")) {
+      await this.services.access.recordOutcome(
+        decision.chat,
+        decision.account,
+        decision.kind === "lift" ? "full" : decision.level,
+        outcome.status === "ok",
+        outcome.status === "failed" ? outcome.error.message : undefined,
+        decision.kind === "restrict" ? decision.until : undefined,
+      );
+    } else if (tag) {
+      for (const m of this.modules) {
+        const recorder = m.recorders?.[tag.kind];
+        if (recorder) {
+          await recorder(ctx, tag, outcome, decision);
+          break;
+        }
+      }
+    }
+    if (outcome.status === "failed") await this.reportFailure(decision, outcome.error.message);
+  }
+
+  /** Platform failures reach the community's mod-log chat (never in a loop, never with personal data). */
+  private async reportFailure(decision: Decision, message: string): Promise<void> {
+    const { logger, directory } = this.services;
+    logger.warn({ decision: decision.kind, error: message }, "platform refused a decision");
+    const chat = "chat" in decision ? (decision.chat as ChatKey) : undefined;
+    const community = chat ? (directory.lookupChat(chat)?.community ?? directory.reviewedBy(chat)) : undefined;
+    const logChat = community?.modlogChat ?? community?.reviewChat;
+    if (!community || !logChat || logChat === chat) return;
+    const t = translator(community.language);
+    const report: Decision = { kind: "send", chat: logChat, text: t("core.actionFailed", { action: describeDecision(decision), error: message }) };
+    const outcome = await this.carryOut(report);
+    if (outcome.status !== "ok") logger.error({ decision: decision.kind }, "could not report a failure to admins");
+  }
+}
+
+function eventChat(event: CoreEvent): ChatKey | undefined {
+  switch (event.kind) {
+    case "message_posted":
+    case "message_edited":
+      return event.message.chat;
+    case "member_joined":
+    case "member_left":
+    case "join_requested":
+      return event.chat;
+    case "command":
+    case "button_pressed":
+      return event.chat;
+    default:
+      return undefined;
+  }
+}
+
+export function errorSummary(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+

@@ -1,0 +1,98 @@
+import type { AccountKey, ChatKey, CommunityId } from "../ids.js";
+import type { Actor } from "../model/content.js";
+import type { Instant } from "../ports/clock.js";
+import type { KeyValueStore } from "../ports/store.js";
+
+/** What the bot knows about one account in one chat (platforms do not list members, so we learn). */
+export interface Membership {
+  chat: ChatKey;
+  account: AccountKey;
+  displayName: string;
+  language?: string;
+  firstSeen: Instant;
+  lastSeen: Instant;
+  /** Last platform report of admin status in this chat. */
+  admin: boolean;
+  /** Whether the account is in the chat now (as far as we know). */
+  present: boolean;
+  /** Joined after the bot was watching (a newcomer) rather than found already there. */
+  newcomer: boolean;
+}
+
+export interface AccountProfile {
+  account: AccountKey;
+  displayName: string;
+  language?: string;
+  /** Communities in whose chats this account was seen, most recent last. */
+  communities: CommunityId[];
+}
+
+const membershipKey = (chat: ChatKey, account: AccountKey) => `member:${chat}:${account}`;
+const chatIndexKey = (chat: ChatKey) => `members-of:${chat}`;
+const profileKey = (account: AccountKey) => `profile:${account}`;
+
+/** Memberships and profiles, kept from the events the adapters report. */
+export class MemberRegistry {
+  constructor(private readonly store: KeyValueStore) {}
+
+  /** Records that `actor` acted in `chat`; returns the membership and whether it is new to us. */
+  async noteSeen(
+    community: CommunityId,
+    chat: ChatKey,
+    actor: Actor,
+    now: Instant,
+    how: "joined" | "seen",
+  ): Promise<{ membership: Membership; isNew: boolean }> {
+    let isNew = false;
+    const membership = (await this.store.update<Membership>(membershipKey(chat, actor.account), (cur) => {
+      if (!cur) isNew = true;
+      return {
+        chat,
+        account: actor.account,
+        displayName: actor.displayName,
+        language: actor.language ?? cur?.language,
+        firstSeen: cur?.firstSeen ?? now,
+        lastSeen: now,
+        admin: actor.isChatAdmin,
+        present: true,
+        newcomer: cur ? cur.newcomer || how === "joined" : how === "joined",
+      };
+    })) as Membership;
+    if (isNew) {
+      await this.store.update<string[]>(chatIndexKey(chat), (list = []) =>
+        list.includes(actor.account) ? list : [...list, actor.account],
+      );
+    }
+    await this.store.update<AccountProfile>(profileKey(actor.account), (cur) => ({
+      account: actor.account,
+      displayName: actor.displayName,
+      language: actor.language ?? cur?.language,
+      communities: [...(cur?.communities ?? []).filter((c) => c !== community), community],
+    }));
+    return { membership, isNew };
+  }
+
+  async markLeft(chat: ChatKey, account: AccountKey): Promise<void> {
+    await this.store.update<Membership>(membershipKey(chat, account), (cur) => (cur ? { ...cur, present: false } : cur));
+  }
+
+  get(chat: ChatKey, account: AccountKey): Promise<Membership | undefined> {
+    return this.store.get<Membership>(membershipKey(chat, account));
+  }
+
+  profile(account: AccountKey): Promise<AccountProfile | undefined> {
+    return this.store.get<AccountProfile>(profileKey(account));
+  }
+
+  async accountsIn(chat: ChatKey): Promise<AccountKey[]> {
+    return ((await this.store.get<string[]>(chatIndexKey(chat))) ?? []) as AccountKey[];
+  }
+
+  /** Erases the display name kept for an account (on /forgetme); memberships keep only the key. */
+  async forget(account: AccountKey, chats: readonly ChatKey[]): Promise<void> {
+    await this.store.update<AccountProfile>(profileKey(account), (cur) => (cur ? { ...cur, displayName: "" } : cur));
+    for (const chat of chats) {
+      await this.store.update<Membership>(membershipKey(chat, account), (cur) => (cur ? { ...cur, displayName: "" } : cur));
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import type { Decision, OutcomeTag, Outcome } from "../decisions.js";
+import type {
+  ButtonPressed,
+  CommandIssued,
+  ContactShared,
+  CoreEvent,
+  JoinRequested,
+  MemberJoined,
+  MemberLeft,
+  MessageEdited,
+  MessagePosted,
+  PrivateMessage,
+} from "../events.js";
+import type { MessageKey } from "../i18n/translator.js";
+import type { Timer } from "../ports/scheduler.js";
+import type { Ctx } from "./context.js";
+
+/** What a message handler tells the pipeline: let later modules see the message, or stop here. */
+export type Verdict = "continue" | "stop";
+
+/**
+ * A module is one pillar (verification, news holds, sanctions) or a piece of the engine. It reacts to
+ * events through the hooks it implements and answers with decisions through `ctx.emit`. Modules run in
+ * the order given to the engine; for messages the first "stop" ends the pipeline (a message deleted
+ * for a rule hit is not also held as news).
+ */
+export interface Module {
+  readonly name: string;
+  readonly commands?: readonly CommandSpec[];
+  onMessage?(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<Verdict>;
+  onJoin?(ctx: Ctx, event: MemberJoined): Promise<void>;
+  onLeave?(ctx: Ctx, event: MemberLeft): Promise<void>;
+  onJoinRequest?(ctx: Ctx, event: JoinRequested): Promise<void>;
+  /** Text in the private chat; return true when this module consumed it. */
+  onPrivateText?(ctx: Ctx, event: PrivateMessage): Promise<boolean>;
+  onContact?(ctx: Ctx, event: ContactShared): Promise<boolean>;
+  /** Buttons whose data starts with `<prefix>:`; the handler gets the rest after the prefix. */
+  readonly buttons?: Readonly<Record<string, (ctx: Ctx, event: ButtonPressed, rest: string) => Promise<void>>>;
+  /** Timers by kind. */
+  readonly timers?: Readonly<Record<string, (ctx: Ctx, timer: Timer) => Promise<void>>>;
+  /** Outcome recorders by tag kind: remember what the platform did (card refs, applied state). */
+  readonly recorders?: Readonly<Record<string, (ctx: Ctx, tag: OutcomeTag, outcome: Outcome, decision: Decision) => Promise<void>>>;
+}
+
+export type CommandScope = "group" | "private" | "any";
+
+export interface CommandSpec {
+  name: string;
+  aliases?: readonly string[];
+  scope: CommandScope;
+  /** Only community admins (checked on every use). */
+  admin: boolean;
+  /** Usage line, e.g. "core.usageMute"; shown on malformed input and in /help. */
+  usage: MessageKey;
+  /** Short description for /help and the platforms' command menus. */
+  description: MessageKey;
+  run(ctx: Ctx, event: CommandIssued): Promise<void>;
+}
+
+/** Thrown by a command handler when its arguments are malformed: the engine answers with the usage line. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+  constructor(readonly detail?: string) {
+    super(detail ?? "usage");
+  }
+}
+
+export type AnyEvent = CoreEvent;

@@ -1,0 +1,19 @@
+/** Engine and built-in texts. Every user-facing text lives in a catalogue; zh/ mirrors these keys. */
+export const core = {
+  unknownCommand: "I don't know the command /{name}. Send /help to see what I can do.",
+  usage: "Usage: {usage}",
+  usageWithDetail: "Usage: {usage} ({detail})",
+  privateOnly: "/{name} works only in a private chat with me, to keep your data out of the group.",
+  groupOnly: "/{name} works only in a group chat.",
+  adminOnly: "/{name} is for admins of this community.",
+  privateHint: "Send /help to see what I can do.",
+  contactUnexpected: "I wasn't expecting a contact right now.",
+  helpHeader: "Commands:",
+  usageHelp: "/help",
+  describeHelp: "list the commands you can use",
+  usageLanguage: "/language <en|zh>",
+  describeLanguage: "choose the language I use with you",
+  languageSet: "From now on I will write to you in English.",
+  actionFailed: "⚠️ I could not {action}: {error}. Please check my admin rights.",
+  notAllowed: "Only admins of this community can do that.",
+} as const;

@@ -1,0 +1,3 @@
+/** Texts of the sanctions module; zh/sanctions.ts mirrors these keys. */
+export const sanctions = {
+} as const;

@@ -1,0 +1,46 @@
+import { en } from "./en/index.js";
+import { zh } from "./zh/index.js";
+
+/** The catalogue shape: every language has exactly the keys of the English one. */
+export type Catalogue = { [K in keyof typeof en]: { [M in keyof (typeof en)[K]]: string } };
+
+type Join<A extends string, B extends string> = `${A}.${B}`;
+/** "core.unknownCommand", "verification.askName", ... */
+export type MessageKey = {
+  [K in keyof Catalogue & string]: Join<K, keyof Catalogue[K] & string>;
+}[keyof Catalogue & string];
+
+export type Params = Record<string, string | number>;
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+export const languages = { en, zh } as const satisfies Record<string, Catalogue>;
+export type Language = keyof typeof languages;
+
+export function isLanguage(value: string): value is Language {
+  return Object.hasOwn(languages, value);
+}
+
+/** Maps a platform language tag ("zh-hans", "zh-CN", "en-GB") to a catalogue, if we have one. */
+export function languageFromTag(tag: string | undefined): Language | undefined {
+  if (!tag) return undefined;
+  const base = tag.toLowerCase().split(/[-_]/)[0] ?? "";
+  return isLanguage(base) ? base : undefined;
+}
+
+/** `{name}` placeholders; a missing parameter stays visible as `{name}` rather than vanishing. */
+export function format(template: string, params: Params = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.hasOwn(params, name) ? String(params[name]) : whole,
+  );
+}
+
+export function translator(language: Language): Translate {
+  const catalogue: Catalogue = languages[language];
+  return (key, params) => {
+    const dot = key.indexOf(".");
+    const section = catalogue[key.slice(0, dot) as keyof Catalogue] as Record<string, string>;
+    const template = section[key.slice(dot + 1)];
+    if (template === undefined) throw new Error(`missing message ${key} in ${language}`);
+    return format(template, params);
+  };
+}

@@ -1,0 +1,8 @@
+import type { Catalogue } from "../translator.js";
+import { core } from "./core.js";
+import { news } from "./news.js";
+import { sanctions } from "./sanctions.js";
+import { verification } from "./verification.js";
+
+/** 简体中文. The type checker holds it to exactly the English keys. */
+export const zh: Catalogue = { core, verification, news, sanctions };

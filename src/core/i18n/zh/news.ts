@@ -1,0 +1,4 @@
+import type { Catalogue } from "../translator.js";
+
+export const news = {
+} satisfies Catalogue["news"];

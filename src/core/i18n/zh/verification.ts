@@ -1,0 +1,4 @@
+import type { Catalogue } from "../translator.js";
+
+export const verification = {
+} satisfies Catalogue["verification"];

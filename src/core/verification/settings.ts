@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { duration, optionalDuration } from "../settings/duration.js";
+
+const idValidator = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("cn-resident") }),
+  z.strictObject({
+    kind: z.literal("pattern"),
+    pattern: z.string().refine(isRegex, { message: "expected a valid regular expression" }),
+    flags: z.string().optional(),
+  }),
+  z.strictObject({ kind: z.literal("none") }),
+]);
+
+function isRegex(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What unverified members may still do. */
+export const limitedAccessSchema = z.strictObject({
+  /** read_only: nothing; text_only: text without links or media. */
+  level: z.enum(["read_only", "text_only"]).default("read_only"),
+  /** With text_only: at most this many messages per hour (0 = no cap). */
+  max_per_hour: z.number().int().min(0).default(0),
+});
+
+export const verificationSettingsSchema = z.strictObject({
+  required: z.boolean().default(false),
+  method: z.enum(["self_declared", "admin_review", "phone", "external"]).default("self_declared"),
+  /** The community's own identity provider, for method "external" (contract in docs/verification.md). */
+  external: z
+    .strictObject({
+      url: z.url({ protocol: /^https$/, message: "expected an https:// URL" }),
+      timeout: duration.default(10_000),
+      /** Name of the environment variable holding the bearer token sent to the endpoint. */
+      token_env: z.string().optional(),
+    })
+    .optional(),
+  fields: z
+    .strictObject({
+      legal_name: z.boolean().default(true),
+      id_number: z.union([z.literal(false), idValidator]).default(false),
+      phone: z.boolean().default(false),
+    })
+    .default({ legal_name: true, id_number: false, phone: false }),
+  /** Rules a member must accept; empty = no rules step. */
+  rules: z.string().default(""),
+  unverified: limitedAccessSchema.default({ level: "read_only", max_per_hour: 0 }),
+  /** Existing members when verification is switched on: time to verify before limits apply. */
+  grace_period: duration.default(3 * 86_400_000),
+  reminder_every: optionalDuration.prefault("1d"),
+  /** Remove newcomers who have not verified after this long ("off" by default). */
+  remove_unverified_after: optionalDuration.prefault("off"),
+  /** A verification step with no answer for this long is abandoned. */
+  step_timeout: duration.default(15 * 60_000),
+  max_accounts_per_platform: z.number().int().min(1).default(1),
+  attempts_per_hour: z.number().int().min(1).default(5),
+  link_code_ttl: duration.default(10 * 60_000),
+});
+
+export type VerificationSettings = z.output<typeof verificationSettingsSchema>;

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import type { Decision } from "../../../src/core/decisions.js";
+import { UsageError } from "../../../src/core/engine/module.js";
+import { HOUR } from "../../../src/core/ports/clock.js";
+import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
+
+describe("engine", () => {
+  it("answers an unknown command with a hint instead of failing", async () => {
+    const h = await startHarness(consoleConfig());
+    const { decisions } = await h.session.tell("alice", "/frobnicate");
+    expect(decisions).toHaveLength(1);
+    expect(h.world.privateMessages(h.session.account("alice")).at(-1)?.text).toContain("/frobnicate");
+  });
+
+  it("answers /help privately with the commands the member may use", async () => {
+    const h = await startHarness(consoleConfig());
+    await h.session.tell("alice", "/help");
+    const text = h.world.privateMessages(h.session.account("alice")).at(-1)?.text ?? "";
+    expect(text).toContain("/language");
+  });
+
+  it("switches a member's language with /language and refuses an unknown one with the usage line", async () => {
+    const h = await startHarness(consoleConfig());
+    await h.session.tell("alice", "/language zh");
+    expect(h.world.privateMessages(h.session.account("alice")).at(-1)?.text).toContain("简体中文");
+    await h.session.tell("alice", "/language klingon");
+    expect(h.world.privateMessages(h.session.account("alice")).at(-1)?.text).toMatch(/^用法：\/language/);
+  });
+
+  it("does not record a failed restriction as applied, and reports the failure to the mod-log", async () => {
+    const h = await startHarness(consoleConfig());
+    const alice = h.session.account("alice");
+    const lobby = h.session.chat("lobby");
+    h.world.failNext("restrict", { message: "not enough rights to restrict members" });
+    const decisions = await h.runtime.services.access.constrain([lobby], alice, { source: "admin", level: "read_only" }, h.clock.now());
+    const { outcomes } = await runDecisions(h, decisions);
+    expect(outcomes[0]?.status).toBe("failed");
+    const enforcement = await h.runtime.services.access.get(lobby, alice);
+    expect(enforcement?.applied).toBeUndefined();
+    expect(enforcement?.lastError).toContain("not enough rights");
+    expect(h.world.visible(h.session.chat("modlog")).at(-1)?.text).toContain("not enough rights");
+    // A second attempt that works is recorded as applied.
+    const again = await h.runtime.services.access.reapply(lobby, alice, h.clock.now());
+    await runDecisions(h, again);
+    expect((await h.runtime.services.access.get(lobby, alice))?.applied).toBe("read_only");
+    expect(h.world.levelOf(lobby, alice)).toBe("read_only");
+  });
+
+  it("lifts a timed restriction when its timer fires, also after a restart", async () => {
+    const h = await startHarness(consoleConfig());
+    const alice = h.session.account("alice");
+    const lobby = h.session.chat("lobby");
+    const decisions = await h.runtime.services.access.constrain([lobby], alice, { source: "sanction", level: "read_only", until: h.clock.now() + HOUR, caseNumber: 1 }, h.clock.now());
+    await runDecisions(h, decisions);
+    expect(h.world.levelOf(lobby, alice)).toBe("read_only");
+    await h.restart();
+    expect(await h.advance(HOUR - 1000)).toBe(0);
+    expect(h.world.levelOf(lobby, alice)).toBe("read_only");
+    expect(await h.advance(2000)).toBe(1);
+    expect(h.world.levelOf(lobby, alice)).toBe("full");
+    expect((await h.runtime.services.access.get(lobby, alice))?.applied).toBe("full");
+  });
+
+  it("turns a command handler's UsageError into the command's usage line", async () => {
+    const h = await startHarness(consoleConfig());
+    await h.session.tell("bob", "/language");
+    expect(h.world.privateMessages(h.session.account("bob")).at(-1)?.text).toMatch(/^Usage: \/language <en\|zh>/);
+    expect(UsageError).toBeDefined();
+  });
+});
+
+async function runDecisions(h: Harness, decisions: Decision[]) {
+  return { outcomes: await h.runtime.engine.run(decisions) };
+}
