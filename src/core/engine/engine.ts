@@ -9,6 +9,7 @@ import type { Clock } from "../ports/clock.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { ACCESS_TIMER } from "./access.js";
 import type { Ctx, Services } from "./context.js";
+import { accessGate } from "./access-gate.js";
 import { builtinModule } from "./builtin.js";
 import type { CommandSpec, Module } from "./module.js";
 import { UsageError } from "./module.js";
@@ -42,7 +43,7 @@ export class Engine {
   private readonly executors: Partial<Record<Platform, DecisionExecutor>>;
 
   constructor(private readonly options: EngineOptions) {
-    this.modules = [builtinModule(() => this.commandList()), ...options.modules];
+    this.modules = [builtinModule(() => this.commandList()), accessGate, ...options.modules];
     this.executors = { ...options.executors };
     for (const module of this.modules) {
       for (const spec of module.commands ?? []) {

@@ -11,6 +11,7 @@ import type {
   MessagePosted,
   PrivateMessage,
 } from "../events.js";
+import type { AccountKey } from "../ids.js";
 import type { MessageKey } from "../i18n/translator.js";
 import type { Timer } from "../ports/scheduler.js";
 import type { Ctx } from "./context.js";
@@ -38,6 +39,13 @@ export interface Module {
   readonly buttons?: Readonly<Record<string, (ctx: Ctx, event: ButtonPressed, rest: string) => Promise<void>>>;
   /** Timers by kind. */
   readonly timers?: Readonly<Record<string, (ctx: Ctx, timer: Timer) => Promise<void>>>;
+  /** What this module stores about an account, for /mydata (personal data shown only privately). */
+  exportData?(ctx: Ctx, account: AccountKey): Promise<Record<string, unknown> | undefined>;
+  /**
+   * Erases what this module stores about an account (/forgetme). Keeps only what an active sanction
+   * needs, and returns a sentence per kept item so the member is told what stays and why.
+   */
+  eraseData?(ctx: Ctx, account: AccountKey): Promise<string[]>;
   /** Outcome recorders by tag kind: remember what the platform did (card refs, applied state). */
   readonly recorders?: Readonly<Record<string, (ctx: Ctx, tag: OutcomeTag, outcome: Outcome, decision: Decision) => Promise<void>>>;
 }

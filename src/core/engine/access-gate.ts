@@ -1,0 +1,44 @@
+import type { MessageEdited, MessagePosted } from "../events.js";
+import type { AccessLevel } from "../model/access.js";
+import type { PostContent } from "../model/content.js";
+import { extractLinks } from "../news/links.js";
+import { HOUR } from "../ports/clock.js";
+import type { Ctx } from "./context.js";
+import type { Module, Verdict } from "./module.js";
+
+const rateKey = (chat: string, account: string, bucket: number) => `rate:${chat}:${account}:${bucket}`;
+
+/** Whether a post is allowed at an access level: read_only allows nothing, text_only no links or media. */
+export function allowedAt(level: AccessLevel, content: PostContent): boolean {
+  if (level === "full") return true;
+  if (level === "read_only") return false;
+  return content.media.length === 0 && content.links.length === 0 && extractLinks(content.text).length === 0;
+}
+
+/**
+ * The first module of the pipeline: enforces limited access on every message, whatever limited it
+ * (unverification, a mute, a "limited use" sanction). Platform permissions do most of this; the gate
+ * catches what they cannot express (links in text, hourly caps) and anything that slipped through.
+ */
+export const accessGate: Module = {
+  name: "access-gate",
+  async onMessage(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<Verdict> {
+    if (!ctx.community || !ctx.actor || ctx.actor.isChatAdmin || ctx.community.admins.includes(ctx.actor.account)) return "continue";
+    const { access, store } = ctx.services;
+    const chat = event.message.chat;
+    const level = await access.level(chat, ctx.actor.account, ctx.now);
+    if (!allowedAt(level, event.content)) {
+      ctx.emit({ kind: "delete", messages: [event.message] });
+      return "stop";
+    }
+    const cap = level === "full" ? undefined : await access.rateCap(chat, ctx.actor.account, ctx.now);
+    if (cap && event.kind === "message_posted") {
+      const count = (await store.update<number>(rateKey(chat, ctx.actor.account, Math.floor(ctx.now / HOUR)), (n = 0) => n + 1, HOUR * 2)) ?? 0;
+      if (count > cap) {
+        ctx.emit({ kind: "delete", messages: [event.message] });
+        return "stop";
+      }
+    }
+    return "continue";
+  },
+};
