@@ -283,7 +283,7 @@ describe("updates and long polling", () => {
     bot.on("callback_query:data", (ctx) =>
       ctx.answerCallbackQuery({ text: `got ${ctx.callbackQuery.data}` }),
     );
-    void bot.start({ timeout: 1 } as never);
+    void bot.start({ timeout: 1 });
     tg.userSends(g.id, alice.id, "hello");
     const reply = await waitFor(() => tg.botMessages(g.id)[0]);
     expect(reply.message.text).toBe("echo hello");
@@ -419,5 +419,126 @@ describe("failure injection", () => {
     expect((await apiError(bot.api.getMe())).error_code).toBe(500);
     expect((await apiError(bot.api.getMe())).error_code).toBe(500);
     expect((await bot.api.getMe()).id).toBe(tg.botUser.id);
+  });
+});
+
+describe("chat model details", () => {
+  it("lifts a timed restriction once the injected clock passes until_date", async () => {
+    let now = 1_700_000_000;
+    const clocked = await FakeTelegram.start({ now: () => now });
+    try {
+      const api = new Bot(clocked.token, { client: { apiRoot: clocked.apiRoot } }).api;
+      const g = clocked.addChat({ type: "supergroup" });
+      const u = clocked.addUser();
+      clocked.setMember(g.id, u.id, "member");
+      await api.restrictChatMember(g.id, u.id, { can_send_messages: false }, { until_date: now + 120 });
+      expect(clocked.member(g.id, u.id).status).toBe("restricted");
+      now += 121;
+      expect(clocked.member(g.id, u.id).status).toBe("member");
+      await api.restrictChatMember(g.id, u.id, { can_send_messages: false }, { until_date: now + 10 });
+      expect(clocked.member(g.id, u.id)).toMatchObject({ status: "restricted", until_date: 0 });
+    } finally {
+      await clocked.close();
+    }
+  });
+
+  it("turns a user's edit into an edited_message update and keeps the old version", async () => {
+    const g = tg.addChat({ type: "supergroup" });
+    const u = tg.addUser();
+    tg.setMember(g.id, u.id, "member");
+    const m = tg.userSends(g.id, u.id, "harmless");
+    tg.userEdits(g.id, m.message_id, "now with t.me/spam");
+    const updates = await bot.api.getUpdates();
+    expect(updates[1]?.edited_message).toMatchObject({
+      message_id: m.message_id,
+      text: "now with t.me/spam",
+      entities: [{ type: "url", offset: 9, length: 9 }],
+    });
+    expect(tg.message(g.id, m.message_id)?.edits.map((e) => e.text)).toEqual(["harmless"]);
+  });
+
+  it("keeps forum topics: unknown threads are rejected, replies stay in the topic", async () => {
+    const g = tg.addChat({ type: "supergroup", is_forum: true });
+    const u = tg.addUser();
+    tg.setMember(g.id, u.id, "member");
+    const topic = tg.createTopic(g.id, "Rules");
+    const m = tg.userSends(g.id, u.id, { text: "question", thread_id: topic });
+    expect(m).toMatchObject({ message_thread_id: topic, is_topic_message: true });
+    const reply = await bot.api.sendMessage(g.id, "answer", {
+      reply_parameters: { message_id: m.message_id },
+    });
+    expect(reply).toMatchObject({ message_thread_id: topic, reply_to_message: { message_id: m.message_id } });
+    expect((await apiError(bot.api.sendMessage(g.id, "x", { message_thread_id: 999 }))).description).toBe(
+      "Bad Request: message thread not found",
+    );
+  });
+
+  it("bans a sender chat so the channel can no longer post, and marks channel posts", async () => {
+    const g = tg.addChat({ type: "supergroup" });
+    const ch = tg.addChat({ type: "channel" });
+    const u = tg.addUser();
+    const m = tg.userSends(g.id, u.id, { text: "ad", sender_chat: ch.id });
+    expect(m).toMatchObject({ from: { id: 136817688 }, sender_chat: { id: ch.id, type: "channel" } });
+    await bot.api.banChatSenderChat(g.id, ch.id);
+    expect(() => tg.userSends(g.id, u.id, { text: "ad", sender_chat: ch.id })).toThrow(/banned/);
+  });
+
+  it("deleteMessages skips ids that do not exist", async () => {
+    const g = tg.addChat({ type: "supergroup" });
+    const u = tg.addUser();
+    tg.setMember(g.id, u.id, "member");
+    const a = tg.userSends(g.id, u.id, { photo: true, media_group_id: "alb1" });
+    const b = tg.userSends(g.id, u.id, { photo: true, media_group_id: "alb1", caption: "album" });
+    await bot.api.deleteMessages(g.id, [a.message_id, b.message_id, 12345]);
+    expect(tg.messages(g.id)).toEqual([]);
+  });
+
+  it("stores a request_contact keyboard in private and rejects it in groups", async () => {
+    const u = tg.addUser();
+    tg.userStartsBot(u.id);
+    const keyboard = {
+      keyboard: [[{ text: "Share phone", request_contact: true }]],
+      one_time_keyboard: true,
+    };
+    const sent = await bot.api.sendMessage(u.id, "share your phone", { reply_markup: keyboard });
+    expect(tg.message(u.id, sent.message_id)?.replyKeyboard).toEqual(keyboard);
+    const g = tg.addChat({ type: "supergroup" });
+    expect((await apiError(bot.api.sendMessage(g.id, "x", { reply_markup: keyboard }))).description).toBe(
+      "Bad Request: phone number can be requested in private chats only",
+    );
+    const other = tg.addUser();
+    const shared = tg.shareContact(u.id, { phone_number: "+15550001", user_id: other.id });
+    expect(shared.contact).toEqual({
+      phone_number: "+15550001",
+      first_name: u.first_name,
+      user_id: other.id,
+    });
+  });
+
+  it("answers 403 once the user blocked the bot", async () => {
+    const u = tg.addUser();
+    tg.userStartsBot(u.id);
+    tg.userBlocksBot(u.id);
+    expect((await apiError(bot.api.sendMessage(u.id, "hi"))).description).toBe(
+      "Forbidden: bot was blocked by the user",
+    );
+  });
+
+  it("unbanChatMember without only_if_banned removes a current member (a kick)", async () => {
+    const g = tg.addChat({ type: "supergroup" });
+    const u = tg.addUser();
+    tg.setMember(g.id, u.id, "member");
+    await bot.api.unbanChatMember(g.id, u.id);
+    expect(tg.member(g.id, u.id).status).toBe("left");
+    expect(tg.messages(g.id).at(-1)?.message.left_chat_member?.id).toBe(u.id);
+  });
+
+  it("refuses to act in a chat the bot is not in", async () => {
+    const g = tg.addChat({ type: "supergroup", bot: "none" });
+    const err = await apiError(bot.api.sendMessage(g.id, "x"));
+    expect([err.error_code, err.description]).toEqual([
+      403,
+      "Forbidden: bot is not a member of the supergroup chat",
+    ]);
   });
 });

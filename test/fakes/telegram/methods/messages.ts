@@ -11,7 +11,21 @@ import { checkReplyMarkup, formatText } from "../markup.js";
 import { permissionFor } from "../members.js";
 import { chatIdParam, int, optBool, optObj, optStr, type Params } from "../params.js";
 import type { FakeChat, StoredMessage, TelegramState } from "../state.js";
-import { assertCanSend, canBotDelete, copyContent, replyAndThread, type Handler } from "./common.js";
+import {
+  assertCanSend,
+  botRecordIn,
+  canBotDelete,
+  copyContent,
+  replyAndThread,
+  type Handler,
+} from "./common.js";
+
+/** from_chat_id: the bot must be able to read that chat. */
+function sourceChat(state: TelegramState, p: Params): FakeChat {
+  const chat = state.apiChat(chatIdParam(p, "from_chat_id"));
+  if (chat.type !== "private") botRecordIn(state, chat);
+  return chat;
+}
 
 let fileCounter = 1;
 /** A PhotoSize set like Telegram returns for an uploaded or re-sent photo. */
@@ -225,7 +239,7 @@ export const messageMethods: Record<string, Handler> = {
 
   copyMessage({ state }, p) {
     const chat = state.apiChat(chatIdParam(p));
-    const from = state.apiChat(chatIdParam(p, "from_chat_id"));
+    const from = sourceChat(state, p);
     const src = state.liveMessage(from.id, int(p, "message_id", "message identifier is not specified"));
     if (!src) throw E.copyNotFound();
     const content = copyContent(src.message);
@@ -247,7 +261,7 @@ export const messageMethods: Record<string, Handler> = {
 
   copyMessages({ state }, p) {
     const chat = state.apiChat(chatIdParam(p));
-    const from = state.apiChat(chatIdParam(p, "from_chat_id"));
+    const from = sourceChat(state, p);
     const ids = optObj<number[]>(p, "message_ids");
     if (!Array.isArray(ids) || ids.length < 1 || ids.length > 100)
       throw badRequest("message identifiers are not specified");
@@ -272,7 +286,7 @@ export const messageMethods: Record<string, Handler> = {
 
   forwardMessage({ state }, p) {
     const chat = state.apiChat(chatIdParam(p));
-    const from = state.apiChat(chatIdParam(p, "from_chat_id"));
+    const from = sourceChat(state, p);
     const src = state.liveMessage(from.id, int(p, "message_id", "message identifier is not specified"));
     if (!src) throw E.forwardNotFound();
     const content = copyContent(src.message);
