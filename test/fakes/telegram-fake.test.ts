@@ -541,4 +541,23 @@ describe("chat model details", () => {
       "Forbidden: bot is not a member of the supergroup chat",
     ]);
   });
+
+  it("with privacy mode on, a non-admin bot sees commands and replies but not chatter", async () => {
+    const priv = await FakeTelegram.start({ privacyMode: true });
+    try {
+      const api = new Bot(priv.token, { client: { apiRoot: priv.apiRoot } }).api;
+      const g = priv.addChat({ type: "supergroup", bot: "member" });
+      const u = priv.addUser();
+      priv.setMember(g.id, u.id, "member");
+      priv.userSends(g.id, u.id, "just chatting");
+      priv.userSends(g.id, u.id, "/report");
+      const mine = await api.sendMessage(g.id, "bot says");
+      priv.userSends(g.id, u.id, { text: "thanks", reply_to: mine.message_id });
+      const texts = (await api.getUpdates()).map((x) => x.message?.text);
+      expect(texts).toEqual(["/report", "thanks"]);
+      expect((await api.getMe()).can_read_all_group_messages).toBe(false);
+    } finally {
+      await priv.close();
+    }
+  });
 });

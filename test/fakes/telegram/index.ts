@@ -20,6 +20,8 @@ export interface FakeTelegramOptions {
   bot?: { id?: number; first_name?: string; username?: string };
   /** Clock in unix seconds (default: real time). */
   now?: () => number;
+  /** Privacy mode (default off): a non-admin bot sees only commands, replies to it, mentions. */
+  privacyMode?: boolean;
 }
 
 /**
@@ -52,7 +54,11 @@ export class FakeTelegram extends UserActions {
       first_name: opts.bot?.first_name ?? "Warden",
       username: opts.bot?.username ?? "chatwarden_test_bot",
     };
-    const state = new TelegramState(bot, opts.now ?? (() => Math.floor(Date.now() / 1000)));
+    const state = new TelegramState(
+      bot,
+      opts.now ?? (() => Math.floor(Date.now() / 1000)),
+      opts.privacyMode ?? false,
+    );
     const server = new BotApiServer(state, token, { ...infoMethods, ...messageMethods, ...adminMethods });
     const apiRoot = await server.listen();
     return new FakeTelegram(state, server, token, apiRoot);

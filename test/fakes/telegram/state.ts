@@ -95,6 +95,8 @@ export class TelegramState {
   constructor(
     readonly bot: User,
     readonly now: () => number,
+    /** Privacy mode: a bot that is not an admin sees only commands, replies to it and service messages. */
+    readonly privacyMode = false,
   ) {
     for (const u of [bot, ...Object.values(SERVICE_USERS)]) this.addUser(u);
   }
@@ -271,6 +273,20 @@ export class TelegramState {
     return String(this.nextCallback++);
   }
 
+  private passesPrivacy(m: Message): boolean {
+    if (!this.privacyMode || (m.chat.type !== "group" && m.chat.type !== "supergroup")) return true;
+    if (isAdmin(this.member(m.chat.id, this.bot.id))) return true;
+    if (m.new_chat_members || m.left_chat_member || m.forum_topic_created || m.pinned_message) return true;
+    const text = m.text ?? m.caption ?? "";
+    const mine = this.bot.username ?? "";
+    return (
+      m.reply_to_message?.from?.id === this.bot.id ||
+      (/^\/[A-Za-z0-9_]+(@\w+)?/.test(text) &&
+        (!/^\/\w+@/.test(text) || text.split(/\s/)[0]?.endsWith(`@${mine}`) === true)) ||
+      text.includes(`@${mine}`)
+    );
+  }
+
   /** Whether the bot would receive this update at all (membership, rights, blocks). */
   private relevant(u: NewUpdate): boolean {
     const botIn = (chatId: number): boolean => {
@@ -281,8 +297,9 @@ export class TelegramState {
     const [type, payload] = Object.entries(u)[0] ?? ["", undefined];
     const chatId = (payload as { chat?: { id: number } } | undefined)?.chat?.id;
     if (chatId === undefined) return true;
-    if (["message", "edited_message", "channel_post", "edited_channel_post"].includes(type))
-      return botIn(chatId);
+    if (["message", "edited_message", "channel_post", "edited_channel_post"].includes(type)) {
+      return botIn(chatId) && this.passesPrivacy(payload as Message);
+    }
     if (type === "chat_member") return isAdmin(this.member(chatId, this.bot.id));
     if (type === "chat_join_request") return hasRight(this.member(chatId, this.bot.id), "can_invite_users");
     return true;
