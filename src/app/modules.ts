@@ -1,5 +1,6 @@
 import type { IdentityDirectory, Services, ViolationSink } from "../core/engine/context.js";
 import type { Module } from "../core/engine/module.js";
+import { rulesModule } from "../core/rules/index.js";
 
 /**
  * The pillar modules, in pipeline order: verification gates a message first, content rules next, news
@@ -20,5 +21,5 @@ export function createModules(base: Omit<Services, "identities" | "violations">)
       );
     },
   };
-  return { modules: [], identities, violations };
+  return { modules: [rulesModule()], identities, violations };
 }

@@ -37,6 +37,8 @@ export class SimulatedWorld implements DecisionExecutor {
   readonly effects: Effect[] = [];
   private readonly failures: { kind: PlatformDecision["kind"]; error: PlatformFailure }[] = [];
   onEffect?: (effect: Effect) => void;
+  /** Called when a member (not the bot) posts, with the message number the world gave it. */
+  onPost?: (message: SimMessage) => void;
 
   /** The private chat of an account with the bot, as a chat key. */
   static privateChat(account: AccountKey): ChatKey {
@@ -49,7 +51,9 @@ export class SimulatedWorld implements DecisionExecutor {
 
   /** A member posts: the world assigns the message number. */
   post(chat: ChatKey, author: AccountKey, text: string, content?: PostContent, thread?: string): SimMessage {
-    return this.append(chat, { author, text, content, thread });
+    const message = this.append(chat, { author, text, content, thread });
+    this.onPost?.(message);
+    return message;
   }
 
   find(chat: ChatKey, id: string): SimMessage | undefined {

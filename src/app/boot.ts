@@ -1,0 +1,72 @@
+import { resolve } from "node:path";
+import type { DestinationStream } from "pino";
+import { NodeSealer, nodeRandom } from "../adapters/crypto/node-sealer.js";
+import { createPinoLogger } from "../adapters/logging/pino-logger.js";
+import { createMemoryStore, createSqliteStore } from "../adapters/storage/keyv-store.js";
+import type { Environment } from "../config/environment.js";
+import { resolveSecret } from "../config/environment.js";
+import type { LoadedConfig } from "../config/load.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { KeyValueStore } from "../core/ports/store.js";
+import { createRuntime, type Runtime } from "./runtime.js";
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface BootOptions {
+  config: LoadedConfig;
+  env: Environment;
+  clock?: Clock;
+  /** Override the configured store (the playground keeps its own file; simulate uses memory). */
+  storage?: { kind: "sqlite"; path: string } | { kind: "memory" };
+  logDestination?: DestinationStream;
+  /** Told where the secret came from ("created" on first run). */
+  onSecret?: (info: { source: string; file?: string }) => void;
+}
+
+export interface Booted {
+  runtime: Runtime;
+  store: KeyValueStore;
+  logger: Logger;
+  /** Builds the runtime again on the same store (used by `restart` in transcripts). */
+  rebuild(): Promise<Runtime>;
+}
+
+/** Reads the secret, opens the store, builds the runtime. */
+export async function boot(options: BootOptions): Promise<Booted> {
+  const { config, env } = options;
+  const dataDir = resolve(config.raw.data_dir);
+  const logger = createPinoLogger({ level: env.logLevel ?? config.raw.log.level, destination: options.logDestination });
+  const secret = resolveSecret(env, dataDir);
+  options.onSecret?.({ source: secret.source, file: secret.file });
+  const storage = options.storage ?? config.raw.storage;
+  const store = storage.kind === "memory" ? createMemoryStore() : await createSqliteStore(resolve(storage.path));
+  const build = () =>
+    createRuntime({
+      settings: config.core,
+      store,
+      clock: options.clock ?? systemClock,
+      sealer: new NodeSealer(secret.secret),
+      random: nodeRandom,
+      logger,
+      defaultLanguage: config.raw.language,
+    });
+  try {
+    return { runtime: await build(), store, logger, rebuild: build };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** Real time plus an offset that `wait` moves: lets the playground jump ahead. */
+export class OffsetClock implements Clock {
+  private offset = 0;
+  constructor(private readonly base: Clock = systemClock) {}
+  now(): number {
+    return this.base.now() + this.offset;
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}

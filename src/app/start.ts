@@ -1,0 +1,82 @@
+import { resolve } from "node:path";
+import { ConsoleSession } from "../adapters/console/session.js";
+import { SimulatedWorld } from "../adapters/console/world.js";
+import { runPlayground } from "../adapters/console/playground.js";
+import type { Environment } from "../config/environment.js";
+import type { LoadedConfig } from "../config/load.js";
+import { boot, OffsetClock } from "./boot.js";
+import { startPlatforms } from "./platforms.js";
+
+export interface StartIo {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  output: NodeJS.WritableStream & { isTTY?: boolean };
+  note(line: string): void;
+}
+
+/**
+ * `chatwarden start`: every adapter whose token is configured; with none, the console playground on
+ * its own SQLite file, so a newcomer sees the bot work at once.
+ */
+export async function start(config: LoadedConfig, env: Environment, io: StartIo): Promise<number> {
+  const platforms = startPlatforms.filter((p) => p.configured(config, env));
+  const clock = new OffsetClock();
+  const playground = platforms.length === 0;
+  const booted = await boot({
+    config,
+    env,
+    clock,
+    storage: playground ? { kind: "sqlite", path: resolve(config.raw.data_dir, "playground.sqlite") } : undefined,
+    onSecret: ({ source, file }) => {
+      if (source === "created") io.note(`No CHATWARDEN_SECRET set: created a new local secret in ${file}. Keep it: it unlocks the stored identities.`);
+      else if (source === "file") io.note(`Using the local secret in ${file} (set CHATWARDEN_SECRET in production).`);
+    },
+  });
+  let runtime = booted.runtime;
+  runtime.scheduler.start();
+  if (!playground) {
+    const stops = [];
+    for (const platform of platforms) stops.push(await platform.start({ runtime, config, env, logger: booted.logger }));
+    io.note(`chatwarden running on ${platforms.map((p) => p.name).join(", ")}. Stop with Ctrl+C.`);
+    await new Promise<void>((done) => {
+      process.once("SIGINT", done);
+      process.once("SIGTERM", done);
+    });
+    for (const stop of stops) await stop();
+    await runtime.close();
+    return 0;
+  }
+  const world = new SimulatedWorld();
+  const session = new ConsoleSession(runtime, world);
+  const consoleChats = config.core.communities.flatMap((c) => c.chats.filter((chat) => chat.key.startsWith("console:")).map((chat) => chat.key.slice(8)));
+  const defaultChat = consoleChats[0] ?? "lobby";
+  const interactive = Boolean(io.input.isTTY && io.output.isTTY);
+  await runPlayground({
+    input: io.input as never,
+    output: io.output as never,
+    interactive,
+    session,
+    world,
+    now: () => clock.now(),
+    banner: [
+      "chatwarden playground: a simulated group chat on this machine (no platform token is configured).",
+      `Chats: ${consoleChats.join(", ") || "(none: add console:<name> chats to the config)"}; review chat and mod-log as configured.`,
+      `Admins: ${config.core.communities.flatMap((c) => c.admins).filter((a) => a.startsWith("console:")).map((a) => a.slice(8)).join(", ") || "none configured"}.`,
+      'Try:  alice joins lobby   |   alice to bot: /verify   |   bob in lobby: see https://www.reuters.com/world   |   help',
+    ],
+    hooks: {
+      defaultChat,
+      wait: async (ms) => {
+        clock.advance(ms);
+        await runtime.scheduler.runDue();
+      },
+      restart: async () => {
+        runtime.scheduler.stop();
+        runtime = await booted.rebuild();
+        session.replaceRuntime(runtime);
+        runtime.scheduler.start();
+      },
+    },
+  });
+  await runtime.close();
+  return 0;
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "./config/errors.js";
+import { readEnvironment } from "./config/environment.js";
+import { findConfigFile } from "./config/locate.js";
+import { loadConfigFile } from "./config/load.js";
+import { SecretMismatchError } from "./adapters/crypto/node-sealer.js";
+import { simulate } from "./app/simulate.js";
+import { start } from "./app/start.js";
+
+/** Exit codes: 0 fine, 1 the bot failed while running, 2 bad input (config, transcript, command line). */
+const program = new Command()
+  .name("chatwarden")
+  .description("Moderation bot for Telegram, Discord and Matrix: real-name binding, news-approval holds, graduated sanctions.")
+  .option("-c, --config <file>", "configuration file (default: $CHATWARDEN_CONFIG, then config/chatwarden.yaml)")
+  .showHelpAfterError()
+  .exitOverride();
+
+const env = readEnvironment();
+const note = (line: string) => process.stderr.write(`${line}\n`);
+
+function config() {
+  const located = findConfigFile(program.opts<{ config?: string }>().config, env);
+  if (located.fallback) note(`No ${located.wanted} yet: using the example configuration ${located.file}. Copy it to ${located.wanted} to make it yours.`);
+  return loadConfigFile(located.file);
+}
+
+program
+  .command("start")
+  .description("run every configured adapter; with no platform token, the local console playground")
+  .action(async () => {
+    process.exitCode = await start(config(), env, { input: process.stdin, output: process.stdout, note });
+  });
+
+program
+  .command("simulate")
+  .description("replay a transcript of chat events against the config and print each decision (a dry run)")
+  .argument("<transcript>", "transcript file (see docs/transcripts.md)")
+  .option("--json", "one JSON object per line instead of text")
+  .action(async (file: string, opts: { json?: boolean }) => {
+    let source: string;
+    try {
+      source = readFileSync(file, "utf8");
+    } catch {
+      note(`${file}: cannot read the transcript file`);
+      process.exitCode = 2;
+      return;
+    }
+    const result = await simulate(source, config(), env, (line) => process.stdout.write(`${line}\n`), { json: opts.json, file });
+    process.exitCode = result.exitCode;
+  });
+
+program
+  .command("check-config")
+  .description("validate the configuration and print a summary")
+  .action(() => {
+    const loaded = config();
+    process.stdout.write(`${loaded.file}: valid\n`);
+    for (const c of loaded.core.communities) {
+      process.stdout.write(
+        `  community ${c.id} (${c.name}): ${c.chats.length} chat(s), ${c.admins.length} admin(s), verification ${c.policy.verification.required ? `required (${c.policy.verification.method})` : "optional"}, news holds ${c.policy.news.enabled ? "on" : "off"}, ${Object.keys(c.policy.rules.categories).length} rule categories\n`,
+      );
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof ConfigError) {
+    note(error.message);
+    process.exitCode = 2;
+  } else if (error instanceof SecretMismatchError) {
+    note(`chatwarden: ${error.message}`);
+    process.exitCode = 2;
+  } else {
+    note(`chatwarden: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { resolve } from "node:path";
+import { ConfigError } from "../../src/config/errors.js";
+import { loadConfigFile, parseConfigText } from "../../src/config/load.js";
+
+const root = resolve(import.meta.dirname, "../..");
+const base = (community: string, top = "") => `${top}
+communities:
+  - id: demo
+    name: Demo
+    chats:
+      - id: "console:lobby"
+${community}`;
+
+function problems(yaml: string): string[] {
+  try {
+    parseConfigText(yaml, { baseDir: root });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
+    throw error;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("configuration errors name the field and the expected value", () => {
+  it("rejects a ladder duration that is not a duration", () => {
+    const yaml = base(`    sanctions:
+      ladder:
+        - { at: 1, action: warn }
+        - { at: 3, action: mute, duration: 1h }
+        - { at: 5, action: mute, duration: tomorrow }
+`);
+    expect(problems(yaml)).toEqual([`communities[0].sanctions.ladder[2].duration: expected a duration like "24h", got "tomorrow"`]);
+  });
+
+  it("rejects a misspelt key instead of ignoring it", () => {
+    const yaml = base(`    sanctions:
+      ladr: []
+`);
+    expect(problems(yaml)).toEqual(["communities[0].sanctions.ladr: unknown key (check the spelling; see config/chatwarden.example.yaml)"]);
+  });
+
+  it("rejects an unknown verification method and lists the valid ones", () => {
+    const yaml = base(`    verification:
+      method: passport
+`);
+    expect(problems(yaml)).toEqual([
+      'communities[0].verification.method: expected one of "self_declared", "admin_review", "phone", "external", got "passport"',
+    ]);
+  });
+
+  it("rejects a chat id without a platform", () => {
+    const yaml = `communities:
+  - id: demo
+    name: Demo
+    chats:
+      - id: "-1001234"
+`;
+    expect(problems(yaml)).toEqual([
+      'communities[0].chats[0].id: expected a chat like "telegram:-1001234567890", "console:lobby" (platform:id), got "-1001234"',
+    ]);
+  });
+
+  it("rejects a wrong type with what was expected and what was found", () => {
+    const yaml = base(`    verification:
+      attempts_per_hour: "five"
+`);
+    expect(problems(yaml)).toEqual(['communities[0].verification.attempts_per_hour: expected number, got "five"']);
+  });
+
+  it("reports a bad per-chat override at the chat's path", () => {
+    const yaml = `communities:
+  - id: demo
+    name: Demo
+    chats:
+      - id: "console:lobby"
+        news:
+          expire_after: soon
+`;
+    expect(problems(yaml)).toEqual([`communities[0].chats[0].news.expire_after: expected a duration like "24h", got "soon"`]);
+  });
+
+  it("reports a missing term file with the path it looked in", () => {
+    const yaml = base(`    rules:
+      categories:
+        spam:
+          term_files: [terms/nope.txt]
+`);
+    const [problem] = problems(yaml);
+    expect(problem).toMatch(/^communities\[0\]\.rules\.categories\.spam\.term_files\[0\]: expected a readable file, got "terms\/nope\.txt"/);
+  });
+
+  it("reports an invalid regular expression in a rule", () => {
+    const yaml = base(`    rules:
+      categories:
+        spam:
+          patterns: ["(unclosed"]
+`);
+    expect(problems(yaml)[0]).toMatch(/^communities\[0\]\.rules\.categories\.spam\.patterns\[0\]: expected a valid regular expression/);
+  });
+
+  it("requires at least one community and says so", () => {
+    expect(problems("language: en\n")).toEqual(["communities: required: expected array"]);
+  });
+
+  it("reports YAML syntax errors", () => {
+    expect(problems("communities: [\n")[0]).toMatch(/^: YAML: /);
+  });
+
+  it("rejects the same chat in two communities", () => {
+    const yaml = `communities:
+  - id: a
+    name: A
+    chats: [{ id: "console:lobby" }]
+  - id: b
+    name: B
+    chats: [{ id: "console:lobby" }]
+`;
+    expect(problems(yaml)[0]).toMatch(/^communities\[1\]\.chats\[0\]\.id: expected each chat in one community only/);
+  });
+
+  it("says which file could not be found", () => {
+    expect(() => loadConfigFile("/nonexistent/chatwarden.yaml")).toThrow(/\/nonexistent\/chatwarden.yaml: invalid configuration\n {2}file not found/);
+  });
+
+  it("accepts the shipped example configuration", () => {
+    const loaded = loadConfigFile(resolve(root, "config/chatwarden.example.yaml"));
+    const demo = loaded.core.communities[0];
+    expect(demo?.policy.news.domains.length).toBeGreaterThan(50);
+    expect(demo?.chats.find((c) => c.key === "console:news")?.policy.news.any_link).toBe(true);
+    expect(demo?.chats.find((c) => c.key === "console:lobby")?.policy.news.any_link).toBe(false);
+    expect(demo?.policy.sanctions.ladder[1]).toEqual({ at: 3, action: "mute", duration: 3_600_000 });
+  });
+});
