@@ -12,8 +12,13 @@ import { start } from "./app/start.js";
 /** Exit codes: 0 fine, 1 the bot failed while running, 2 bad input (config, transcript, command line). */
 const program = new Command()
   .name("chatwarden")
-  .description("Moderation bot for Telegram, Discord and Matrix: real-name binding, news-approval holds, graduated sanctions.")
-  .option("-c, --config <file>", "configuration file (default: $CHATWARDEN_CONFIG, then config/chatwarden.yaml)")
+  .description(
+    "Moderation bot for Telegram, Discord and Matrix: real-name binding, news-approval holds, graduated sanctions.",
+  )
+  .option(
+    "-c, --config <file>",
+    "configuration file (default: $CHATWARDEN_CONFIG, then config/chatwarden.yaml)",
+  )
   .showHelpAfterError()
   .exitOverride();
 
@@ -22,7 +27,10 @@ const note = (line: string) => process.stderr.write(`${line}\n`);
 
 function config() {
   const located = findConfigFile(program.opts<{ config?: string }>().config, env);
-  if (located.fallback) note(`No ${located.wanted} yet: using the example configuration ${located.file}. Copy it to ${located.wanted} to make it yours.`);
+  if (located.fallback)
+    note(
+      `No ${located.wanted} yet: using the example configuration ${located.file}. Copy it to ${located.wanted} to make it yours.`,
+    );
   return loadConfigFile(located.file);
 }
 
@@ -47,7 +55,10 @@ program
       process.exitCode = 2;
       return;
     }
-    const result = await simulate(source, config(), env, (line) => process.stdout.write(`${line}\n`), { json: opts.json, file });
+    const result = await simulate(source, config(), env, (line) => process.stdout.write(`${line}\n`), {
+      json: opts.json,
+      file,
+    });
     process.exitCode = result.exitCode;
   });
 

@@ -36,11 +36,15 @@ export interface Booted {
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config, env } = options;
   const dataDir = resolve(config.raw.data_dir);
-  const logger = createPinoLogger({ level: env.logLevel ?? config.raw.log.level, destination: options.logDestination });
+  const logger = createPinoLogger({
+    level: env.logLevel ?? config.raw.log.level,
+    destination: options.logDestination,
+  });
   const secret = resolveSecret(env, dataDir);
   options.onSecret?.({ source: secret.source, file: secret.file });
   const storage = options.storage ?? config.raw.storage;
-  const store = storage.kind === "memory" ? createMemoryStore() : await createSqliteStore(resolve(storage.path));
+  const store =
+    storage.kind === "memory" ? createMemoryStore() : await createSqliteStore(resolve(storage.path));
   const build = () =>
     createRuntime({
       settings: config.core,

@@ -6,6 +6,7 @@ import type { Logger } from "../core/ports/logger.js";
 import type { KeyValueStore } from "../core/ports/store.js";
 import type { CoreSettings } from "../core/settings/community.js";
 import type { Language } from "../core/i18n/translator.js";
+import type { IdentityProvider } from "../core/verification/identity-provider.js";
 import { AccessService } from "../core/engine/access.js";
 import { CaseLog } from "../core/engine/cases.js";
 import type { Services } from "../core/engine/context.js";
@@ -26,6 +27,8 @@ export interface RuntimeParts {
   logger: Logger;
   executors?: Partial<Record<Platform, DecisionExecutor>>;
   defaultLanguage?: Language;
+  /** The communities' identity providers (verification method "external"); without it, admins are told. */
+  identityProvider?: IdentityProvider;
 }
 
 export interface Runtime {
@@ -55,9 +58,17 @@ export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
     cases: new CaseLog(parts.store),
     timers: new TimerStore(parts.store),
   };
-  const { modules, identities, violations } = createModules(base);
+  const { modules, identities, violations } = createModules(base, {
+    identityProvider: parts.identityProvider,
+  });
   const services: Services = { ...base, identities, violations };
-  const engine = new Engine({ services, clock: parts.clock, modules, executors: parts.executors ?? {}, defaultLanguage: parts.defaultLanguage });
+  const engine = new Engine({
+    services,
+    clock: parts.clock,
+    modules,
+    executors: parts.executors ?? {},
+    defaultLanguage: parts.defaultLanguage,
+  });
   const scheduler = new SchedulerLoop(engine, services.timers, parts.clock, parts.logger);
   return {
     engine,

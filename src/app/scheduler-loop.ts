@@ -72,7 +72,8 @@ export class SchedulerLoop {
     }
     if (this.stopped) return;
     const next = await this.timers.nextDue().catch(() => undefined);
-    const sleep = next === undefined ? MAX_SLEEP_MS : Math.min(MAX_SLEEP_MS, Math.max(50, next - this.clock.now()));
+    const sleep =
+      next === undefined ? MAX_SLEEP_MS : Math.min(MAX_SLEEP_MS, Math.max(50, next - this.clock.now()));
     this.handle = setTimeout(() => void this.tick(), sleep);
     this.handle.unref();
   }

@@ -40,20 +40,34 @@ export async function simulate(
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
   const booted = await boot({
     config,
-    env: { ...env, secret: env.secret ?? randomBytes(24).toString("base64url"), logLevel: env.logLevel ?? "silent" },
+    env: {
+      ...env,
+      secret: env.secret ?? randomBytes(24).toString("base64url"),
+      logLevel: env.logLevel ?? "silent",
+    },
     clock,
     storage: { kind: "memory" },
   });
   const world = new SimulatedWorld();
   const session = new ConsoleSession(booted.runtime, world);
   let runtime = booted.runtime;
-  const emit = (record: Record<string, unknown>, text: string) => out(options.json ? JSON.stringify(record) : text);
+  const emit = (record: Record<string, unknown>, text: string) =>
+    out(options.json ? JSON.stringify(record) : text);
   world.onEffect = (effect) =>
-    emit({ type: "decision", decision: effect.decision, outcome: effect.outcome, message: effect.message?.ref }, formatEffect(effect, clock.now()));
+    emit(
+      { type: "decision", decision: effect.decision, outcome: effect.outcome, message: effect.message?.ref },
+      formatEffect(effect, clock.now()),
+    );
   world.onPost = (m) => {
-    if (m.author !== "bot") emit({ type: "posted", message: m.ref, author: m.author }, `  (${parseKey(m.ref.chat).id.replace(/^@console:/, "private ")} #${m.ref.id})`);
+    if (m.author !== "bot")
+      emit(
+        { type: "posted", message: m.ref, author: m.author },
+        `  (${parseKey(m.ref.chat).id.replace(/^@console:/, "private ")} #${m.ref.id})`,
+      );
   };
-  const defaultChat = config.core.communities.flatMap((c) => c.chats).find((c) => c.key.startsWith("console:"))?.key ?? "console:lobby";
+  const defaultChat =
+    config.core.communities.flatMap((c) => c.chats).find((c) => c.key.startsWith("console:"))?.key ??
+    "console:lobby";
   let failed = 0;
   for (const { step, line, text } of steps) {
     emit({ type: "step", line, text }, `» ${text}`);
@@ -72,7 +86,10 @@ export async function simulate(
       });
     } catch (error) {
       failed++;
-      emit({ type: "error", line, message: (error as Error).message }, `${options.file ?? "transcript"}:${line}: ${(error as Error).message}`);
+      emit(
+        { type: "error", line, message: (error as Error).message },
+        `${options.file ?? "transcript"}:${line}: ${(error as Error).message}`,
+      );
     }
   }
   await runtime.close();

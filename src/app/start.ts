@@ -25,17 +25,24 @@ export async function start(config: LoadedConfig, env: Environment, io: StartIo)
     config,
     env,
     clock,
-    storage: playground ? { kind: "sqlite", path: resolve(config.raw.data_dir, "playground.sqlite") } : undefined,
+    storage: playground
+      ? { kind: "sqlite", path: resolve(config.raw.data_dir, "playground.sqlite") }
+      : undefined,
     onSecret: ({ source, file }) => {
-      if (source === "created") io.note(`No CHATWARDEN_SECRET set: created a new local secret in ${file}. Keep it: it unlocks the stored identities.`);
-      else if (source === "file") io.note(`Using the local secret in ${file} (set CHATWARDEN_SECRET in production).`);
+      if (source === "created")
+        io.note(
+          `No CHATWARDEN_SECRET set: created a new local secret in ${file}. Keep it: it unlocks the stored identities.`,
+        );
+      else if (source === "file")
+        io.note(`Using the local secret in ${file} (set CHATWARDEN_SECRET in production).`);
     },
   });
   let runtime = booted.runtime;
   runtime.scheduler.start();
   if (!playground) {
     const stops = [];
-    for (const platform of platforms) stops.push(await platform.start({ runtime, config, env, logger: booted.logger }));
+    for (const platform of platforms)
+      stops.push(await platform.start({ runtime, config, env, logger: booted.logger }));
     io.note(`chatwarden running on ${platforms.map((p) => p.name).join(", ")}. Stop with Ctrl+C.`);
     await new Promise<void>((done) => {
       process.once("SIGINT", done);
@@ -47,7 +54,9 @@ export async function start(config: LoadedConfig, env: Environment, io: StartIo)
   }
   const world = new SimulatedWorld();
   const session = new ConsoleSession(runtime, world);
-  const consoleChats = config.core.communities.flatMap((c) => c.chats.filter((chat) => chat.key.startsWith("console:")).map((chat) => chat.key.slice(8)));
+  const consoleChats = config.core.communities.flatMap((c) =>
+    c.chats.filter((chat) => chat.key.startsWith("console:")).map((chat) => chat.key.slice(8)),
+  );
   const defaultChat = consoleChats[0] ?? "lobby";
   const interactive = Boolean(io.input.isTTY && io.output.isTTY);
   await runPlayground({
@@ -60,8 +69,14 @@ export async function start(config: LoadedConfig, env: Environment, io: StartIo)
     banner: [
       "chatwarden playground: a simulated group chat on this machine (no platform token is configured).",
       `Chats: ${consoleChats.join(", ") || "(none: add console:<name> chats to the config)"}; review chat and mod-log as configured.`,
-      `Admins: ${config.core.communities.flatMap((c) => c.admins).filter((a) => a.startsWith("console:")).map((a) => a.slice(8)).join(", ") || "none configured"}.`,
-      'Try:  alice joins lobby   |   alice to bot: /verify   |   bob in lobby: see https://www.reuters.com/world   |   help',
+      `Admins: ${
+        config.core.communities
+          .flatMap((c) => c.admins)
+          .filter((a) => a.startsWith("console:"))
+          .map((a) => a.slice(8))
+          .join(", ") || "none configured"
+      }.`,
+      "Try:  alice joins lobby   |   alice to bot: /verify   |   bob in lobby: see https://www.reuters.com/world   |   help",
     ],
     hooks: {
       defaultChat,

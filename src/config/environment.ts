@@ -30,9 +30,13 @@ export const SECRET_FILE = "secret.key";
  * The key material: CHATWARDEN_SECRET when set; otherwise a secret file under the data directory,
  * created on first run (mode 0600). Production deployments should set CHATWARDEN_SECRET.
  */
-export function resolveSecret(env: Environment, dataDir: string): { secret: string; source: "environment" | "file" | "created"; file?: string } {
+export function resolveSecret(
+  env: Environment,
+  dataDir: string,
+): { secret: string; source: "environment" | "file" | "created"; file?: string } {
   if (env.secret) {
-    if (env.secret.length < 16) throw new Error("CHATWARDEN_SECRET: expected at least 16 characters of random key material");
+    if (env.secret.length < 16)
+      throw new Error("CHATWARDEN_SECRET: expected at least 16 characters of random key material");
     return { secret: env.secret, source: "environment" };
   }
   const file = join(dataDir, SECRET_FILE);

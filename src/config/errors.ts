@@ -13,7 +13,8 @@ export class ConfigError extends Error {
     readonly file?: string,
   ) {
     super(
-      `${file ? `${file}: ` : ""}invalid configuration\n` + problems.map((p) => `  ${p.path ? `${p.path}: ` : ""}${p.message}`).join("\n"),
+      `${file ? `${file}: ` : ""}invalid configuration\n` +
+        problems.map((p) => `  ${p.path ? `${p.path}: ` : ""}${p.message}`).join("\n"),
     );
   }
 }
@@ -36,20 +37,37 @@ function describe(value: unknown): string {
 }
 
 /** Turns zod issues into problems whose messages say what was expected and what was found. */
-export function problemsFrom(issues: readonly z.core.$ZodIssue[], prefix = "", input?: unknown): ConfigProblem[] {
+export function problemsFrom(
+  issues: readonly z.core.$ZodIssue[],
+  prefix = "",
+  input?: unknown,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     const path = formatPath(issue.path, prefix);
     const got = describe(valueAt(input, issue.path));
     switch (issue.code) {
       case "unrecognized_keys":
-        for (const key of issue.keys) problems.push({ path: formatPath([...issue.path, key], prefix), message: "unknown key (check the spelling; see config/chatwarden.example.yaml)" });
+        for (const key of issue.keys)
+          problems.push({
+            path: formatPath([...issue.path, key], prefix),
+            message: "unknown key (check the spelling; see config/chatwarden.example.yaml)",
+          });
         break;
       case "invalid_type":
-        problems.push({ path, message: got === "nothing" ? `required: expected ${issue.expected}` : `expected ${issue.expected}, got ${got}` });
+        problems.push({
+          path,
+          message:
+            got === "nothing"
+              ? `required: expected ${issue.expected}`
+              : `expected ${issue.expected}, got ${got}`,
+        });
         break;
       case "invalid_value":
-        problems.push({ path, message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${got}` });
+        problems.push({
+          path,
+          message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${got}`,
+        });
         break;
       case "invalid_union": {
         // Report the branch that came closest (fewest problems): usually the form the author meant.
@@ -65,7 +83,10 @@ export function problemsFrom(issues: readonly z.core.$ZodIssue[], prefix = "", i
         problems.push({ path, message: `${issue.message.replace(/^Too (small|big): /, "")}` });
         break;
       default:
-        problems.push({ path, message: issue.message.includes("got") ? issue.message : `${issue.message}, got ${got}` });
+        problems.push({
+          path,
+          message: issue.message.includes("got") ? issue.message : `${issue.message}, got ${got}`,
+        });
     }
   }
   return problems;

@@ -20,7 +20,15 @@ export function loadConfigFile(file: string): LoadedConfig {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError([{ path: "", message: code === "ENOENT" ? "file not found" : `cannot read the file (${code ?? String(error)})` }], file);
+    throw new ConfigError(
+      [
+        {
+          path: "",
+          message: code === "ENOENT" ? "file not found" : `cannot read the file (${code ?? String(error)})`,
+        },
+      ],
+      file,
+    );
   }
   return parseConfigText(text, { file, baseDir: dirname(resolve(file)) });
 }
@@ -29,7 +37,10 @@ export function loadConfigFile(file: string): LoadedConfig {
 export function parseConfigText(text: string, options: { file?: string; baseDir: string }): LoadedConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => ({ path: "", message: `YAML: ${e.message.split("\n")[0]}` })), options.file);
+    throw new ConfigError(
+      doc.errors.map((e) => ({ path: "", message: `YAML: ${e.message.split("\n")[0]}` })),
+      options.file,
+    );
   }
   return parseConfigObject(doc.toJS() ?? {}, options);
 }
@@ -45,13 +56,21 @@ export function parseConfigObject(input: unknown, options: { file?: string; base
   return { file: options.file, raw, core: { communities: communities as CommunitySettings[] } };
 }
 
-function resolveCommunity(c: RawCommunity, index: number, raw: RawConfig, baseDir: string, problems: ConfigProblem[]) {
+function resolveCommunity(
+  c: RawCommunity,
+  index: number,
+  raw: RawConfig,
+  baseDir: string,
+  problems: ConfigProblem[],
+) {
   const prefix = `communities[${index}]`;
   const sections = Object.fromEntries(policyKeys.map((k) => [k, c[k] ?? {}]));
   const policy = parsePolicy(sections, prefix, baseDir, problems);
   const chats: ChatEntry[] = c.chats.map((chat, j) => {
     const merged = Object.fromEntries(policyKeys.map((k) => [k, deepMerge(sections[k], chat[k] ?? {})]));
-    const chatPolicy = policyKeys.some((k) => chat[k]) ? parsePolicy(merged, `${prefix}.chats[${j}]`, baseDir, problems) : policy;
+    const chatPolicy = policyKeys.some((k) => chat[k])
+      ? parsePolicy(merged, `${prefix}.chats[${j}]`, baseDir, problems)
+      : policy;
     return { key: chat.id as ChatKey, title: chat.title, policy: chatPolicy ?? (policy as Policy) };
   });
   return {
@@ -66,32 +85,54 @@ function resolveCommunity(c: RawCommunity, index: number, raw: RawConfig, baseDi
   };
 }
 
-function parsePolicy(sections: Record<string, unknown>, prefix: string, baseDir: string, problems: ConfigProblem[]): Policy | undefined {
+function parsePolicy(
+  sections: Record<string, unknown>,
+  prefix: string,
+  baseDir: string,
+  problems: ConfigProblem[],
+): Policy | undefined {
   const result = policySchema.safeParse(sections);
   if (!result.success) {
     problems.push(...problemsFrom(result.error.issues as z.core.$ZodIssue[], prefix, sections));
     return undefined;
   }
   const policy = result.data;
-  policy.news.domains = [...policy.news.domains, ...readLists(policy.news.domain_files, `${prefix}.news.domain_files`, baseDir, problems)];
+  policy.news.domains = [
+    ...policy.news.domains,
+    ...readLists(policy.news.domain_files, `${prefix}.news.domain_files`, baseDir, problems),
+  ];
   for (const [name, category] of Object.entries(policy.rules.categories)) {
-    category.terms = [...category.terms, ...readLists(category.term_files, `${prefix}.rules.categories.${name}.term_files`, baseDir, problems)];
+    category.terms = [
+      ...category.terms,
+      ...readLists(category.term_files, `${prefix}.rules.categories.${name}.term_files`, baseDir, problems),
+    ];
     category.patterns.forEach((pattern, k) => {
       try {
         new RegExp(pattern, "u");
       } catch (error) {
-        problems.push({ path: `${prefix}.rules.categories.${name}.patterns[${k}]`, message: `expected a valid regular expression (${(error as Error).message})` });
+        problems.push({
+          path: `${prefix}.rules.categories.${name}.patterns[${k}]`,
+          message: `expected a valid regular expression (${(error as Error).message})`,
+        });
       }
     });
   }
   if (policy.verification.method === "external" && !policy.verification.external) {
-    problems.push({ path: `${prefix}.verification.external`, message: 'required when method is "external": expected { url: "https://…" }' });
+    problems.push({
+      path: `${prefix}.verification.external`,
+      message: 'required when method is "external": expected { url: "https://…" }',
+    });
   }
   return policy;
 }
 
 /** One entry per line; "#" starts a comment; blank lines are skipped. */
-function readLists(files: readonly string[], path: string, baseDir: string, problems: ConfigProblem[]): string[] {
+function readLists(
+  files: readonly string[],
+  path: string,
+  baseDir: string,
+  problems: ConfigProblem[],
+): string[] {
   const out: string[] = [];
   files.forEach((file, i) => {
     const full = isAbsolute(file) ? file : resolve(baseDir, file);
@@ -101,7 +142,10 @@ function readLists(files: readonly string[], path: string, baseDir: string, prob
         if (entry) out.push(entry);
       }
     } catch {
-      problems.push({ path: `${path}[${i}]`, message: `expected a readable file, got ${JSON.stringify(file)} (looked in ${full})` });
+      problems.push({
+        path: `${path}[${i}]`,
+        message: `expected a readable file, got ${JSON.stringify(file)} (looked in ${full})`,
+      });
     }
   });
   return out;
@@ -111,12 +155,20 @@ function checkUnique(raw: RawConfig, problems: ConfigProblem[]) {
   const seenChats = new Map<string, string>();
   const seenIds = new Set<string>();
   raw.communities.forEach((c, i) => {
-    if (seenIds.has(c.id)) problems.push({ path: `communities[${i}].id`, message: `expected a unique id, got ${JSON.stringify(c.id)} twice` });
+    if (seenIds.has(c.id))
+      problems.push({
+        path: `communities[${i}].id`,
+        message: `expected a unique id, got ${JSON.stringify(c.id)} twice`,
+      });
     seenIds.add(c.id);
     c.chats.forEach((chat, j) => {
       const path = `communities[${i}].chats[${j}].id`;
       const earlier = seenChats.get(chat.id);
-      if (earlier) problems.push({ path, message: `expected each chat in one community only, got ${JSON.stringify(chat.id)} again (first at ${earlier})` });
+      if (earlier)
+        problems.push({
+          path,
+          message: `expected each chat in one community only, got ${JSON.stringify(chat.id)} again (first at ${earlier})`,
+        });
       seenChats.set(chat.id, path);
     });
   });

@@ -41,7 +41,7 @@ const chatSchema = z.strictObject({
 const languageSchema = z.enum(["en", "zh"], { message: 'expected a language: "en" or "zh"' });
 
 export const communitySchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "expected a lower-case id like \"my-community\""),
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected a lower-case id like "my-community"'),
   name: z.string().min(1),
   language: languageSchema.optional(),
   admins: z.array(accountKeySchema).default([]),
@@ -76,7 +76,11 @@ export const configSchema = z.strictObject({
   language: languageSchema.default("en"),
   data_dir: z.string().default("./data"),
   storage: storageSchema.prefault({ kind: "sqlite" }),
-  log: z.strictObject({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") }).prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+    })
+    .prefault({}),
   telegram: telegramSchema.optional(),
   communities: z.array(communitySchema).min(1, "expected at least one community"),
 });

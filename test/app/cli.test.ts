@@ -13,7 +13,14 @@ function cli(args: string[], input = "", env: Record<string, string> = {}) {
     cwd: root,
     input,
     encoding: "utf8",
-    env: { ...process.env, CHATWARDEN_SECRET: "", CHATWARDEN_CONFIG: "", TELEGRAM_BOT_TOKEN: "", LOG_LEVEL: "silent", ...env },
+    env: {
+      ...process.env,
+      CHATWARDEN_SECRET: "",
+      CHATWARDEN_CONFIG: "",
+      TELEGRAM_BOT_TOKEN: "",
+      LOG_LEVEL: "silent",
+      ...env,
+    },
     timeout: 60_000,
   });
   return { ...result, dir };
@@ -34,9 +41,14 @@ describe("chatwarden CLI", () => {
   });
 
   it("check-config names the field of an invalid config and exits 2", () => {
-    const bad = file("bad.yaml", 'communities:\n  - id: demo\n    name: Demo\n    chats: [{ id: "console:lobby" }]\n    sanctions:\n      ladder: [{ at: 1, action: mute, duration: tomorrow }]\n');
+    const bad = file(
+      "bad.yaml",
+      'communities:\n  - id: demo\n    name: Demo\n    chats: [{ id: "console:lobby" }]\n    sanctions:\n      ladder: [{ at: 1, action: mute, duration: tomorrow }]\n',
+    );
     const r = cli(["check-config", "--config", bad]);
-    expect(r.stderr).toContain(`communities[0].sanctions.ladder[0].duration: expected a duration like "24h", got "tomorrow"`);
+    expect(r.stderr).toContain(
+      `communities[0].sanctions.ladder[0].duration: expected a duration like "24h", got "tomorrow"`,
+    );
     expect(r.status).toBe(2);
   });
 
@@ -63,7 +75,10 @@ describe("chatwarden CLI", () => {
 
   it("start runs the playground when no token is set, creates a secret and ends cleanly at end of input", () => {
     const dir = mkdtempSync(join(tmpdir(), "chatwarden-start-"));
-    const config = file("c.yaml", `data_dir: ${dir}\ncommunities:\n  - id: demo\n    name: Demo\n    chats: [{ id: "console:lobby" }]\n`);
+    const config = file(
+      "c.yaml",
+      `data_dir: ${dir}\ncommunities:\n  - id: demo\n    name: Demo\n    chats: [{ id: "console:lobby" }]\n`,
+    );
     const r = cli(["start", "--config", config], "alice in lobby: hello\nalice to bot: /language zh\n");
     expect(r.status).toBe(0);
     expect(r.stderr).toContain(`created a new local secret in ${dir}/secret.key`);
@@ -75,8 +90,13 @@ describe("chatwarden CLI", () => {
 
   it("refuses to start when CHATWARDEN_SECRET does not match the stored data", () => {
     const dir = mkdtempSync(join(tmpdir(), "chatwarden-secret-"));
-    const config = file("c.yaml", `data_dir: ${dir}\ncommunities:\n  - id: demo\n    name: Demo\n    chats: [{ id: "console:lobby" }]\n`);
-    expect(cli(["start", "--config", config], "", { CHATWARDEN_SECRET: "the-first-secret-0123456789" }).status).toBe(0);
+    const config = file(
+      "c.yaml",
+      `data_dir: ${dir}\ncommunities:\n  - id: demo\n    name: Demo\n    chats: [{ id: "console:lobby" }]\n`,
+    );
+    expect(
+      cli(["start", "--config", config], "", { CHATWARDEN_SECRET: "the-first-secret-0123456789" }).status,
+    ).toBe(0);
     const r = cli(["start", "--config", config], "", { CHATWARDEN_SECRET: "another-secret-abcdefghijkl" });
     expect(r.stderr).toContain("does not match the data in the store");
     expect(r.status).toBe(2);

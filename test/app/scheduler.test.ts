@@ -15,7 +15,12 @@ describe("durable scheduler", () => {
     const alice = first.session.account("alice");
     const lobby = first.session.chat("lobby");
     await first.runtime.engine.run(
-      await first.runtime.services.access.constrain([lobby], alice, { source: "sanction", level: "read_only", until: clock.now() + HOUR, caseNumber: 7 }, clock.now()),
+      await first.runtime.services.access.constrain(
+        [lobby],
+        alice,
+        { source: "sanction", level: "read_only", until: clock.now() + HOUR, caseNumber: 7 },
+        clock.now(),
+      ),
     );
     expect(first.world.levelOf(lobby, alice)).toBe("read_only");
     await first.store.close();
@@ -32,7 +37,12 @@ describe("durable scheduler", () => {
   it("does not fire a timer early, and fires each timer once", async () => {
     const h = await startHarness(consoleConfig());
     const timers = new TimerStore(h.store);
-    await timers.schedule({ id: "t1", at: h.clock.now() + 10 * MINUTE, kind: "access.expire", payload: { chat: "console:lobby", account: "console:zed" } });
+    await timers.schedule({
+      id: "t1",
+      at: h.clock.now() + 10 * MINUTE,
+      kind: "access.expire",
+      payload: { chat: "console:lobby", account: "console:zed" },
+    });
     expect(await h.advance(9 * MINUTE)).toBe(0);
     expect(await h.advance(2 * MINUTE)).toBe(1);
     expect(await h.advance(HOUR)).toBe(0);

@@ -30,14 +30,18 @@ describe("configuration errors name the field and the expected value", () => {
         - { at: 3, action: mute, duration: 1h }
         - { at: 5, action: mute, duration: tomorrow }
 `);
-    expect(problems(yaml)).toEqual([`communities[0].sanctions.ladder[2].duration: expected a duration like "24h", got "tomorrow"`]);
+    expect(problems(yaml)).toEqual([
+      `communities[0].sanctions.ladder[2].duration: expected a duration like "24h", got "tomorrow"`,
+    ]);
   });
 
   it("rejects a misspelt key instead of ignoring it", () => {
     const yaml = base(`    sanctions:
       ladr: []
 `);
-    expect(problems(yaml)).toEqual(["communities[0].sanctions.ladr: unknown key (check the spelling; see config/chatwarden.example.yaml)"]);
+    expect(problems(yaml)).toEqual([
+      "communities[0].sanctions.ladr: unknown key (check the spelling; see config/chatwarden.example.yaml)",
+    ]);
   });
 
   it("rejects an unknown verification method and lists the valid ones", () => {
@@ -65,7 +69,9 @@ describe("configuration errors name the field and the expected value", () => {
     const yaml = base(`    verification:
       attempts_per_hour: "five"
 `);
-    expect(problems(yaml)).toEqual(['communities[0].verification.attempts_per_hour: expected number, got "five"']);
+    expect(problems(yaml)).toEqual([
+      'communities[0].verification.attempts_per_hour: expected number, got "five"',
+    ]);
   });
 
   it("reports a bad per-chat override at the chat's path", () => {
@@ -77,7 +83,9 @@ describe("configuration errors name the field and the expected value", () => {
         news:
           expire_after: soon
 `;
-    expect(problems(yaml)).toEqual([`communities[0].chats[0].news.expire_after: expected a duration like "24h", got "soon"`]);
+    expect(problems(yaml)).toEqual([
+      `communities[0].chats[0].news.expire_after: expected a duration like "24h", got "soon"`,
+    ]);
   });
 
   it("reports a missing term file with the path it looked in", () => {
@@ -87,7 +95,9 @@ describe("configuration errors name the field and the expected value", () => {
           term_files: [terms/nope.txt]
 `);
     const [problem] = problems(yaml);
-    expect(problem).toMatch(/^communities\[0\]\.rules\.categories\.spam\.term_files\[0\]: expected a readable file, got "terms\/nope\.txt"/);
+    expect(problem).toMatch(
+      /^communities\[0\]\.rules\.categories\.spam\.term_files\[0\]: expected a readable file, got "terms\/nope\.txt"/,
+    );
   });
 
   it("reports an invalid regular expression in a rule", () => {
@@ -96,7 +106,9 @@ describe("configuration errors name the field and the expected value", () => {
         spam:
           patterns: ["(unclosed"]
 `);
-    expect(problems(yaml)[0]).toMatch(/^communities\[0\]\.rules\.categories\.spam\.patterns\[0\]: expected a valid regular expression/);
+    expect(problems(yaml)[0]).toMatch(
+      /^communities\[0\]\.rules\.categories\.spam\.patterns\[0\]: expected a valid regular expression/,
+    );
   });
 
   it("requires at least one community and says so", () => {
@@ -116,11 +128,15 @@ describe("configuration errors name the field and the expected value", () => {
     name: B
     chats: [{ id: "console:lobby" }]
 `;
-    expect(problems(yaml)[0]).toMatch(/^communities\[1\]\.chats\[0\]\.id: expected each chat in one community only/);
+    expect(problems(yaml)[0]).toMatch(
+      /^communities\[1\]\.chats\[0\]\.id: expected each chat in one community only/,
+    );
   });
 
   it("says which file could not be found", () => {
-    expect(() => loadConfigFile("/nonexistent/chatwarden.yaml")).toThrow(/\/nonexistent\/chatwarden.yaml: invalid configuration\n {2}file not found/);
+    expect(() => loadConfigFile("/nonexistent/chatwarden.yaml")).toThrow(
+      /\/nonexistent\/chatwarden.yaml: invalid configuration\n {2}file not found/,
+    );
   });
 
   it("accepts the shipped example configuration", () => {

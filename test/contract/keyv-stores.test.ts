@@ -39,10 +39,20 @@ describe("SQLite store specifics", () => {
 
   it("surfaces a backend failure as a StoreError, never as absent", async () => {
     const failing = new Keyv({
-      store: { get: async () => { throw new Error("disk on fire"); }, set: async () => true, delete: async () => true, clear: async () => {} } as never,
+      store: {
+        get: async () => {
+          throw new Error("disk on fire");
+        },
+        set: async () => true,
+        delete: async () => true,
+        clear: async () => {},
+      } as never,
       throwOnErrors: true,
     });
     const store = new KeyvStore(failing);
-    await expect(store.get("banned:alice")).rejects.toMatchObject({ name: "StoreError", code: "backend_failed" });
+    await expect(store.get("banned:alice")).rejects.toMatchObject({
+      name: "StoreError",
+      code: "backend_failed",
+    });
   });
 });

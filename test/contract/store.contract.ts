@@ -5,7 +5,11 @@ import type { KeyValueStore } from "../../src/core/ports/store.js";
  * The contract every KeyValueStore implementation must keep. Each implementation's test file calls this
  * with a factory; later backends (Redis, PostgreSQL) run the very same suite.
  */
-export function storeContract(name: string, make: () => Promise<KeyValueStore>, options: { reopen?: (store: KeyValueStore) => Promise<KeyValueStore> } = {}) {
+export function storeContract(
+  name: string,
+  make: () => Promise<KeyValueStore>,
+  options: { reopen?: (store: KeyValueStore) => Promise<KeyValueStore> } = {},
+) {
   describe(`${name} keeps the store contract`, () => {
     it("returns undefined for an absent key and the value after set", async () => {
       const store = await make();
@@ -78,7 +82,11 @@ export function storeContract(name: string, make: () => Promise<KeyValueStore>, 
     it("writes nothing when the update function throws, and passes the error on", async () => {
       const store = await make();
       await store.set("x", 1);
-      await expect(store.update<number>("x", () => { throw new Error("refused"); })).rejects.toThrow("refused");
+      await expect(
+        store.update<number>("x", () => {
+          throw new Error("refused");
+        }),
+      ).rejects.toThrow("refused");
       expect(await store.get("x")).toBe(1);
       // the key is not left locked
       expect(await store.update<number>("x", (n = 0) => n + 1)).toBe(2);

@@ -40,7 +40,10 @@ export interface Harness {
  * the real engine, modules, config parsing and simulated world. `config` is YAML; relative files
  * resolve against the repository root (so `config/news-domains.txt` works).
  */
-export async function startHarness(config: string, options: { store?: KeyValueStore; clock?: FakeClock; logger?: Logger; secret?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  config: string,
+  options: { store?: KeyValueStore; clock?: FakeClock; logger?: Logger; secret?: string } = {},
+): Promise<Harness> {
   const loaded = parseConfigText(config, { baseDir: resolve(import.meta.dirname, "../..") });
   const store = options.store ?? createMemoryStore();
   const clock = options.clock ?? new FakeClock();

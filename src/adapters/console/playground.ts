@@ -2,7 +2,7 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { formatEffect } from "./printer.js";
 import { runStep, type RunnerHooks } from "./runner.js";
-import { ConsoleSession } from "./session.js";
+import type { ConsoleSession } from "./session.js";
 import { parseStep, transcriptHelp } from "./transcript.js";
 import type { SimulatedWorld } from "./world.js";
 
@@ -27,10 +27,17 @@ export async function runPlayground(options: PlaygroundOptions): Promise<void> {
   const print = (text: string) => output.write(`${text}\n`);
   world.onEffect = (effect) => print(formatEffect(effect, options.now()));
   world.onPost = (m) => {
-    if (m.author !== "bot") print(`  (${m.ref.chat.replace(/^console:(@console:)?/, (_, p) => (p ? "private " : ""))} #${m.ref.id})`);
+    if (m.author !== "bot")
+      print(
+        `  (${m.ref.chat.replace(/^console:(@console:)?/, (_, p) => (p ? "private " : ""))} #${m.ref.id})`,
+      );
   };
   for (const line of options.banner) print(line);
-  const rl = createInterface({ input: options.input, output: interactive ? output : undefined, terminal: interactive });
+  const rl = createInterface({
+    input: options.input,
+    output: interactive ? output : undefined,
+    terminal: interactive,
+  });
   if (interactive) {
     rl.setPrompt("> ");
     rl.prompt();

@@ -8,7 +8,14 @@ const name = (key: string) => {
   return platform === "console" ? id : key;
 };
 
-const buttons = (rows?: Button[][]) => (rows?.length ? "  " + rows.flat().map((b) => `[${b.label}]`).join(" ") : "");
+const buttons = (rows?: Button[][]) =>
+  rows?.length
+    ? "  " +
+      rows
+        .flat()
+        .map((b) => `[${b.label}]`)
+        .join(" ")
+    : "";
 const indent = (text: string) => text.replace(/\n/g, "\n      ");
 
 /** One readable line (or a few) per thing the bot did in the simulated world. */

@@ -75,7 +75,12 @@ export class ConsoleSession {
   }
 
   leave(user: string, chat: string): Promise<Handled> {
-    return this.dispatch({ kind: "member_left", chat: this.chat(chat), account: this.account(user), removed: false });
+    return this.dispatch({
+      kind: "member_left",
+      chat: this.chat(chat),
+      account: this.account(user),
+      removed: false,
+    });
   }
 
   requestJoin(user: string, chat: string): Promise<Handled> {
@@ -84,25 +89,50 @@ export class ConsoleSession {
   }
 
   /** A member posts in a group chat; a leading "/" makes it a command. */
-  async say(user: string, chat: string, text: string, options: PostOptions = {}): Promise<Handled & { message: SimMessage }> {
+  async say(
+    user: string,
+    chat: string,
+    text: string,
+    options: PostOptions = {},
+  ): Promise<Handled & { message: SimMessage }> {
     const key = this.chat(chat);
     const content = this.content(text, options);
     const message = this.world.post(key, this.account(user), text, content, options.thread);
     const replyTo = options.replyTo ? this.replied(key, options.replyTo) : undefined;
     const command = parseCommand(text);
     const event: CoreEvent = command
-      ? { kind: "command", name: command.name, args: command.args, actor: this.actor(user, chat), chat: key, message: message.ref, replyTo }
+      ? {
+          kind: "command",
+          name: command.name,
+          args: command.args,
+          actor: this.actor(user, chat),
+          chat: key,
+          message: message.ref,
+          replyTo,
+        }
       : { kind: "message_posted", message: message.ref, actor: this.actor(user, chat), content, replyTo };
     return { ...(await this.dispatch(event)), message };
   }
 
-  async edit(user: string, chat: string, id: string, text: string, options: PostOptions = {}): Promise<Handled> {
+  async edit(
+    user: string,
+    chat: string,
+    id: string,
+    text: string,
+    options: PostOptions = {},
+  ): Promise<Handled> {
     const key = this.chat(chat);
     const message = this.world.find(key, id);
-    if (!message || message.author !== this.account(user)) throw new Error(`${user} has no message #${id} in ${chat}`);
+    if (!message || message.author !== this.account(user))
+      throw new Error(`${user} has no message #${id} in ${chat}`);
     message.text = text;
     message.content = this.content(text, options);
-    return this.dispatch({ kind: "message_edited", message: message.ref, actor: this.actor(user, chat), content: message.content });
+    return this.dispatch({
+      kind: "message_edited",
+      message: message.ref,
+      actor: this.actor(user, chat),
+      content: message.content,
+    });
   }
 
   /** A member writes to the bot privately; a leading "/" makes it a command. */
@@ -121,7 +151,9 @@ export class ConsoleSession {
     const chat = where.chat ? this.chat(where.chat) : SimulatedWorld.privateChat(this.account(user));
     const candidates = where.id ? [this.world.find(chat, where.id)] : [...this.world.visible(chat)].reverse();
     for (const m of candidates) {
-      const button = m?.buttons?.flat().find((b) => b.label.toLowerCase() === label.toLowerCase() || b.data === label);
+      const button = m?.buttons
+        ?.flat()
+        .find((b) => b.label.toLowerCase() === label.toLowerCase() || b.data === label);
       if (m && button) {
         return this.dispatch({
           kind: "button_pressed",
@@ -132,11 +164,18 @@ export class ConsoleSession {
         });
       }
     }
-    throw new Error(`no button "${label}" ${where.id ? `on #${where.id} ` : ""}in ${where.chat ?? `${user}'s private chat`}`);
+    throw new Error(
+      `no button "${label}" ${where.id ? `on #${where.id} ` : ""}in ${where.chat ?? `${user}'s private chat`}`,
+    );
   }
 
   shareContact(user: string, phone: string, owner = user): Promise<Handled> {
-    return this.dispatch({ kind: "contact_shared", actor: this.actor(user), phone, contactAccount: this.account(owner) });
+    return this.dispatch({
+      kind: "contact_shared",
+      actor: this.actor(user),
+      phone,
+      contactAccount: this.account(owner),
+    });
   }
 
   dispatch(event: CoreEvent): Promise<Handled> {

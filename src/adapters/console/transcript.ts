@@ -37,15 +37,31 @@ const rx = (source: string) => new RegExp(`^${source}$`, "u");
 const patterns: [RegExp, (m: RegExpExecArray) => Step][] = [
   [rx(String.raw`wait\s+(\S+)`), (m) => ({ kind: "wait", ms: duration(m[1] as string) })],
   [rx("restart"), () => ({ kind: "restart" })],
-  [rx(`(${NAME})\\s+is\\s+admin\\s+(?:of|in)\\s+(${CHAT})`), (m) => ({ kind: "admin", user: g(m, 1), chat: g(m, 2) })],
-  [rx(`(${NAME})\\s+speaks\\s+([a-zA-Z-]+)`), (m) => ({ kind: "language", user: g(m, 1), language: g(m, 2) })],
+  [
+    rx(`(${NAME})\\s+is\\s+admin\\s+(?:of|in)\\s+(${CHAT})`),
+    (m) => ({ kind: "admin", user: g(m, 1), chat: g(m, 2) }),
+  ],
+  [
+    rx(`(${NAME})\\s+speaks\\s+([a-zA-Z-]+)`),
+    (m) => ({ kind: "language", user: g(m, 1), language: g(m, 2) }),
+  ],
   [rx(`(${NAME})\\s+joins\\s+(${CHAT})`), (m) => ({ kind: "join", user: g(m, 1), chat: g(m, 2) })],
   [rx(`(${NAME})\\s+leaves\\s+(${CHAT})`), (m) => ({ kind: "leave", user: g(m, 1), chat: g(m, 2) })],
-  [rx(`(${NAME})\\s+asks\\s+to\\s+join\\s+(${CHAT})`), (m) => ({ kind: "request", user: g(m, 1), chat: g(m, 2) })],
+  [
+    rx(`(${NAME})\\s+asks\\s+to\\s+join\\s+(${CHAT})`),
+    (m) => ({ kind: "request", user: g(m, 1), chat: g(m, 2) }),
+  ],
   [rx(`(${NAME})\\s+to\\s+bot:\\s?([\\s\\S]*)`), (m) => ({ kind: "tell", user: g(m, 1), text: g(m, 2) })],
   [
     rx(`(${NAME})\\s+edits\\s+#?(\\d+)\\s+in\\s+(${CHAT})((?:\\s+\\[[^\\]]*\\])*):\\s?([\\s\\S]*)`),
-    (m) => ({ kind: "edit", user: g(m, 1), id: g(m, 2), chat: g(m, 3), options: options(m[4] ?? ""), text: g(m, 5) }),
+    (m) => ({
+      kind: "edit",
+      user: g(m, 1),
+      id: g(m, 2),
+      chat: g(m, 3),
+      options: options(m[4] ?? ""),
+      text: g(m, 5),
+    }),
   ],
   [
     rx(`(${NAME})\\s+in\\s+(${CHAT})((?:\\s+\\[[^\\]]*\\])*):\\s?([\\s\\S]*)`),
@@ -59,7 +75,10 @@ const patterns: [RegExp, (m: RegExpExecArray) => Step][] = [
     rx(`(${NAME})\\s+shares\\s+contact\\s+(\\+?[\\d\\s-]+?)(?:\\s+of\\s+(${NAME}))?`),
     (m) => ({ kind: "contact", user: g(m, 1), phone: g(m, 2).trim(), owner: m[3] }),
   ],
-  [rx(`(${NAME})((?:\\s+\\[[^\\]]*\\])*):\\s?([\\s\\S]*)`), (m) => ({ kind: "say", user: g(m, 1), options: options(m[2] ?? ""), text: g(m, 3) })],
+  [
+    rx(`(${NAME})((?:\\s+\\[[^\\]]*\\])*):\\s?([\\s\\S]*)`),
+    (m) => ({ kind: "say", user: g(m, 1), options: options(m[2] ?? ""), text: g(m, 3) }),
+  ],
 ];
 
 export const transcriptHelp = `Transcript lines (one per line; # starts a comment):
@@ -89,11 +108,17 @@ export function parseStep(line: string, lineNo = 1): Step | undefined {
       }
     }
   }
-  throw new TranscriptError(`cannot read ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)}: expected a line like "alice in lobby: hello" (see docs/transcripts.md)`, lineNo);
+  throw new TranscriptError(
+    `cannot read ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)}: expected a line like "alice in lobby: hello" (see docs/transcripts.md)`,
+    lineNo,
+  );
 }
 
 /** Parses a whole transcript; collects every malformed line instead of stopping at the first. */
-export function parseTranscript(source: string): { steps: { step: Step; line: number; text: string }[]; errors: TranscriptError[] } {
+export function parseTranscript(source: string): {
+  steps: { step: Step; line: number; text: string }[];
+  errors: TranscriptError[];
+} {
   const steps: { step: Step; line: number; text: string }[] = [];
   const errors: TranscriptError[] = [];
   source.split(/\r?\n/).forEach((text, i) => {
@@ -114,11 +139,20 @@ function g(m: RegExpExecArray, i: number): string {
 
 function duration(text: string): number {
   const ms = parseDuration(text);
-  if (ms === undefined) throw new Error(`expected a duration like "2h" or "30m", got ${JSON.stringify(text)}`);
+  if (ms === undefined)
+    throw new Error(`expected a duration like "2h" or "30m", got ${JSON.stringify(text)}`);
   return ms;
 }
 
-const mediaKinds: MediaItem["kind"][] = ["photo", "video", "animation", "document", "audio", "voice", "sticker"];
+const mediaKinds: MediaItem["kind"][] = [
+  "photo",
+  "video",
+  "animation",
+  "document",
+  "audio",
+  "voice",
+  "sticker",
+];
 
 function options(text: string): PostOptions {
   const out: PostOptions = {};
@@ -131,14 +165,23 @@ function options(text: string): PostOptions {
     else if (word === "album") out.albumId = value;
     else if (word === "thread") out.thread = value;
     else if (word === "link") out.links = [...(out.links ?? []), value];
-    else if ((mediaKinds as string[]).includes(word)) out.media = [...(out.media ?? []), word as MediaItem["kind"]];
-    else throw new Error(`unknown option [${option}]: expected [reply N], [forward channel "Name"], [photo], [video], [document], [album ID], [thread ID] or [link URL]`);
+    else if ((mediaKinds as string[]).includes(word))
+      out.media = [...(out.media ?? []), word as MediaItem["kind"]];
+    else
+      throw new Error(
+        `unknown option [${option}]: expected [reply N], [forward channel "Name"], [photo], [video], [document], [album ID], [thread ID] or [link URL]`,
+      );
   }
   return out;
 }
 
 function forward(value: string): ForwardOrigin {
   const m = /^(channel|chat|user|hidden)(?:\s+"?([^"]*)"?)?$/.exec(value);
-  if (!m) throw new Error(`expected [forward channel "Name"] (or chat, user, hidden), got [forward ${value}]`);
-  return { kind: m[1] as ForwardOrigin["kind"], title: m[2] || undefined, id: m[2] ? m[2].toLowerCase().replace(/\s+/g, "_") : undefined };
+  if (!m)
+    throw new Error(`expected [forward channel "Name"] (or chat, user, hidden), got [forward ${value}]`);
+  return {
+    kind: m[1] as ForwardOrigin["kind"],
+    title: m[2] || undefined,
+    id: m[2] ? m[2].toLowerCase().replace(/\s+/g, "_") : undefined,
+  };
 }

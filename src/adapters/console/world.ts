@@ -1,4 +1,10 @@
-import type { Button, DecisionExecutor, Outcome, PlatformDecision, PlatformFailure } from "../../core/decisions.js";
+import type {
+  Button,
+  DecisionExecutor,
+  Outcome,
+  PlatformDecision,
+  PlatformFailure,
+} from "../../core/decisions.js";
 import type { AccountKey, ChatKey } from "../../core/ids.js";
 import type { AccessLevel } from "../../core/model/access.js";
 import type { MessageRef, PostContent } from "../../core/model/content.js";
@@ -46,7 +52,10 @@ export class SimulatedWorld implements DecisionExecutor {
   }
 
   failNext(kind: PlatformDecision["kind"], error: Partial<PlatformFailure> = {}): void {
-    this.failures.push({ kind, error: { code: "forbidden", message: "not enough rights", retryable: false, ...error } });
+    this.failures.push({
+      kind,
+      error: { code: "forbidden", message: "not enough rights", retryable: false, ...error },
+    });
   }
 
   /** A member posts: the world assigns the message number. */
@@ -85,13 +94,18 @@ export class SimulatedWorld implements DecisionExecutor {
     const key = (chat: ChatKey, account: AccountKey) => `${chat}|${account}`;
     switch (decision.kind) {
       case "restrict":
-        this.access.set(key(decision.chat, decision.account), { level: decision.level, until: decision.until });
+        this.access.set(key(decision.chat, decision.account), {
+          level: decision.level,
+          until: decision.until,
+        });
         return this.done(decision, { status: "ok" });
       case "lift":
         this.access.delete(key(decision.chat, decision.account));
         return this.done(decision, { status: "ok" });
       case "delete": {
-        const missing = decision.messages.filter((ref) => !this.find(ref.chat, ref.id) || this.find(ref.chat, ref.id)?.deleted);
+        const missing = decision.messages.filter(
+          (ref) => !this.find(ref.chat, ref.id) || this.find(ref.chat, ref.id)?.deleted,
+        );
         for (const ref of decision.messages) {
           const m = this.find(ref.chat, ref.id);
           if (m) m.deleted = true;
@@ -99,30 +113,53 @@ export class SimulatedWorld implements DecisionExecutor {
         return this.done(
           decision,
           missing.length === decision.messages.length
-            ? { status: "failed", error: { code: "not_found", message: "message to delete not found", retryable: false } }
+            ? {
+                status: "failed",
+                error: { code: "not_found", message: "message to delete not found", retryable: false },
+              }
             : { status: "ok" },
         );
       }
       case "send": {
-        const message = this.append(decision.chat, { author: "bot", text: decision.text, buttons: decision.buttons, thread: decision.thread });
+        const message = this.append(decision.chat, {
+          author: "bot",
+          text: decision.text,
+          buttons: decision.buttons,
+          thread: decision.thread,
+        });
         return this.done(decision, { status: "ok", refs: [message.ref] }, message);
       }
       case "send_private": {
-        const message = this.append(SimulatedWorld.privateChat(decision.account), { author: "bot", text: decision.text, buttons: decision.buttons });
+        const message = this.append(SimulatedWorld.privateChat(decision.account), {
+          author: "bot",
+          text: decision.text,
+          buttons: decision.buttons,
+        });
         return this.done(decision, { status: "ok", refs: [message.ref] }, message);
       }
       case "post_card": {
         const copies = (decision.preserve ?? []).map((ref) => {
           const original = this.find(ref.chat, ref.id);
-          return this.append(decision.chat, { author: "bot", text: original?.text ?? "", content: original?.content }).ref;
+          return this.append(decision.chat, {
+            author: "bot",
+            text: original?.text ?? "",
+            content: original?.content,
+          }).ref;
         });
-        const card = this.append(decision.chat, { author: "bot", text: decision.text, buttons: decision.buttons });
+        const card = this.append(decision.chat, {
+          author: "bot",
+          text: decision.text,
+          buttons: decision.buttons,
+        });
         return this.done(decision, { status: "ok", refs: [card.ref, ...copies] }, card);
       }
       case "update_card": {
         const card = this.find(decision.card.chat, decision.card.id);
         if (!card || card.deleted) {
-          return this.done(decision, { status: "failed", error: { code: "not_found", message: "card not found", retryable: false } });
+          return this.done(decision, {
+            status: "failed",
+            error: { code: "not_found", message: "card not found", retryable: false },
+          });
         }
         card.text = decision.text;
         card.buttons = decision.buttons;
@@ -130,7 +167,12 @@ export class SimulatedWorld implements DecisionExecutor {
       }
       case "repost": {
         const text = [decision.attribution, ...decision.content.map((c) => c.text)].join("\n");
-        const message = this.append(decision.chat, { author: "bot", text, thread: decision.thread, content: decision.content[0] });
+        const message = this.append(decision.chat, {
+          author: "bot",
+          text,
+          thread: decision.thread,
+          content: decision.content[0],
+        });
         return this.done(decision, { status: "ok", refs: [message.ref] }, message);
       }
       case "ban":
@@ -145,7 +187,10 @@ export class SimulatedWorld implements DecisionExecutor {
       case "decline_join": {
         const k = key(decision.chat, decision.account);
         if (!this.pendingJoins.delete(k)) {
-          return this.done(decision, { status: "failed", error: { code: "not_found", message: "join request not found", retryable: false } });
+          return this.done(decision, {
+            status: "failed",
+            error: { code: "not_found", message: "join request not found", retryable: false },
+          });
         }
         return this.done(decision, { status: "ok" });
       }
@@ -155,10 +200,26 @@ export class SimulatedWorld implements DecisionExecutor {
     }
   }
 
-  private append(chat: ChatKey, m: { author: AccountKey | "bot"; text: string; content?: PostContent; buttons?: Button[][]; thread?: string }): SimMessage {
+  private append(
+    chat: ChatKey,
+    m: {
+      author: AccountKey | "bot";
+      text: string;
+      content?: PostContent;
+      buttons?: Button[][];
+      thread?: string;
+    },
+  ): SimMessage {
     const list = this.messages.get(chat) ?? [];
     this.messages.set(chat, list);
-    const message: SimMessage = { ref: { chat, id: String(list.length + 1), thread: m.thread }, author: m.author, text: m.text, content: m.content, buttons: m.buttons, deleted: false };
+    const message: SimMessage = {
+      ref: { chat, id: String(list.length + 1), thread: m.thread },
+      author: m.author,
+      text: m.text,
+      content: m.content,
+      buttons: m.buttons,
+      deleted: false,
+    };
     list.push(message);
     return message;
   }

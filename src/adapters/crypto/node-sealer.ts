@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomInt, randomUUID } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  randomInt,
+  randomUUID,
+} from "node:crypto";
 import type { RandomSource, Sealer } from "../../core/ports/crypto.js";
 
 /** Data sealed under one secret cannot be opened with another; the message says what to check. */
@@ -27,7 +35,12 @@ export class NodeSealer implements Sealer {
     const iv = randomBytes(12);
     const cipher = createCipheriv("aes-256-gcm", this.sealKey, iv);
     const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-    return [FORMAT, iv.toString("base64url"), body.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
+    return [
+      FORMAT,
+      iv.toString("base64url"),
+      body.toString("base64url"),
+      cipher.getAuthTag().toString("base64url"),
+    ].join(".");
   }
 
   open(sealed: string): string {
@@ -38,9 +51,13 @@ export class NodeSealer implements Sealer {
     try {
       const decipher = createDecipheriv("aes-256-gcm", this.sealKey, Buffer.from(iv, "base64url"));
       decipher.setAuthTag(Buffer.from(tag, "base64url"));
-      return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
+      return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString(
+        "utf8",
+      );
     } catch (error) {
-      throw new SecretMismatchError("sealed value does not open with this CHATWARDEN_SECRET", { cause: error });
+      throw new SecretMismatchError("sealed value does not open with this CHATWARDEN_SECRET", {
+        cause: error,
+      });
     }
   }
 

@@ -6,7 +6,20 @@ import type { Logger } from "../../core/ports/logger.js";
  * Fields that could carry personal data are removed from every log line, whatever a caller passes:
  * a second line of defence behind the rule that the core never logs names, ID numbers, phones or texts.
  */
-export const redactedPaths = ["name", "legalName", "realName", "idNumber", "phone", "text", "*.name", "*.legalName", "*.realName", "*.idNumber", "*.phone", "*.text"];
+export const redactedPaths = [
+  "name",
+  "legalName",
+  "realName",
+  "idNumber",
+  "phone",
+  "text",
+  "*.name",
+  "*.legalName",
+  "*.realName",
+  "*.idNumber",
+  "*.phone",
+  "*.text",
+];
 
 export function createPinoLogger(options: { level: string; destination?: DestinationStream }): Logger {
   const base = pino(

@@ -37,7 +37,11 @@ export class KeyvStore implements KeyValueStore {
     return this.guard("delete", key, () => this.keyv.delete(key));
   }
 
-  async update<T>(key: string, fn: (current: T | undefined) => T | undefined, ttlMs?: number): Promise<T | undefined> {
+  async update<T>(
+    key: string,
+    fn: (current: T | undefined) => T | undefined,
+    ttlMs?: number,
+  ): Promise<T | undefined> {
     return this.lock.run(key, async () => {
       const current = await this.get<T>(key);
       const next = fn(current);
@@ -61,9 +65,13 @@ export class KeyvStore implements KeyValueStore {
       return await work();
     } catch (error) {
       if (error instanceof StoreError) throw error;
-      throw new StoreError(`store ${op} failed: ${error instanceof Error ? error.message : String(error)}`, "backend_failed", {
-        cause: error,
-      });
+      throw new StoreError(
+        `store ${op} failed: ${error instanceof Error ? error.message : String(error)}`,
+        "backend_failed",
+        {
+          cause: error,
+        },
+      );
     }
   }
 }

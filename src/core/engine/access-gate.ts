@@ -23,7 +23,13 @@ export function allowedAt(level: AccessLevel, content: PostContent): boolean {
 export const accessGate: Module = {
   name: "access-gate",
   async onMessage(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<Verdict> {
-    if (!ctx.community || !ctx.actor || ctx.actor.isChatAdmin || ctx.community.admins.includes(ctx.actor.account)) return "continue";
+    if (
+      !ctx.community ||
+      !ctx.actor ||
+      ctx.actor.isChatAdmin ||
+      ctx.community.admins.includes(ctx.actor.account)
+    )
+      return "continue";
     const { access, store } = ctx.services;
     const chat = event.message.chat;
     const level = await access.level(chat, ctx.actor.account, ctx.now);
@@ -33,7 +39,12 @@ export const accessGate: Module = {
     }
     const cap = level === "full" ? undefined : await access.rateCap(chat, ctx.actor.account, ctx.now);
     if (cap && event.kind === "message_posted") {
-      const count = (await store.update<number>(rateKey(chat, ctx.actor.account, Math.floor(ctx.now / HOUR)), (n = 0) => n + 1, HOUR * 2)) ?? 0;
+      const count =
+        (await store.update<number>(
+          rateKey(chat, ctx.actor.account, Math.floor(ctx.now / HOUR)),
+          (n = 0) => n + 1,
+          HOUR * 2,
+        )) ?? 0;
       if (count > cap) {
         ctx.emit({ kind: "delete", messages: [event.message] });
         return "stop";

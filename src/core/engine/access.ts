@@ -35,7 +35,12 @@ export class AccessService {
   }
 
   /** Adds (or replaces, same source and case) a constraint in each chat; returns the decisions. */
-  async constrain(chats: readonly ChatKey[], account: AccountKey, constraint: Constraint, now: Instant): Promise<Decision[]> {
+  async constrain(
+    chats: readonly ChatKey[],
+    account: AccountKey,
+    constraint: Constraint,
+    now: Instant,
+  ): Promise<Decision[]> {
     const out: Decision[] = [];
     for (const chat of chats) {
       out.push(
@@ -56,13 +61,20 @@ export class AccessService {
     now: Instant,
   ): Promise<Decision[]> {
     const out: Decision[] = [];
-    for (const chat of chats) out.push(...(await this.change(chat, account, now, (list) => list.filter((c) => !which(c)))));
+    for (const chat of chats)
+      out.push(...(await this.change(chat, account, now, (list) => list.filter((c) => !which(c)))));
     return out;
   }
 
   /** Drops expired constraints (the access timer fired) and re-applies the level now intended. */
   async expire(chat: ChatKey, account: AccountKey, now: Instant): Promise<Decision[]> {
-    return this.change(chat, account, now, (list) => list.filter((c) => c.until === undefined || c.until > now), true);
+    return this.change(
+      chat,
+      account,
+      now,
+      (list) => list.filter((c) => c.until === undefined || c.until > now),
+      true,
+    );
   }
 
   /** Re-sends the intended level (after a failure, or when the member rejoins). */
@@ -70,14 +82,26 @@ export class AccessService {
     return this.change(chat, account, now, (list) => list, true);
   }
 
-  async recordOutcome(chat: ChatKey, account: AccountKey, level: AccessLevel, ok: boolean, error?: string, until?: Instant) {
+  async recordOutcome(
+    chat: ChatKey,
+    account: AccountKey,
+    level: AccessLevel,
+    ok: boolean,
+    error?: string,
+    until?: Instant,
+  ) {
     await this.store.update<Enforcement>(enforcementKey(chat, account), (cur = { constraints: [] }) =>
-      ok ? { ...cur, applied: level, appliedUntil: until, lastError: undefined } : { ...cur, lastError: error ?? "failed" },
+      ok
+        ? { ...cur, applied: level, appliedUntil: until, lastError: undefined }
+        : { ...cur, lastError: error ?? "failed" },
     );
   }
 
   async setBanned(chat: ChatKey, account: AccountKey, banned: boolean): Promise<void> {
-    await this.store.update<Enforcement>(enforcementKey(chat, account), (cur = { constraints: [] }) => ({ ...cur, banned }));
+    await this.store.update<Enforcement>(enforcementKey(chat, account), (cur = { constraints: [] }) => ({
+      ...cur,
+      banned,
+    }));
   }
 
   private async change(
@@ -101,8 +125,17 @@ export class AccessService {
       if (intended === "full") decisions.push({ kind: "lift", chat, account, record });
       else {
         const active = after.constraints.filter((c) => c.until === undefined || c.until > now);
-        const until = active.every((c) => c.until !== undefined) ? Math.max(...active.map((c) => c.until as number)) : undefined;
-        decisions.push({ kind: "restrict", chat, account, level: intended, until, record: { ...record, until } });
+        const until = active.every((c) => c.until !== undefined)
+          ? Math.max(...active.map((c) => c.until as number))
+          : undefined;
+        decisions.push({
+          kind: "restrict",
+          chat,
+          account,
+          level: intended,
+          until,
+          record: { ...record, until },
+        });
       }
     }
     const next = nextExpiry(after.constraints, now);
@@ -111,7 +144,12 @@ export class AccessService {
         ? { kind: "cancel_timer", timerId: accessTimerId(chat, account) }
         : {
             kind: "schedule",
-            timer: { id: accessTimerId(chat, account), at: next, kind: ACCESS_TIMER, payload: { chat, account } },
+            timer: {
+              id: accessTimerId(chat, account),
+              at: next,
+              kind: ACCESS_TIMER,
+              payload: { chat, account },
+            },
           },
     );
     return decisions;

@@ -22,9 +22,17 @@ export function builtinModule(listCommands: () => CommandSpec[]): Module {
           for (const c of communities) if (await ctx.isAdmin(c, ctx.actor)) admin = true;
           const lines = listCommands()
             .filter((c) => admin || !c.admin)
-            .filter((c) => c.scope === "any" || (c.scope === "group") === Boolean(event.chat) || c.scope === "private")
+            .filter(
+              (c) =>
+                c.scope === "any" || (c.scope === "group") === Boolean(event.chat) || c.scope === "private",
+            )
             .map((c) => `${ctx.t(c.usage)} — ${ctx.t(c.description)}`);
-          ctx.emit({ kind: "send_private", account: event.actor.account, text: [ctx.t("core.helpHeader"), ...lines].join("\n"), fallbackChat: event.chat });
+          ctx.emit({
+            kind: "send_private",
+            account: event.actor.account,
+            text: [ctx.t("core.helpHeader"), ...lines].join("\n"),
+            fallbackChat: event.chat,
+          });
         },
       },
       {
@@ -39,7 +47,12 @@ export function builtinModule(listCommands: () => CommandSpec[]): Module {
           if (!isLanguage(choice)) throw new UsageError(Object.keys(languages).join(", "));
           await ctx.services.store.set(languageKey(event.actor.account), choice);
           const t = await ctx.translatorFor(event.actor.account);
-          ctx.emit({ kind: "send_private", account: event.actor.account, text: t("core.languageSet"), fallbackChat: event.chat });
+          ctx.emit({
+            kind: "send_private",
+            account: event.actor.account,
+            text: t("core.languageSet"),
+            fallbackChat: event.chat,
+          });
         },
       },
     ],

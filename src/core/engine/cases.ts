@@ -61,13 +61,19 @@ export class CaseLog {
   constructor(private readonly store: KeyValueStore) {}
 
   async open(input: NewCase, now: Instant): Promise<Case> {
-    const number = (await this.store.update<number>(counterKey(input.community), (n = 0) => n + 1)) as CaseNumber;
+    const number = (await this.store.update<number>(
+      counterKey(input.community),
+      (n = 0) => n + 1,
+    )) as CaseNumber;
     const record: Case = { ...input, number, at: input.at ?? now };
     await this.store.update<Case>(caseKey(input.community, number), (existing) => {
       if (existing) throw new Error(`case ${number} already exists in ${input.community}`);
       return record;
     });
-    await this.store.update<number[]>(subjectIndexKey(input.community, input.subject), (list = []) => [...list, number]);
+    await this.store.update<number[]>(subjectIndexKey(input.community, input.subject), (list = []) => [
+      ...list,
+      number,
+    ]);
     return record;
   }
 

@@ -17,7 +17,9 @@ import type { TimerStore } from "./timers.js";
 /** Identities as other modules need them (implemented by the verification module). */
 export interface IdentityDirectory {
   /** The identity an account is bound to, with every account linked to it. */
-  lookup(account: AccountKey): Promise<{ identity: string; accounts: AccountKey[]; verified: boolean } | undefined>;
+  lookup(
+    account: AccountKey,
+  ): Promise<{ identity: string; accounts: AccountKey[]; verified: boolean } | undefined>;
   /** The real name, for communities that opted in to show it (re-post attribution, /whois). */
   realName(account: AccountKey): Promise<string | undefined>;
 }

@@ -4,7 +4,9 @@ import { platformOf } from "../ids.js";
 import { formatDuration } from "../settings/duration.js";
 
 /** The platform whose adapter carries out a decision. */
-export function targetPlatform(decision: Exclude<Decision, { kind: "schedule" } | { kind: "cancel_timer" }>): Platform {
+export function targetPlatform(
+  decision: Exclude<Decision, { kind: "schedule" } | { kind: "cancel_timer" }>,
+): Platform {
   switch (decision.kind) {
     case "send_private":
       return platformOf(decision.account);
@@ -25,7 +27,8 @@ export function targetPlatform(decision: Exclude<Decision, { kind: "schedule" } 
  * Message texts are not included (they can carry names); `simulateLine` shows them where that is safe.
  */
 export function describeDecision(d: Decision, now?: number): string {
-  const until = (at?: number) => (at === undefined ? "" : now === undefined ? " (timed)" : ` for ${formatDuration(at - now)}`);
+  const until = (at?: number) =>
+    at === undefined ? "" : now === undefined ? " (timed)" : ` for ${formatDuration(at - now)}`;
   switch (d.kind) {
     case "restrict":
       return `restrict ${d.account} in ${d.chat} to ${d.level}${until(d.until)}`;

@@ -1,7 +1,6 @@
 import type { Decision, DecisionExecutor, Outcome, PlatformDecision } from "../decisions.js";
 import type { CommandIssued, CoreEvent } from "../events.js";
 import type { AccountKey, ChatKey, Platform } from "../ids.js";
-import { platformOf } from "../ids.js";
 import type { Language, Translate } from "../i18n/translator.js";
 import { languageFromTag, translator } from "../i18n/translator.js";
 import type { Actor } from "../model/content.js";
@@ -77,7 +76,10 @@ export class Engine {
       if (error instanceof UsageError && event.kind === "command") {
         decisions.push(this.reply(ctx, event, this.usageText(ctx.t, event.name, error.detail)));
       } else {
-        this.options.services.logger.error({ err: errorSummary(error), event: event.kind }, "event handling failed");
+        this.options.services.logger.error(
+          { err: errorSummary(error), event: event.kind },
+          "event handling failed",
+        );
         throw error;
       }
     }
@@ -125,14 +127,24 @@ export class Engine {
         return;
       case "contact_shared":
         for (const m of this.modules) if (m.onContact && (await m.onContact(ctx, event))) return;
-        ctx.emit({ kind: "send_private", account: event.actor.account, text: ctx.t("core.contactUnexpected") });
+        ctx.emit({
+          kind: "send_private",
+          account: event.actor.account,
+          text: ctx.t("core.contactUnexpected"),
+        });
         return;
       case "timer_fired": {
         const { timer } = event;
         if (!(await this.services.timers.claim(timer))) return;
         if (timer.kind === ACCESS_TIMER) {
           const chat = String(timer.payload.chat) as ChatKey;
-          ctx.emit(...(await this.services.access.expire(chat, String(timer.payload.account) as AccountKey, ctx.now)));
+          ctx.emit(
+            ...(await this.services.access.expire(
+              chat,
+              String(timer.payload.account) as AccountKey,
+              ctx.now,
+            )),
+          );
           return;
         }
         for (const m of this.modules) {
@@ -175,7 +187,14 @@ export class Engine {
   /** Answers a command where it was issued: privately for private commands, else a short-lived notice. */
   reply(ctx: Ctx, event: CoreEvent, text: string): Decision {
     if (event.kind === "command" && event.chat) {
-      return { kind: "send", chat: event.chat, thread: event.message?.thread, text, replyTo: event.message, ttlMs: 60_000 };
+      return {
+        kind: "send",
+        chat: event.chat,
+        thread: event.message?.thread,
+        text,
+        replyTo: event.message,
+        ttlMs: 60_000,
+      };
     }
     const account = "actor" in event ? event.actor.account : undefined;
     if (!account) throw new Error(`cannot reply to ${event.kind}`);
@@ -199,9 +218,17 @@ export class Engine {
     const reviewOf = chatKey && !found ? services.directory.reviewedBy(chatKey) : undefined;
     const community = found?.community ?? reviewOf;
     if (found && actor && event.kind !== "member_left") {
-      await services.members.noteSeen(found.community.id, found.chat.key, actor, now, event.kind === "member_joined" ? "joined" : "seen");
+      await services.members.noteSeen(
+        found.community.id,
+        found.chat.key,
+        actor,
+        now,
+        event.kind === "member_joined" ? "joined" : "seen",
+      );
     }
-    const t = actor ? await this.translatorFor(actor.account, community, actor.language) : translator(community?.language ?? this.defaultLanguage);
+    const t = actor
+      ? await this.translatorFor(actor.account, community, actor.language)
+      : translator(community?.language ?? this.defaultLanguage);
     return {
       event,
       now,
@@ -221,16 +248,27 @@ export class Engine {
     return this.options.defaultLanguage ?? "en";
   }
 
-  async translatorFor(account: AccountKey, community?: CommunitySettings, reported?: string): Promise<Translate> {
+  async translatorFor(
+    account: AccountKey,
+    community?: CommunitySettings,
+    reported?: string,
+  ): Promise<Translate> {
     const chosen = await this.services.store.get<Language>(languageKey(account));
-    const platformLanguage = languageFromTag(reported ?? (await this.services.members.profile(account))?.language);
+    const platformLanguage = languageFromTag(
+      reported ?? (await this.services.members.profile(account))?.language,
+    );
     return translator(chosen ?? platformLanguage ?? community?.language ?? this.defaultLanguage);
   }
 
-  private async isAdmin(community: CommunitySettings, actor: Actor | undefined, eventChat?: ChatKey): Promise<boolean> {
+  private async isAdmin(
+    community: CommunitySettings,
+    actor: Actor | undefined,
+    eventChat?: ChatKey,
+  ): Promise<boolean> {
     if (!actor) return false;
     if (community.admins.includes(actor.account)) return true;
-    const inCommunityChat = eventChat && (community.chats.some((c) => c.key === eventChat) || community.reviewChat === eventChat);
+    const inCommunityChat =
+      eventChat && (community.chats.some((c) => c.key === eventChat) || community.reviewChat === eventChat);
     if (inCommunityChat) return actor.isChatAdmin;
     for (const chat of community.chats) {
       if ((await this.services.members.get(chat.key, actor.account))?.admin) return true;
@@ -250,7 +288,13 @@ export class Engine {
 
   /** Carries out decisions made outside an event (recovery jobs, maintenance commands, tests). */
   async run(decisions: Decision[]): Promise<Outcome[]> {
-    const ctx = await this.context({ kind: "timer_fired", timer: { id: "manual", at: this.options.clock.now(), kind: "manual", payload: {} } }, []);
+    const ctx = await this.context(
+      {
+        kind: "timer_fired",
+        timer: { id: "manual", at: this.options.clock.now(), kind: "manual", payload: {} },
+      },
+      [],
+    );
     return this.execute(ctx, decisions);
   }
 
@@ -285,8 +329,14 @@ export class Engine {
     try {
       return await executor.execute(decision as PlatformDecision);
     } catch (error) {
-      logger.error({ err: errorSummary(error), decision: decision.kind }, "executor threw instead of reporting");
-      return { status: "failed", error: { code: "unavailable", message: errorSummary(error), retryable: true } };
+      logger.error(
+        { err: errorSummary(error), decision: decision.kind },
+        "executor threw instead of reporting",
+      );
+      return {
+        status: "failed",
+        error: { code: "unavailable", message: errorSummary(error), retryable: true },
+      };
     }
   }
 
@@ -318,13 +368,20 @@ export class Engine {
     const { logger, directory } = this.services;
     logger.warn({ decision: decision.kind, error: message }, "platform refused a decision");
     const chat = "chat" in decision ? (decision.chat as ChatKey) : undefined;
-    const community = chat ? (directory.lookupChat(chat)?.community ?? directory.reviewedBy(chat)) : undefined;
+    const community = chat
+      ? (directory.lookupChat(chat)?.community ?? directory.reviewedBy(chat))
+      : undefined;
     const logChat = community?.modlogChat ?? community?.reviewChat;
     if (!community || !logChat || logChat === chat) return;
     const t = translator(community.language);
-    const report: Decision = { kind: "send", chat: logChat, text: t("core.actionFailed", { action: describeDecision(decision), error: message }) };
+    const report: Decision = {
+      kind: "send",
+      chat: logChat,
+      text: t("core.actionFailed", { action: describeDecision(decision), error: message }),
+    };
     const outcome = await this.carryOut(report);
-    if (outcome.status !== "ok") logger.error({ decision: decision.kind }, "could not report a failure to admins");
+    if (outcome.status !== "ok")
+      logger.error({ decision: decision.kind }, "could not report a failure to admins");
   }
 }
 
@@ -348,4 +405,3 @@ function eventChat(event: CoreEvent): ChatKey | undefined {
 export function errorSummary(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
-

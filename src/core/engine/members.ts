@@ -73,7 +73,9 @@ export class MemberRegistry {
   }
 
   async markLeft(chat: ChatKey, account: AccountKey): Promise<void> {
-    await this.store.update<Membership>(membershipKey(chat, account), (cur) => (cur ? { ...cur, present: false } : cur));
+    await this.store.update<Membership>(membershipKey(chat, account), (cur) =>
+      cur ? { ...cur, present: false } : cur,
+    );
   }
 
   get(chat: ChatKey, account: AccountKey): Promise<Membership | undefined> {
@@ -90,9 +92,13 @@ export class MemberRegistry {
 
   /** Erases the display name kept for an account (on /forgetme); memberships keep only the key. */
   async forget(account: AccountKey, chats: readonly ChatKey[]): Promise<void> {
-    await this.store.update<AccountProfile>(profileKey(account), (cur) => (cur ? { ...cur, displayName: "" } : cur));
+    await this.store.update<AccountProfile>(profileKey(account), (cur) =>
+      cur ? { ...cur, displayName: "" } : cur,
+    );
     for (const chat of chats) {
-      await this.store.update<Membership>(membershipKey(chat, account), (cur) => (cur ? { ...cur, displayName: "" } : cur));
+      await this.store.update<Membership>(membershipKey(chat, account), (cur) =>
+        cur ? { ...cur, displayName: "" } : cur,
+      );
     }
   }
 }

@@ -36,7 +36,9 @@ export interface Module {
   onPrivateText?(ctx: Ctx, event: PrivateMessage): Promise<boolean>;
   onContact?(ctx: Ctx, event: ContactShared): Promise<boolean>;
   /** Buttons whose data starts with `<prefix>:`; the handler gets the rest after the prefix. */
-  readonly buttons?: Readonly<Record<string, (ctx: Ctx, event: ButtonPressed, rest: string) => Promise<void>>>;
+  readonly buttons?: Readonly<
+    Record<string, (ctx: Ctx, event: ButtonPressed, rest: string) => Promise<void>>
+  >;
   /** Timers by kind. */
   readonly timers?: Readonly<Record<string, (ctx: Ctx, timer: Timer) => Promise<void>>>;
   /** What this module stores about an account, for /mydata (personal data shown only privately). */
@@ -47,7 +49,9 @@ export interface Module {
    */
   eraseData?(ctx: Ctx, account: AccountKey): Promise<string[]>;
   /** Outcome recorders by tag kind: remember what the platform did (card refs, applied state). */
-  readonly recorders?: Readonly<Record<string, (ctx: Ctx, tag: OutcomeTag, outcome: Outcome, decision: Decision) => Promise<void>>>;
+  readonly recorders?: Readonly<
+    Record<string, (ctx: Ctx, tag: OutcomeTag, outcome: Outcome, decision: Decision) => Promise<void>>
+  >;
 }
 
 export type CommandScope = "group" | "private" | "any";

@@ -43,6 +43,7 @@ export function effectiveLevel(constraints: readonly Constraint[], now: Instant)
 /** The earliest time one of the active constraints lifts, if any. */
 export function nextExpiry(constraints: readonly Constraint[], now: Instant): Instant | undefined {
   let next: Instant | undefined;
-  for (const c of constraints) if (c.until !== undefined && c.until > now && (next === undefined || c.until < next)) next = c.until;
+  for (const c of constraints)
+    if (c.until !== undefined && c.until > now && (next === undefined || c.until < next)) next = c.until;
   return next;
 }

@@ -19,7 +19,11 @@ export interface KeyValueStore {
    * returning `undefined` deletes, returning the very same object leaves the store untouched.
    * Returns what `fn` returned. If `fn` throws, nothing is written and the error propagates.
    */
-  update<T>(key: string, fn: (current: T | undefined) => T | undefined, ttlMs?: number): Promise<T | undefined>;
+  update<T>(
+    key: string,
+    fn: (current: T | undefined) => T | undefined,
+    ttlMs?: number,
+  ): Promise<T | undefined>;
   close(): Promise<void>;
 }
 

@@ -19,7 +19,12 @@ export function formatDuration(ms: number): string {
   if (ms <= 0) return "0s";
   const parts: string[] = [];
   let rest = ms;
-  for (const [unit, size] of [["d", units.d], ["h", units.h], ["m", units.m], ["s", units.s]] as const) {
+  for (const [unit, size] of [
+    ["d", units.d],
+    ["h", units.h],
+    ["m", units.m],
+    ["s", units.s],
+  ] as const) {
     const n = Math.floor(rest / (size as number));
     if (n > 0) parts.push(`${n}${unit}`);
     rest -= n * (size as number);
@@ -42,7 +47,10 @@ export const optionalDuration = z.string().transform((text, ctx): number | undef
   if (text.trim().toLowerCase() === "off") return undefined;
   const ms = parseDuration(text);
   if (ms === undefined) {
-    ctx.addIssue({ code: "custom", message: `expected a duration like "24h" or "off", got ${JSON.stringify(text)}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a duration like "24h" or "off", got ${JSON.stringify(text)}`,
+    });
     return z.NEVER;
   }
   return ms;

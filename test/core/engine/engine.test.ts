@@ -32,7 +32,12 @@ describe("engine", () => {
     const alice = h.session.account("alice");
     const lobby = h.session.chat("lobby");
     h.world.failNext("restrict", { message: "not enough rights to restrict members" });
-    const decisions = await h.runtime.services.access.constrain([lobby], alice, { source: "admin", level: "read_only" }, h.clock.now());
+    const decisions = await h.runtime.services.access.constrain(
+      [lobby],
+      alice,
+      { source: "admin", level: "read_only" },
+      h.clock.now(),
+    );
     const { outcomes } = await runDecisions(h, decisions);
     expect(outcomes[0]?.status).toBe("failed");
     const enforcement = await h.runtime.services.access.get(lobby, alice);
@@ -50,7 +55,12 @@ describe("engine", () => {
     const h = await startHarness(consoleConfig());
     const alice = h.session.account("alice");
     const lobby = h.session.chat("lobby");
-    const decisions = await h.runtime.services.access.constrain([lobby], alice, { source: "sanction", level: "read_only", until: h.clock.now() + HOUR, caseNumber: 1 }, h.clock.now());
+    const decisions = await h.runtime.services.access.constrain(
+      [lobby],
+      alice,
+      { source: "sanction", level: "read_only", until: h.clock.now() + HOUR, caseNumber: 1 },
+      h.clock.now(),
+    );
     await runDecisions(h, decisions);
     expect(h.world.levelOf(lobby, alice)).toBe("read_only");
     await h.restart();
@@ -64,7 +74,9 @@ describe("engine", () => {
   it("turns a command handler's UsageError into the command's usage line", async () => {
     const h = await startHarness(consoleConfig());
     await h.session.tell("bob", "/language");
-    expect(h.world.privateMessages(h.session.account("bob")).at(-1)?.text).toMatch(/^Usage: \/language <en\|zh>/);
+    expect(h.world.privateMessages(h.session.account("bob")).at(-1)?.text).toMatch(
+      /^Usage: \/language <en\|zh>/,
+    );
     expect(UsageError).toBeDefined();
   });
 });
