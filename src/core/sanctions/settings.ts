@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defaultCategorySettings } from "../rules/defaults.js";
 import { duration } from "../settings/duration.js";
 
 const step = z.discriminatedUnion("action", [
@@ -67,6 +68,10 @@ export type CategorySettings = z.output<typeof category>;
 
 export const rulesSettingsSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  categories: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, "expected a lower-case category name"), category).default({}),
+  /**
+   * Content categories. Left out, a community gets the default ones (src/core/rules/defaults.ts:
+   * terrorism, violence, pornography, slander, spam); `{}` means none.
+   */
+  categories: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, "expected a lower-case category name"), category).default(defaultCategorySettings),
 });
 export type RulesSettings = z.output<typeof rulesSettingsSchema>;

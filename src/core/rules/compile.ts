@@ -1,0 +1,229 @@
+import { buildMatcher, foldForDisplay, type Matcher } from "../matching/index.js";
+import type { PostContent } from "../model/content.js";
+import { buildDomainList, type DomainList } from "../news/domain-list.js";
+import { extractLinks, hostOf } from "../news/links.js";
+import type { CategorySettings, LadderStep, RulesSettings } from "../sanctions/settings.js";
+
+/** One category, ready to match: its settings plus its compiled patterns and domain list. */
+export interface CompiledCategory {
+  name: string;
+  settings: CategorySettings;
+  patterns: RegExp[];
+  domains?: DomainList;
+}
+
+/** What matched, and where. Terms and domains are not personal data; `matched` is the member's text. */
+export interface RuleHit {
+  category: CompiledCategory;
+  by: "term" | "pattern" | "domain";
+  /** The term as listed, the pattern's source, or the listed domain. */
+  rule: string;
+  /** The text as written (for terms: the original characters, evasions included). */
+  matched: string;
+  /** UTF-16 offsets in the original text; absent for patterns matched on the folded text and reported links. */
+  start?: number;
+  end?: number;
+}
+
+/** All categories of one policy, compiled once: one automaton for every term of every category. */
+export interface CompiledRules {
+  readonly categories: readonly CompiledCategory[];
+  readonly matcher: Matcher;
+  /** Every hit in a message, at most one per category and kind (the first found). */
+  scan(content: PostContent): RuleHit[];
+}
+
+const cache = new WeakMap<RulesSettings, CompiledRules>();
+
+/**
+ * The compiled rules of a policy. Compiled on first use and cached per settings object, so the
+ * automaton is built once per policy, not once per message. (A community that configures no category
+ * has the default ones: they are the schema default, see defaults.ts.)
+ */
+export function compiledRulesFor(
+  settings: RulesSettings,
+  onBadPattern?: (category: string, pattern: string) => void,
+): CompiledRules {
+  let compiled = cache.get(settings);
+  if (!compiled) {
+    compiled = compileRules(settings.categories, onBadPattern);
+    cache.set(settings, compiled);
+  }
+  return compiled;
+}
+
+export function compileRules(
+  categories: Readonly<Record<string, CategorySettings>>,
+  onBadPattern?: (category: string, pattern: string) => void,
+): CompiledRules {
+  const compiled: CompiledCategory[] = [];
+  const owners: { category: CompiledCategory; term: string; wholeWord: { start: boolean; end: boolean } }[] =
+    [];
+  const specs: { term: string; id: number }[] = [];
+  for (const [name, settings] of Object.entries(categories)) {
+    const patterns: RegExp[] = [];
+    for (const source of settings.patterns) {
+      try {
+        patterns.push(new RegExp(source, "iu"));
+      } catch {
+        onBadPattern?.(name, source);
+      }
+    }
+    const category: CompiledCategory = {
+      name,
+      settings,
+      patterns,
+      domains: settings.domains.length > 0 ? buildDomainList(settings.domains) : undefined,
+    };
+    compiled.push(category);
+    for (const raw of settings.terms) {
+      const term = raw.trim();
+      if (term === "") continue;
+      specs.push({ term, id: owners.length });
+      owners.push({ category, term, wholeWord: wordEdges(term) });
+    }
+  }
+  const matcher = buildMatcher(specs);
+  const anyPatterns = compiled.some((c) => c.patterns.length > 0);
+  const anyDomains = compiled.some((c) => c.domains !== undefined);
+
+  return {
+    categories: compiled,
+    matcher,
+    scan(content: PostContent): RuleHit[] {
+      const hits: RuleHit[] = [];
+      const seen = new Set<string>();
+      const add = (hit: RuleHit) => {
+        const key = `${hit.category.name}|${hit.by}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        hits.push(hit);
+      };
+      const text = content.text;
+      if (text !== "" && matcher.size > 0) {
+        for (const m of matcher.find(text)) {
+          const owner = owners[m.id];
+          if (!owner) continue;
+          if (owner.wholeWord.start && continuesWord(text, m.start, -1)) continue;
+          if (owner.wholeWord.end && continuesWord(text, m.end, +1)) continue;
+          add({
+            category: owner.category,
+            by: "term",
+            rule: owner.term,
+            matched: m.matched,
+            start: m.start,
+            end: m.end,
+          });
+        }
+      }
+      if (anyPatterns && text !== "") {
+        const folded = foldForDisplay(text);
+        for (const category of compiled) {
+          for (const pattern of category.patterns) {
+            const original = pattern.exec(text);
+            if (original) {
+              add({
+                category,
+                by: "pattern",
+                rule: pattern.source,
+                matched: original[0],
+                start: original.index,
+                end: original.index + original[0].length,
+              });
+              break;
+            }
+            const onFolded = folded === text ? null : pattern.exec(folded);
+            if (onFolded) {
+              add({ category, by: "pattern", rule: pattern.source, matched: onFolded[0] });
+              break;
+            }
+          }
+        }
+      }
+      if (anyDomains) {
+        const links: { host: string; url: string; start?: number; end?: number }[] =
+          text === "" ? [] : extractLinks(text);
+        for (const url of content.links) {
+          const host = hostOf(url);
+          if (host) links.push({ host, url });
+        }
+        for (const link of links) {
+          for (const category of compiled) {
+            const listed = category.domains?.has(link.host);
+            if (listed)
+              add({
+                category,
+                by: "domain",
+                rule: listed,
+                matched: link.url,
+                start: link.start,
+                end: link.end,
+              });
+          }
+        }
+      }
+      return hits;
+    },
+  };
+}
+
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+const IDEOGRAPHIC = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const INVISIBLE = /[\p{Cf}]/u;
+
+/**
+ * Which ends of a term are letters or digits of an alphabetic script: there the term matches whole
+ * words only ("ass" never matches inside "classic"). Ideographic ends match anywhere.
+ */
+function wordEdges(term: string): { start: boolean; end: boolean } {
+  const chars = [...foldForDisplay(term).trim()];
+  const isWord = (ch: string | undefined) => ch !== undefined && WORD_CHAR.test(ch) && !IDEOGRAPHIC.test(ch);
+  return { start: isWord(chars[0]), end: isWord(chars[chars.length - 1]) };
+}
+
+/**
+ * Whether the text just outside a match continues a word, so that "ass" does not match in "classic".
+ * Looks past invisible characters; ideographs never count (Chinese and Japanese have no spaces).
+ */
+function continuesWord(text: string, at: number, direction: -1 | 1): boolean {
+  let i = direction < 0 ? at - 1 : at;
+  while (i >= 0 && i < text.length) {
+    let ch = text.charAt(i);
+    const code = text.charCodeAt(i);
+    if (direction < 0 && code >= 0xdc00 && code <= 0xdfff && i > 0) {
+      i--;
+      ch = text.slice(i, i + 2);
+    } else if (direction > 0 && code >= 0xd800 && code <= 0xdbff) {
+      ch = text.slice(i, i + 2);
+    }
+    if (!INVISIBLE.test(ch)) {
+      const folded = foldForDisplay(ch);
+      return WORD_CHAR.test(folded) && !IDEOGRAPHIC.test(folded);
+    }
+    i += direction > 0 ? ch.length : -1;
+  }
+  return false;
+}
+
+/** Severity of a category for choosing among hits: a jump to a ladder step outranks points. */
+export function severity(settings: CategorySettings, ladder: readonly LadderStep[]): number {
+  const jump = settings.jump_to;
+  const step = typeof jump === "number" ? ladder[Math.min(jump, ladder.length - 1)]?.action : jump;
+  const stepRank = step === undefined ? 0 : { warn: 1, mute: 2, limit: 3, ban: 4 }[step];
+  const actionRank = { record: 0, hold: 1, delete: 2 }[settings.action];
+  return stepRank * 1_000_000 + settings.points * 10 + actionRank;
+}
+
+/** The hit in the most severe category (on a tie, the first found). */
+export function mostSevere(hits: readonly RuleHit[], ladder: readonly LadderStep[]): RuleHit | undefined {
+  let best: RuleHit | undefined;
+  let bestScore = -1;
+  for (const hit of hits) {
+    const score = severity(hit.category.settings, ladder);
+    if (score > bestScore) {
+      best = hit;
+      bestScore = score;
+    }
+  }
+  return best;
+}

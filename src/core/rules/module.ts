@@ -1,0 +1,297 @@
+import type { Decision } from "../decisions.js";
+import type { Ctx } from "../engine/context.js";
+import type { CommandSpec, Module, Verdict } from "../engine/module.js";
+import type { CommandIssued, MessageEdited, MessagePosted } from "../events.js";
+import type { AccountKey } from "../ids.js";
+import { translator } from "../i18n/translator.js";
+import { DAY } from "../ports/clock.js";
+import type { CommunitySettings } from "../settings/community.js";
+import { compiledRulesFor, mostSevere, type RuleHit } from "./compile.js";
+import { caseReason, categoryLabel, describeMatch, memberLabel } from "./describe.js";
+import {
+  BUTTON_PREFIX,
+  CARD_TAG,
+  holdKey,
+  holdsOfKey,
+  pressHoldButton,
+  recordCard,
+  saveHold,
+  type RuleHold,
+} from "./holds.js";
+
+/** A message acted on for a category is not acted on again for it when edited (kept as long as edits are possible). */
+const ACTED_TTL = 2 * DAY;
+const actedKey = (message: { chat: string; id: string }, category: string) =>
+  `rules-acted:${message.chat}:${message.id}:${category}`;
+
+/**
+ * Content rules: every message (and every edit; captions are text) is matched against the policy's
+ * categories of terms, patterns and link domains. The most severe category hit decides what happens:
+ *
+ * - `delete`: the message is deleted and a violation recorded (the sanctions ladder takes it from there);
+ * - `hold`: the message is copied to the review chat with a card, deleted from its chat, and an admin
+ *   confirms the violation (recorded then) or releases it (re-posted with an attribution line);
+ * - `record`: only a violation is recorded; the message stays and later modules still see it.
+ *
+ * Admins are exempt. Every hit is reported to the mod-log chat with the category and the matched term.
+ */
+export function rulesModule(): Module {
+  return {
+    name: "rules",
+    commands: [rulesCommand],
+    onMessage,
+    buttons: { [BUTTON_PREFIX]: pressHoldButton },
+    recorders: { [CARD_TAG]: (ctx, tag, outcome) => recordCard(ctx, tag, outcome) },
+    exportData,
+    eraseData,
+  };
+}
+
+async function onMessage(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<Verdict> {
+  const { community, policy, actor } = ctx;
+  if (!community || !policy || !actor || !policy.rules.enabled) return "continue";
+  const compiled = compiledRulesFor(policy.rules, (category) =>
+    ctx.services.logger.warn({ community: community.id, category }, "invalid content-rule pattern skipped"),
+  );
+  const hits = compiled.scan(event.content);
+  if (hits.length === 0) return "continue";
+  if (actor.isChatAdmin || (await ctx.isAdmin(community, actor))) return "continue";
+  const hit = mostSevere(hits, policy.sanctions.ladder);
+  if (!hit) return "continue";
+
+  // An edit of a message already acted on for this category is not acted on twice.
+  let first = false;
+  await ctx.services.store.update<number>(
+    actedKey(event.message, hit.category.name),
+    (at) => {
+      if (at !== undefined) return at;
+      first = true;
+      return ctx.now;
+    },
+    ACTED_TTL,
+  );
+  if (!first) return hit.category.settings.action === "record" ? "continue" : "stop";
+
+  ctx.services.logger.info(
+    {
+      community: community.id,
+      account: actor.account,
+      category: hit.category.name,
+      by: hit.by,
+      action: hit.category.settings.action,
+    },
+    "content rule hit",
+  );
+  switch (hit.category.settings.action) {
+    case "delete":
+      ctx.emit(
+        { kind: "delete", messages: [event.message] },
+        ...modlog(ctx, community, event, hit, "rules.logDeleted"),
+      );
+      await recordViolation(ctx, community, event, hit);
+      return "stop";
+    case "record":
+      ctx.emit(...modlog(ctx, community, event, hit, "rules.logRecorded"));
+      await recordViolation(ctx, community, event, hit);
+      return "continue";
+    case "hold":
+      await hold(ctx, community, event, hit);
+      return "stop";
+  }
+}
+
+async function recordViolation(
+  ctx: Ctx,
+  community: CommunitySettings,
+  event: MessagePosted | MessageEdited,
+  hit: RuleHit,
+): Promise<void> {
+  await ctx.services.violations.record(ctx, {
+    community,
+    account: event.actor.account,
+    chat: event.message.chat,
+    source: "rule",
+    category: hit.category.name,
+    reason: caseReason(hit),
+    actor: "bot",
+    points: hit.category.settings.points,
+  });
+}
+
+function chatLabel(ctx: Ctx, event: MessagePosted | MessageEdited): string {
+  return ctx.chat?.title ?? event.message.chat;
+}
+
+type LogKey = "rules.logDeleted" | "rules.logHeld" | "rules.logRecorded" | "rules.logHoldWithoutReviewChat";
+
+/** The mod-log line for a hit, in the community's language (the member's text stays out of it except the matched part). */
+function modlog(
+  ctx: Ctx,
+  community: CommunitySettings,
+  event: MessagePosted | MessageEdited,
+  hit: RuleHit,
+  key: LogKey,
+): Decision[] {
+  const chat = community.modlogChat ?? community.reviewChat;
+  if (!chat) return [];
+  const t = translator(community.language);
+  const text = t(key, {
+    member: memberLabel(event.actor),
+    chat: chatLabel(ctx, event),
+    category: categoryLabel(t, hit.category.name),
+    match: describeMatch(t, hit),
+  });
+  return [{ kind: "send", chat, text }];
+}
+
+/**
+ * Holds a message for review: copy it into the review chat with a card (Confirm violation / Release),
+ * then delete the original only if the copy worked. Without a review chat the message is deleted.
+ */
+async function hold(
+  ctx: Ctx,
+  community: CommunitySettings,
+  event: MessagePosted | MessageEdited,
+  hit: RuleHit,
+): Promise<void> {
+  const review = community.reviewChat;
+  if (!review) {
+    ctx.emit(
+      { kind: "delete", messages: [event.message] },
+      ...modlog(ctx, community, event, hit, "rules.logHoldWithoutReviewChat"),
+    );
+    await recordViolation(ctx, community, event, hit);
+    return;
+  }
+  const id = ctx.services.random.id();
+  const t = translator(community.language);
+  const record: RuleHold = {
+    id,
+    community: community.id,
+    chat: event.message.chat,
+    chatLabel: chatLabel(ctx, event),
+    message: event.message,
+    account: event.actor.account,
+    memberLabel: memberLabel(event.actor),
+    displayName: event.actor.displayName,
+    category: hit.category.name,
+    reason: caseReason(hit),
+    points: hit.category.settings.points,
+    content: event.content,
+    status: "pending",
+    at: ctx.now,
+  };
+  await saveHold(ctx, record);
+  const category = categoryLabel(t, hit.category.name);
+  ctx.emit(
+    {
+      kind: "post_card",
+      chat: review,
+      text: t("rules.card", {
+        member: record.memberLabel,
+        chat: record.chatLabel,
+        category,
+        match: describeMatch(t, hit),
+        points: record.points,
+      }),
+      buttons: [
+        [
+          { label: t("rules.buttonConfirm"), data: `${BUTTON_PREFIX}:confirm:${id}` },
+          { label: t("rules.buttonRelease"), data: `${BUTTON_PREFIX}:release:${id}` },
+        ],
+      ],
+      preserve: [event.message],
+      record: { kind: CARD_TAG, community: community.id, holdId: id },
+    },
+    { kind: "delete", messages: [event.message], requires: "previous" },
+    {
+      kind: "send_private",
+      account: event.actor.account,
+      text: ctx.t("rules.memberHeld", {
+        chat: record.chatLabel,
+        category: categoryLabel(ctx.t, hit.category.name),
+      }),
+    },
+  );
+  if (community.modlogChat && community.modlogChat !== review)
+    ctx.emit(...modlog(ctx, community, event, hit, "rules.logHeld"));
+}
+
+/** `/rules`: the community's written rules, then the names of its content-rule categories (never the terms). */
+const rulesCommand: CommandSpec = {
+  name: "rules",
+  scope: "any",
+  admin: false,
+  usage: "rules.usageRules",
+  description: "rules.describeRules",
+  async run(ctx: Ctx, event: CommandIssued) {
+    const communities = ctx.community ? [ctx.community] : await communitiesOf(ctx, event.actor.account);
+    const blocks = communities.map((community) => {
+      const policy = ctx.community === community && ctx.policy ? ctx.policy : community.policy;
+      const names = policy.rules.enabled ? Object.keys(policy.rules.categories) : [];
+      // The community's written rules (the ones members accept when verifying) come first.
+      const written = policy.verification.rules.trim();
+      const categories =
+        names.length === 0
+          ? ctx.t("rules.rulesNone", { community: community.name })
+          : [
+              ctx.t("rules.rulesHeader", { community: community.name }),
+              ...names.map((n) => `• ${categoryLabel(ctx.t, n)}`),
+            ].join("\n");
+      return written ? `${written}\n\n${categories}` : categories;
+    });
+    if (blocks.length === 0) return;
+    const text = blocks.join("\n\n");
+    ctx.emit(
+      event.chat
+        ? {
+            kind: "send",
+            chat: event.chat,
+            thread: event.message?.thread,
+            text,
+            replyTo: event.message,
+            ttlMs: 60_000,
+          }
+        : { kind: "send_private", account: event.actor.account, text },
+    );
+  },
+};
+
+async function communitiesOf(ctx: Ctx, account: AccountKey): Promise<CommunitySettings[]> {
+  const all = ctx.services.directory.communities;
+  if (all.length === 1) return [...all];
+  const ids = (await ctx.services.members.profile(account))?.communities ?? [];
+  return ids
+    .map((id) => ctx.services.directory.community(id))
+    .filter((c): c is CommunitySettings => c !== undefined);
+}
+
+/** Held messages of the member (with their text: shown only to the member, privately). */
+async function exportData(ctx: Ctx, account: AccountKey): Promise<Record<string, unknown> | undefined> {
+  const refs = (await ctx.services.store.get<{ community: string; id: string }[]>(holdsOfKey(account))) ?? [];
+  const holds: RuleHold[] = [];
+  for (const ref of refs) {
+    const h = await ctx.services.store.get<RuleHold>(holdKey(ref.community, ref.id));
+    if (h) holds.push(h);
+  }
+  if (holds.length === 0) return undefined;
+  return {
+    heldMessages: holds.map((h) => ({
+      community: h.community,
+      chat: h.chatLabel,
+      category: h.category,
+      status: h.status,
+      at: new Date(h.at).toISOString(),
+      text: h.content.text,
+    })),
+  };
+}
+
+/** Forgets the member's held messages (a pending one is then never released). Nothing is kept. */
+async function eraseData(ctx: Ctx, account: AccountKey): Promise<string[]> {
+  const { store } = ctx.services;
+  const refs = (await store.get<{ community: string; id: string }[]>(holdsOfKey(account))) ?? [];
+  for (const ref of refs) await store.delete(holdKey(ref.community, ref.id));
+  await store.delete(holdsOfKey(account));
+  return [];
+}
