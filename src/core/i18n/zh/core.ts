@@ -17,4 +17,15 @@ export const core = {
   languageSet: "从现在起我会用简体中文与你交流。",
   actionFailed: "⚠️ 我无法{action}：{error}。请检查我的管理员权限。",
   notAllowed: "只有本社区的管理员可以这样做。",
+  // Telegram 适配器
+  telegramMissingRights: "我需要更多管理员权限才能保护这个群。请把我设为管理员，并开启：{rights}。",
+  telegramRightDelete: "删除消息",
+  telegramRightRestrict: "封禁用户（禁言也需要此权限）",
+  telegramRightInvite: "通过链接邀请用户（处理入群申请需要此权限）",
+  telegramPrivacy: "我无法读取这里的所有消息：隐私模式已开启，而我不是管理员。请把我设为管理员（或通过 @BotFather 关闭隐私模式后重新添加我）。",
+  telegramNotConfigured: "这个群不属于我配置中的任何社区，所以我不会在这里执行任何操作。如需保护它，请在配置文件中把 \"{chat}\" 加入某个社区的 chats。",
+  telegramOpenPrivate: "{name}，我有一条消息要发给你。请点击下面的按钮打开与我的私聊。",
+  telegramOpenPrivateButton: "打开私聊",
+  telegramSomeone: "你好",
+  telegramShareContactButton: "分享我的手机号",
 } satisfies Catalogue["core"];
