@@ -1,0 +1,144 @@
+import type { Decision } from "../decisions.js";
+import type { CommandIssued } from "../events.js";
+import type { Ctx } from "../engine/context.js";
+import type { AccountKey, ChatKey, CommunityId } from "../ids.js";
+import { accountKey, isPlatform, platformOf } from "../ids.js";
+import { translator, type Translate } from "../i18n/translator.js";
+import { HOUR } from "../ports/clock.js";
+import type { CommunitySettings } from "../settings/community.js";
+import type { IdentityProvider } from "./identity-provider.js";
+import type { Module } from "../engine/module.js";
+import type { VerificationSettings } from "./settings.js";
+import { keys, timerIds } from "./state.js";
+
+/** What the verification module needs besides the context. */
+export interface VerificationDeps {
+  /** The community's identity provider (method `external`); absent = admins are told it is not configured. */
+  identityProvider?: IdentityProvider;
+  /** Every pillar module, for /mydata and /forgetme. */
+  allModules: () => readonly Module[];
+}
+
+export function settingsOf(ctx: Ctx, community: CommunitySettings): VerificationSettings {
+  return ctx.community?.id === community.id && ctx.policy ? ctx.policy.verification : community.policy.verification;
+}
+
+export function communityById(ctx: Ctx, id: CommunityId | string): CommunitySettings | undefined {
+  return ctx.services.directory.community(id);
+}
+
+export function isCommunityAdmin(ctx: Ctx, community: CommunitySettings, account: AccountKey): boolean {
+  return community.admins.includes(account) || (ctx.actor?.account === account && ctx.actor.isChatAdmin);
+}
+
+/** Chats of the community on the account's platform. */
+export function chatsFor(ctx: Ctx, community: CommunitySettings, account: AccountKey): ChatKey[] {
+  return ctx.services.directory.chatsOn(community, platformOf(account)).map((c) => c.key);
+}
+
+/** Limits an unverified member in `chats` (through the access service, source "verification"). */
+export async function limit(ctx: Ctx, settings: VerificationSettings, chats: readonly ChatKey[], account: AccountKey): Promise<void> {
+  const maxPerHour = settings.unverified.level === "text_only" && settings.unverified.max_per_hour > 0 ? settings.unverified.max_per_hour : undefined;
+  ctx.emit(...(await ctx.services.access.constrain(chats, account, { source: "verification", level: settings.unverified.level, maxPerHour }, ctx.now)));
+}
+
+export async function hasVerificationLimit(ctx: Ctx, chat: ChatKey, account: AccountKey): Promise<boolean> {
+  return ((await ctx.services.access.get(chat, account))?.constraints ?? []).some((c) => c.source === "verification");
+}
+
+/** The invitation to verify privately, with the button the Telegram adapter turns into a deep link. */
+export function invitation(t: Translate, community: CommunitySettings, account: AccountKey, text: string, fallbackChat?: ChatKey): Decision {
+  return {
+    kind: "send_private",
+    account,
+    text,
+    buttons: [[{ label: t("verification.buttonStart"), data: `verify:start:${community.id}` }]],
+    fallbackChat,
+  };
+}
+
+/**
+ * Full access in every chat of the community on the account's platform; ends grace and removal timers and
+ * approves waiting join requests.
+ */
+export async function grantFull(ctx: Ctx, community: CommunitySettings, account: AccountKey): Promise<void> {
+  const { access, store } = ctx.services;
+  const chats = chatsFor(ctx, community, account);
+  ctx.emit(...(await access.release(chats, account, (c) => c.source === "verification", ctx.now)));
+  ctx.emit({ kind: "cancel_timer", timerId: timerIds.grace(community.id, account) });
+  ctx.emit({ kind: "cancel_timer", timerId: timerIds.remind(community.id, account) });
+  for (const chat of chats) ctx.emit({ kind: "cancel_timer", timerId: timerIds.remove(chat, account) });
+  await store.delete(keys.grace(community.id, account));
+  const waiting = await takeJoinRequests(ctx, community.id, account);
+  for (const chat of waiting) ctx.emit({ kind: "approve_join", chat, account });
+}
+
+/** Declines the account's waiting join requests (rejection, cancel, timeout). */
+export async function declineJoinRequests(ctx: Ctx, community: CommunityId, account: AccountKey): Promise<void> {
+  for (const chat of await takeJoinRequests(ctx, community, account)) ctx.emit({ kind: "decline_join", chat, account });
+}
+
+async function takeJoinRequests(ctx: Ctx, community: CommunityId, account: AccountKey): Promise<ChatKey[]> {
+  let taken: ChatKey[] = [];
+  await ctx.services.store.update<ChatKey[]>(keys.joinRequests(community, account), (cur) => {
+    taken = cur ?? [];
+    return undefined;
+  });
+  return taken;
+}
+
+/**
+ * Counts one attempt (an ID number or phone answer, a submission, a link code) in the current hour;
+ * false when the account is over the limit. Atomic, so parallel guesses cannot slip past.
+ */
+export async function takeAttempt(ctx: Ctx, account: AccountKey, perHour: number): Promise<boolean> {
+  const bucket = Math.floor(ctx.now / HOUR);
+  const count = (await ctx.services.store.update<number>(keys.attempts(account, bucket), (n = 0) => n + 1, 2 * HOUR)) ?? 0;
+  return count <= perHour;
+}
+
+/** Tells the community's admins (mod-log, else review chat) about a configuration problem. Never personal data. */
+export function toAdmins(community: CommunitySettings, text: (t: Translate) => string): Decision[] {
+  const chat = community.modlogChat ?? community.reviewChat;
+  return chat ? [{ kind: "send", chat, text: text(translator(community.language)) }] : [];
+}
+
+/** Answers a command where it was issued: a short-lived notice in a group, else privately. */
+export function reply(ctx: Ctx, event: CommandIssued, text: string): Decision {
+  return event.chat
+    ? { kind: "send", chat: event.chat, thread: event.message?.thread, text, replyTo: event.message, ttlMs: 60_000 }
+    : { kind: "send_private", account: event.actor.account, text };
+}
+
+/**
+ * The member a moderation command is about: the author of the replied message, or the first argument as
+ * an account key ("telegram:123") or a bare id/username on the command's platform ("@alice", "123").
+ */
+export function targetOf(event: CommandIssued, token: string | undefined): AccountKey | undefined {
+  if (!token) return event.replyTo?.author;
+  const colon = token.indexOf(":");
+  if (colon > 0 && isPlatform(token.slice(0, colon)) && colon < token.length - 1) return token as AccountKey;
+  const bare = token.replace(/^@/, "");
+  if (!bare) return undefined;
+  return accountKey(platformOf(event.chat ?? event.actor.account), bare);
+}
+
+/** The communities an admin command in a private chat may act on: those the actor administers. */
+export async function adminCommunities(ctx: Ctx): Promise<CommunitySettings[]> {
+  if (ctx.community) return [ctx.community];
+  const out: CommunitySettings[] = [];
+  for (const c of ctx.services.directory.communities) if (await ctx.isAdmin(c, ctx.actor)) out.push(c);
+  return out;
+}
+
+/** Calendar date of an instant (UTC), for the ID validator's future-date check. */
+export function calendarDate(now: number): { year: number; month: number; day: number } {
+  const d = new Date(now);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** "+86*******0000": enough for the member to recognise, not enough to dial. */
+export function maskPhone(phone: string): string {
+  if (phone.length <= 6) return "*".repeat(phone.length);
+  return phone.slice(0, 3) + "*".repeat(phone.length - 7) + phone.slice(-4);
+}
