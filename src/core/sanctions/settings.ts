@@ -21,10 +21,7 @@ export const defaultLadder = [
 export const sanctionSettingsSchema = z.strictObject({
   /** Points fall by `per_day` each day, or halve every `half_life`. */
   decay: z
-    .union([
-      z.strictObject({ per_day: z.number().min(0) }),
-      z.strictObject({ half_life: duration }),
-    ])
+    .union([z.strictObject({ per_day: z.number().min(0) }), z.strictObject({ half_life: duration })])
     .default({ per_day: 1 }),
   /** Running total → step, ascending by `at`. */
   ladder: z
@@ -72,6 +69,8 @@ export const rulesSettingsSchema = z.strictObject({
    * Content categories. Left out, a community gets the default ones (src/core/rules/defaults.ts:
    * terrorism, violence, pornography, slander, spam); `{}` means none.
    */
-  categories: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, "expected a lower-case category name"), category).default(defaultCategorySettings),
+  categories: z
+    .record(z.string().regex(/^[a-z][a-z0-9_-]*$/, "expected a lower-case category name"), category)
+    .default(defaultCategorySettings),
 });
 export type RulesSettings = z.output<typeof rulesSettingsSchema>;

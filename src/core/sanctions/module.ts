@@ -1,0 +1,106 @@
+import type { Ctx, ViolationSink } from "../engine/context.js";
+import type { Module } from "../engine/module.js";
+import type { AccountKey, CommunityId } from "../ids.js";
+import { sanctionCommands } from "./commands.js";
+import { liftSanction, openCase, pointsOf, round, subjectOf, tellMember } from "./service.js";
+import { createViolationSink } from "./sink.js";
+import { BUTTON_PREFIX, onReviewButton, reviewCommands } from "./reviews.js";
+import { currentSanction, keys, UNBAN_TIMER } from "./state.js";
+
+/**
+ * The graduated-sanctions pillar: the ladder behind the ViolationSink, the admin commands (/warn /mute
+ * /limit /ban /unban /kick /pardon /cases), member reports and appeals through the review chat, the
+ * timed-ban timer, and the data hooks for /mydata and /forgetme.
+ */
+export function createSanctions(): { module: Module; violations: ViolationSink } {
+  const module: Module = {
+    name: "sanctions",
+    commands: [...sanctionCommands, ...reviewCommands],
+    buttons: { [BUTTON_PREFIX]: onReviewButton },
+    timers: { [UNBAN_TIMER]: onUnbanTimer },
+    exportData,
+    eraseData,
+  };
+  return { module, violations: createViolationSink() };
+}
+
+/** A timed ban came to its end (also after a restart: the timer is durable). */
+async function onUnbanTimer(ctx: Ctx, timer: { payload: Record<string, unknown> }): Promise<void> {
+  const community = ctx.services.directory.community(String(timer.payload.community));
+  const number = Number(timer.payload.case);
+  if (!community || !Number.isInteger(number)) return;
+  const lifted = await liftSanction(ctx, community, number);
+  if (!lifted) return;
+  const subject = (await ctx.services.cases.get(community.id, number))?.subject ?? lifted.targets[0]?.account;
+  if (!subject) return;
+  const opened = await openCase(ctx, community, {
+    action: "unban",
+    source: "system",
+    subject,
+    actor: "bot",
+    reason: "ban ended",
+    refersTo: number,
+  });
+  await tellMember(ctx, community, subject, (t) =>
+    t("sanctions.banEndedMember", { community: community.name, case: opened.number }),
+  );
+}
+
+async function exportData(ctx: Ctx, account: AccountKey): Promise<Record<string, unknown> | undefined> {
+  const { subject } = await subjectOf(ctx, account);
+  const out: Record<string, unknown>[] = [];
+  for (const community of ctx.services.directory.communities) {
+    const cases = await ctx.services.cases.of(community.id, account);
+    const points = await pointsOf(ctx, community, subject, community.policy.sanctions);
+    if (!cases.length && points === 0) continue;
+    out.push({
+      community: community.name,
+      points: round(points),
+      cases: cases.map((c) => ({
+        number: c.number,
+        action: c.action,
+        source: c.source,
+        reason: c.reason,
+        at: new Date(c.at).toISOString(),
+        category: c.category,
+        points: c.points,
+        until: c.until === undefined ? undefined : new Date(c.until).toISOString(),
+        refersTo: c.refersTo,
+      })),
+    });
+  }
+  return out.length ? { sanctions: out } : undefined;
+}
+
+// The case log's own keys (src/core/engine/cases.ts): CaseLog has no erase yet, so erasure works on them here.
+const caseKey = (c: CommunityId, n: number) => `case:${c}:${n}`;
+const subjectIndexKey = (c: CommunityId, a: AccountKey) => `cases-of:${c}:${a}`;
+
+/**
+ * Erases points and cases; an active ban keeps its case and record (so it still holds and can be lifted),
+ * and the member is told. A running mute or limit still ends on time (the AccessService holds it).
+ */
+async function eraseData(ctx: Ctx, account: AccountKey): Promise<string[]> {
+  const { store } = ctx.services;
+  const { subject } = await subjectOf(ctx, account);
+  const t = await ctx.translatorFor(account);
+  const kept: string[] = [];
+  for (const community of ctx.services.directory.communities) {
+    const active = await currentSanction(store, community.id, subject, ctx.now);
+    const keep = active?.action === "ban" ? active.case : undefined;
+    await store.delete(keys.points(community.id, subject));
+    if (keep === undefined) await store.delete(keys.current(community.id, subject));
+    const numbers = (await store.get<number[]>(subjectIndexKey(community.id, account))) ?? [];
+    for (const n of numbers) {
+      if (n === keep) continue;
+      await store.delete(keys.record(community.id, n));
+      await store.delete(keys.appeal(community.id, n));
+      await store.delete(caseKey(community.id, n));
+    }
+    await store.update<number[]>(subjectIndexKey(community.id, account), (list) =>
+      list && keep !== undefined ? [keep] : undefined,
+    );
+    if (keep !== undefined) kept.push(t("sanctions.keptBan", { community: community.name, case: keep }));
+  }
+  return kept;
+}

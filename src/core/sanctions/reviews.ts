@@ -1,0 +1,244 @@
+import type { Ctx } from "../engine/context.js";
+import type { CommandSpec } from "../engine/module.js";
+import { UsageError } from "../engine/module.js";
+import type { ButtonPressed } from "../events.js";
+import { translator } from "../i18n/translator.js";
+import type { CommunitySettings } from "../settings/community.js";
+import { reply } from "./commands.js";
+import { correctable, voidCase } from "./pardon.js";
+import { describeAction, openCase, subjectOf, tellMember } from "./service.js";
+import { recordViolation } from "./sink.js";
+import { keys, type AppealRecord, type ReportRecord } from "./state.js";
+
+/** Button data prefix of this module: `sanct:rc:<report>`, `sanct:rd:<report>`, `sanct:aa:<case>`, `sanct:ad:<case>`. */
+export const BUTTON_PREFIX = "sanct";
+const reportCounter = (community: string) => `sanctions:report-counter:${community}`;
+
+/** /report (a member, replying to a message) and /appeal <case>: both end as a card in the review chat. */
+export const reviewCommands: CommandSpec[] = [
+  {
+    name: "report",
+    scope: "group",
+    admin: false,
+    usage: "sanctions.usageReport",
+    description: "sanctions.describeReport",
+    async run(ctx, event) {
+      const community = ctx.community;
+      const replied = event.replyTo;
+      if (!community || !ctx.chat) throw new UsageError();
+      if (!replied?.author) throw new UsageError(ctx.t("sanctions.reportNeedsReply"));
+      if (!community.reviewChat) return ctx.emit(reply(event, ctx.t("sanctions.noReviewChat")));
+      const id = String(
+        await ctx.services.store.update<number>(reportCounter(community.id), (n = 0) => n + 1),
+      );
+      const reason = event.args.trim() || ctx.t("sanctions.noReason");
+      const t = translator(community.language);
+      const cardText = t("sanctions.reportCard", {
+        id,
+        chat: replied.message.chat,
+        target: replied.author,
+        reporter: event.actor.account,
+        reason,
+      });
+      const report: ReportRecord = {
+        id,
+        community: community.id,
+        reporter: event.actor.account,
+        target: replied.author,
+        message: replied.message,
+        reason,
+        status: "open",
+        cardText,
+      };
+      await ctx.services.store.set(keys.report(community.id, id), report);
+      ctx.emit({
+        kind: "post_card",
+        chat: community.reviewChat,
+        text: cardText,
+        buttons: [
+          [
+            { label: t("sanctions.buttonConfirm"), data: `${BUTTON_PREFIX}:rc:${id}` },
+            { label: t("sanctions.buttonDismiss"), data: `${BUTTON_PREFIX}:rd:${id}` },
+          ],
+        ],
+        // Copy the reported message into the review chat first: confirming deletes the original.
+        preserve: [replied.message],
+      });
+      ctx.emit({
+        kind: "send_private",
+        account: event.actor.account,
+        text: ctx.t("sanctions.reportThanks"),
+        fallbackChat: event.chat,
+      });
+    },
+  },
+  {
+    name: "appeal",
+    scope: "any",
+    admin: false,
+    usage: "sanctions.usageAppeal",
+    description: "sanctions.describeAppeal",
+    async run(ctx, event) {
+      const [first, ...rest] = event.args.split(/\s+/).filter(Boolean);
+      const number = Number((first ?? "").replace(/^#/, ""));
+      if (!Number.isInteger(number) || number <= 0) throw new UsageError();
+      const { accounts } = await subjectOf(ctx, event.actor.account);
+      const candidates = ctx.community ? [ctx.community] : ctx.services.directory.communities;
+      let community: CommunitySettings | undefined;
+      for (const c of candidates) {
+        const found = await ctx.services.cases.get(c.id, number);
+        if (found && correctable.has(found.action) && accounts.includes(found.subject)) {
+          community = c;
+          break;
+        }
+      }
+      const answer = (text: string) =>
+        ctx.emit({ kind: "send_private", account: event.actor.account, text, fallbackChat: event.chat });
+      if (!community) return answer(ctx.t("sanctions.appealNotYours", { case: number }));
+      if (await ctx.services.store.get<boolean>(keys.voided(community.id, number)))
+        return answer(ctx.t("sanctions.alreadyVoided", { case: number }));
+      if (!community.reviewChat) return answer(ctx.t("sanctions.noReviewChat"));
+      const earlier = await ctx.services.cases.get(community.id, number);
+      const t = translator(community.language);
+      const cardText = t("sanctions.appealCard", {
+        case: number,
+        what: describeAction(t, earlier?.action ?? "violation", earlier?.until, earlier?.at ?? ctx.now),
+        member: event.actor.account,
+        reason: earlier?.reason ?? "",
+        text: rest.join(" ") || t("sanctions.noReason"),
+      });
+      let fresh = false;
+      await ctx.services.store.update<AppealRecord>(keys.appeal(community.id, number), (cur) => {
+        if (cur) return cur;
+        fresh = true;
+        return {
+          case: number,
+          community: community.id,
+          account: event.actor.account,
+          status: "open",
+          cardText,
+        };
+      });
+      if (!fresh) return answer(ctx.t("sanctions.appealAlready", { case: number }));
+      ctx.emit({
+        kind: "post_card",
+        chat: community.reviewChat,
+        text: cardText,
+        buttons: [
+          [
+            { label: t("sanctions.buttonAccept"), data: `${BUTTON_PREFIX}:aa:${number}` },
+            { label: t("sanctions.buttonDeny"), data: `${BUTTON_PREFIX}:ad:${number}` },
+          ],
+        ],
+      });
+      answer(ctx.t("sanctions.appealSent", { case: number }));
+    },
+  },
+];
+
+/** The review chat's buttons. Any member of a chat can press any button: the presser's rights are checked here. */
+export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: string): Promise<void> {
+  const [verb, id] = rest.split(":");
+  const community = ctx.community;
+  if (!community || !id || !(await ctx.isAdmin(community, ctx.actor))) {
+    ctx.emit({ kind: "send_private", account: event.actor.account, text: ctx.t("core.notAllowed") });
+    return;
+  }
+  const admin = event.actor.account;
+  const t = translator(community.language);
+  if (verb === "rc" || verb === "rd") {
+    let report: ReportRecord | undefined;
+    await ctx.services.store.update<ReportRecord>(keys.report(community.id, id), (cur) => {
+      if (!cur || cur.status !== "open") return cur;
+      report = { ...cur, status: verb === "rc" ? "confirmed" : "dismissed" };
+      return report;
+    });
+    if (!report)
+      return ctx.emit({ kind: "send_private", account: admin, text: ctx.t("sanctions.alreadyHandled") });
+    let outcome: string;
+    if (verb === "rc") {
+      const opened = await recordViolation(ctx, {
+        community,
+        account: report.target,
+        chat: report.message.chat,
+        source: "report",
+        category: "confirmed_report",
+        reason: report.reason,
+        actor: admin,
+      });
+      ctx.emit({ kind: "delete", messages: [report.message] });
+      outcome = t("sanctions.reportConfirmedCard", { admin, case: opened.number });
+    } else {
+      const opened = await openCase(ctx, community, {
+        action: "report_dismissed",
+        source: "report",
+        subject: report.target,
+        actor: admin,
+        reason: report.reason,
+        chat: report.message.chat,
+      });
+      outcome = t("sanctions.reportDismissedCard", { admin, case: opened.number });
+    }
+    if (event.message)
+      ctx.emit({
+        kind: "update_card",
+        card: event.message,
+        text: `${report.cardText ?? ""}\n${outcome}`,
+        buttons: [],
+      });
+    await tellMember(ctx, community, report.reporter, (rt) =>
+      rt(verb === "rc" ? "sanctions.reportConfirmedReporter" : "sanctions.reportDismissedReporter"),
+    );
+    return;
+  }
+  if (verb === "aa" || verb === "ad") {
+    const number = Number(id);
+    let appeal: AppealRecord | undefined;
+    await ctx.services.store.update<AppealRecord>(keys.appeal(community.id, number), (cur) => {
+      if (!cur || cur.status !== "open") return cur;
+      appeal = { ...cur, status: verb === "aa" ? "accepted" : "denied" };
+      return appeal;
+    });
+    if (!appeal)
+      return ctx.emit({ kind: "send_private", account: admin, text: ctx.t("sanctions.alreadyHandled") });
+    let outcome: string;
+    if (verb === "aa") {
+      const result = await voidCase(ctx, community, number, {
+        action: "appeal_accepted",
+        source: "appeal",
+        actor: admin,
+        reason: t("sanctions.appealReason"),
+      });
+      outcome =
+        result.status === "done"
+          ? t("sanctions.appealAcceptedCard", { admin, case: result.case.number })
+          : t("sanctions.alreadyVoided", { case: number });
+    } else {
+      const earlier = await ctx.services.cases.get(community.id, number);
+      const opened = await openCase(ctx, community, {
+        action: "appeal_denied",
+        source: "appeal",
+        subject: earlier?.subject ?? appeal.account,
+        actor: admin,
+        reason: t("sanctions.appealReason"),
+        refersTo: number,
+      });
+      outcome = t("sanctions.appealDeniedCard", { admin, case: opened.number });
+    }
+    if (event.message)
+      ctx.emit({
+        kind: "update_card",
+        card: event.message,
+        text: `${appeal.cardText ?? ""}\n${outcome}`,
+        buttons: [],
+      });
+    await tellMember(ctx, community, appeal.account, (mt) =>
+      mt(verb === "aa" ? "sanctions.appealAcceptedMember" : "sanctions.appealDeniedMember", {
+        community: community.name,
+        case: number,
+      }),
+    );
+    return;
+  }
+  ctx.services.logger.warn({ verb }, "unknown sanctions button");
+}

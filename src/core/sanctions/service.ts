@@ -1,0 +1,302 @@
+import type { Case, CaseAction, CaseSource } from "../engine/cases.js";
+import type { Ctx } from "../engine/context.js";
+import type { AccountKey, ChatKey } from "../ids.js";
+import { platformOf } from "../ids.js";
+import type { Translate } from "../i18n/translator.js";
+import { translator } from "../i18n/translator.js";
+import type { CommunitySettings, Policy } from "../settings/community.js";
+import { formatDuration } from "../settings/duration.js";
+import { decay, rankOf, type SanctionAction } from "./ladder.js";
+import type { SanctionSettings } from "./settings.js";
+import {
+  keys,
+  UNBAN_TIMER,
+  unbanTimerId,
+  type PointsRecord,
+  type SanctionRecord,
+  type Subject,
+  type Target,
+} from "./state.js";
+
+/**
+ * The sanction primitives the sink, the admin commands, reports and appeals share: whose points these
+ * are, where a sanction applies, applying and lifting it (decisions through `ctx.emit`), and telling the
+ * member and the mod-log. State changes go through `store.update`; decisions are returned as data.
+ */
+
+/** The policy in force for a chat of the community (the chat's overrides), else the community's. */
+export function policyFor(ctx: Ctx, community: CommunitySettings, chat?: ChatKey): Policy {
+  const entry = chat ? ctx.services.directory.lookupChat(chat) : undefined;
+  return entry?.community.id === community.id ? entry.chat.policy : community.policy;
+}
+
+/** The subject (identity when bound, else the account) and every account that belongs to it. */
+export async function subjectOf(
+  ctx: Ctx,
+  account: AccountKey,
+): Promise<{ subject: Subject; accounts: AccountKey[] }> {
+  const bound = await ctx.services.identities.lookup(account);
+  if (!bound) return { subject: account, accounts: [account] };
+  return { subject: `identity:${bound.identity}`, accounts: [...new Set([account, ...bound.accounts])] };
+}
+
+/** The decayed total now. */
+export async function pointsOf(
+  ctx: Ctx,
+  community: CommunitySettings,
+  subject: Subject,
+  settings: SanctionSettings,
+): Promise<number> {
+  const record = await ctx.services.store.get<PointsRecord>(keys.points(community.id, subject));
+  return record ? decay(record.total, ctx.now - record.updatedAt, settings.decay) : 0;
+}
+
+/** Atomically decays the record to now and applies `change` to it; returns what `change` returned. */
+export async function changePoints<R>(
+  ctx: Ctx,
+  community: CommunitySettings,
+  subject: Subject,
+  settings: SanctionSettings,
+  change: (decayed: number) => { total: number; result: R },
+): Promise<R> {
+  let result: R | undefined;
+  await ctx.services.store.update<PointsRecord>(keys.points(community.id, subject), (cur) => {
+    const decayed = cur ? decay(cur.total, ctx.now - cur.updatedAt, settings.decay) : 0;
+    const next = change(decayed);
+    result = next.result;
+    return { total: Math.max(0, next.total), updatedAt: ctx.now };
+  });
+  return result as R;
+}
+
+/** Where a sanction applies: the chat of the violation, or every chat of the community for every linked account. */
+export function targetsFor(
+  ctx: Ctx,
+  community: CommunitySettings,
+  accounts: readonly AccountKey[],
+  settings: SanctionSettings,
+  chat?: ChatKey,
+): Target[] {
+  const primary = accounts[0];
+  if (settings.scope === "chat" && chat && primary && ctx.services.directory.lookupChat(chat))
+    return [{ account: primary, chat }];
+  return accounts.flatMap((account) =>
+    ctx.services.directory
+      .chatsOn(community, platformOf(account))
+      .map((entry) => ({ account, chat: entry.key })),
+  );
+}
+
+const levelOf = { mute: "read_only", limit: "text_only" } as const;
+
+export interface ApplyInput {
+  community: CommunitySettings;
+  subject: Subject;
+  caseNumber: number;
+  action: Exclude<SanctionAction, "warn"> | "kick";
+  targets: Target[];
+  until?: number;
+  rank: number;
+}
+
+/** Emits the decisions of a sanction and remembers it (kicks are not remembered: nothing to lift). */
+export async function applySanction(ctx: Ctx, input: ApplyInput): Promise<void> {
+  const { access, store } = ctx.services;
+  const { community, caseNumber, action, targets, until } = input;
+  if (action === "kick") {
+    for (const t of targets) ctx.emit({ kind: "kick", chat: t.chat, account: t.account });
+    return;
+  }
+  const previous = await store.get<number>(keys.current(community.id, input.subject));
+  if (action === "ban") {
+    for (const t of targets) {
+      ctx.emit({ kind: "ban", chat: t.chat, account: t.account, until });
+      await access.setBanned(t.chat, t.account, true);
+    }
+    if (until !== undefined) {
+      ctx.emit({
+        kind: "schedule",
+        timer: {
+          id: unbanTimerId(community.id, caseNumber),
+          at: until,
+          kind: UNBAN_TIMER,
+          payload: { community: community.id, case: caseNumber },
+        },
+      });
+    }
+  } else {
+    for (const [account, chats] of byAccount(targets)) {
+      ctx.emit(
+        ...(await access.constrain(
+          chats,
+          account,
+          { source: "sanction", level: levelOf[action], until, caseNumber },
+          ctx.now,
+        )),
+      );
+    }
+  }
+  const record: SanctionRecord = {
+    case: caseNumber,
+    community: community.id,
+    subject: input.subject,
+    action,
+    rank: input.rank,
+    targets,
+    until,
+  };
+  await store.set(keys.record(community.id, caseNumber), record);
+  await store.set(keys.current(community.id, input.subject), caseNumber);
+  // The new step replaces the one before it (a limit after a mute ends the mute).
+  if (previous !== undefined && previous !== caseNumber) {
+    const old = await store.get<SanctionRecord>(keys.record(community.id, previous));
+    if (old && !old.lifted && old.action !== "ban" && action !== "ban")
+      await liftSanction(ctx, community, previous, { keepCurrent: true });
+  }
+}
+
+/**
+ * Lifts a sanction before its end (pardon, accepted appeal, /unban, a timed ban's timer). Returns the
+ * record when there was something active to lift.
+ */
+export async function liftSanction(
+  ctx: Ctx,
+  community: CommunitySettings,
+  caseNumber: number,
+  options: { keepCurrent?: boolean } = {},
+): Promise<SanctionRecord | undefined> {
+  const { store, access } = ctx.services;
+  let lifted: SanctionRecord | undefined;
+  await store.update<SanctionRecord>(keys.record(community.id, caseNumber), (cur) => {
+    if (!cur || cur.lifted) return cur;
+    lifted = cur;
+    return { ...cur, lifted: true };
+  });
+  if (!lifted) return undefined;
+  if (lifted.action === "ban") {
+    for (const t of lifted.targets) {
+      ctx.emit({ kind: "unban", chat: t.chat, account: t.account });
+      await access.setBanned(t.chat, t.account, false);
+    }
+    if (lifted.until !== undefined)
+      ctx.emit({ kind: "cancel_timer", timerId: unbanTimerId(community.id, caseNumber) });
+  } else {
+    for (const [account, chats] of byAccount(lifted.targets)) {
+      ctx.emit(
+        ...(await access.release(
+          chats,
+          account,
+          (c) => c.source === "sanction" && c.caseNumber === caseNumber,
+          ctx.now,
+        )),
+      );
+    }
+  }
+  if (!options.keepCurrent) {
+    await store.update<number>(keys.current(community.id, lifted.subject), (cur) =>
+      cur === caseNumber ? undefined : cur,
+    );
+  }
+  return lifted;
+}
+
+function byAccount(targets: readonly Target[]): Map<AccountKey, ChatKey[]> {
+  const map = new Map<AccountKey, ChatKey[]>();
+  for (const t of targets) map.set(t.account, [...(map.get(t.account) ?? []), t.chat]);
+  return map;
+}
+
+export { rankOf };
+
+/** "muted for 1h", "banned", "a warning": what a case did, in the reader's language. */
+export function describeAction(
+  t: Translate,
+  action: CaseAction,
+  until: number | undefined,
+  now: number,
+  refersTo?: number,
+): string {
+  const duration = until === undefined ? "" : formatDuration(Math.max(0, until - now));
+  switch (action) {
+    case "warn":
+      return t("sanctions.whatWarn");
+    case "mute":
+      return t("sanctions.whatMute", { duration });
+    case "limit":
+      return t("sanctions.whatLimit", { duration });
+    case "ban":
+      return until === undefined ? t("sanctions.whatBan") : t("sanctions.whatBanFor", { duration });
+    case "kick":
+      return t("sanctions.whatKick");
+    case "unban":
+      return t("sanctions.whatUnban");
+    case "pardon":
+      return t("sanctions.whatPardon", { case: refersTo ?? "?" });
+    case "appeal_accepted":
+      return t("sanctions.whatAppealAccepted", { case: refersTo ?? "?" });
+    case "appeal_denied":
+      return t("sanctions.whatAppealDenied", { case: refersTo ?? "?" });
+    case "report_dismissed":
+      return t("sanctions.whatReportDismissed");
+    default:
+      return t("sanctions.whatViolation");
+  }
+}
+
+/** Opens the case and posts its line in the community's mod-log chat (account keys only, no personal data). */
+export async function openCase(
+  ctx: Ctx,
+  community: CommunitySettings,
+  input: {
+    action: CaseAction;
+    source: CaseSource;
+    subject: AccountKey;
+    actor: AccountKey | "bot";
+    reason: string;
+    chat?: ChatKey;
+    category?: string;
+    points?: number;
+    until?: number;
+    refersTo?: number;
+  },
+): Promise<Case> {
+  const opened = await ctx.services.cases.open(
+    { community: community.id, ...input, refersTo: input.refersTo as Case["refersTo"] },
+    ctx.now,
+  );
+  if (community.modlogChat) {
+    const t = translator(community.language);
+    const extras = [
+      input.category ? t("sanctions.modlogCategory", { category: input.category }) : "",
+      input.points ? t("sanctions.modlogPoints", { points: round(input.points) }) : "",
+    ].join("");
+    ctx.emit({
+      kind: "send",
+      chat: community.modlogChat,
+      text: t("sanctions.modlogLine", {
+        case: opened.number,
+        what: describeAction(t, input.action, input.until, ctx.now, input.refersTo),
+        subject: input.subject,
+        actor: input.actor === "bot" ? t("sanctions.theBot") : input.actor,
+        source: input.source,
+        extras,
+        reason: input.reason,
+      }),
+    });
+  }
+  return opened;
+}
+
+/** Tells the member privately, in their language; in a group only if no private message is possible. */
+export async function tellMember(
+  ctx: Ctx,
+  community: CommunitySettings,
+  account: AccountKey,
+  text: (t: Translate) => string,
+  fallbackChat?: ChatKey,
+): Promise<void> {
+  const t = await ctx.translatorFor(account, community);
+  ctx.emit({ kind: "send_private", account, text: text(t), fallbackChat });
+}
+
+export const round = (n: number): number => Math.round(n * 10) / 10;
