@@ -248,16 +248,28 @@ export class Engine {
     return this.options.defaultLanguage ?? "en";
   }
 
+  /**
+   * A member's language: their own choice (/language), else what the platform reports, else the language
+   * of their community (the one of the event, else the last one they were seen in, else the only one).
+   */
   async translatorFor(
     account: AccountKey,
     community?: CommunitySettings,
     reported?: string,
   ): Promise<Translate> {
     const chosen = await this.services.store.get<Language>(languageKey(account));
-    const platformLanguage = languageFromTag(
-      reported ?? (await this.services.members.profile(account))?.language,
-    );
-    return translator(chosen ?? platformLanguage ?? community?.language ?? this.defaultLanguage);
+    if (chosen) return translator(chosen);
+    const profile = await this.services.members.profile(account);
+    const platformLanguage = languageFromTag(reported ?? profile?.language);
+    if (platformLanguage) return translator(platformLanguage);
+    const { directory } = this.services;
+    const home =
+      community ??
+      (profile?.communities.length
+        ? directory.community(profile.communities[profile.communities.length - 1] as string)
+        : undefined) ??
+      (directory.communities.length === 1 ? directory.communities[0] : undefined);
+    return translator(home?.language ?? this.defaultLanguage);
   }
 
   private async isAdmin(
