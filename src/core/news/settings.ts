@@ -15,6 +15,11 @@ export const newsSettingsSchema = z.strictObject({
   keywords: z.array(z.string()).default([]),
   /** Undecided holds expire as rejected after this long. */
   expire_after: duration.default(7 * 86_400_000),
+  /**
+   * Album parts arrive as separate messages; the hold waits this long after the first news part for
+   * the rest, then posts one review card for the whole album.
+   */
+  album_settle: duration.default(3_000),
   /** Put the author's verified real name in the attribution of a re-post (opt-in). */
   attribute_real_name: z.boolean().default(false),
 });

@@ -1,0 +1,254 @@
+/**
+ * Deciding a hold: approve (re-post with attribution), reject, reject and warn, or expiry. The decision
+ * is taken by ONE atomic store update that moves the hold out of `pending`; whoever loses that race (a
+ * second admin, a retried press, the expiry timer) changes nothing and is told who decided and when.
+ */
+import type { Decision, Outcome, OutcomeTag } from "../decisions.js";
+import type { Ctx } from "../engine/context.js";
+import { translator } from "../i18n/translator.js";
+import type { CommunitySettings } from "../settings/community.js";
+import { formatDuration } from "../settings/duration.js";
+import { expireTimerId, HoldStore, type Hold } from "./holds.js";
+import { cardButtons, cardText, chatLabel, formatTime, reasonsText, type HoldAction } from "./render.js";
+
+/** How to answer the admin who acted (a private notice for a button, a reply for a command). */
+export type Answer = (text: string) => Decision;
+
+const communityOf = (ctx: Ctx, hold: Hold) => ctx.services.directory.community(hold.community);
+const newsSettingsOf = (ctx: Ctx, hold: Hold, community: CommunitySettings) =>
+  ctx.services.directory.lookupChat(hold.chat)?.chat.policy.news ?? community.policy.news;
+
+/** Redraws the review card of a hold (if it has one). */
+function cardUpdate(community: CommunitySettings, hold: Hold): Decision[] {
+  if (!hold.card) return [];
+  const t = translator(community.language);
+  return [
+    {
+      kind: "update_card",
+      card: hold.card,
+      text: cardText(t, community, hold),
+      buttons: cardButtons(t, hold),
+    },
+  ];
+}
+
+/** "Posted by Alice ✔ verified": the display name, the real name only where the community opted in. */
+async function attribution(ctx: Ctx, community: CommunitySettings, hold: Hold): Promise<string> {
+  const t = translator(community.language);
+  const identity = await ctx.services.identities.lookup(hold.author);
+  let name = hold.authorName;
+  if (identity?.verified && newsSettingsOf(ctx, hold, community).attribute_real_name) {
+    name = (await ctx.services.identities.realName(hold.author)) ?? name;
+  }
+  return t(identity?.verified ? "news.attributionVerified" : "news.attribution", { name });
+}
+
+function refusal(ctx: Ctx, hold: Hold): string {
+  if (hold.status === "expired")
+    return ctx.t("news.alreadyExpired", { id: hold.id, time: formatTime(hold.decidedAt ?? hold.createdAt) });
+  if (hold.status === "failed") return ctx.t("news.notHeld", { id: hold.id });
+  if (hold.status === "collecting") return ctx.t("news.stillCollecting", { id: hold.id });
+  return ctx.t("news.alreadyDecided", {
+    id: hold.id,
+    decision: ctx.t(hold.status === "approved" ? "news.decisionApproved" : "news.decisionRejected"),
+    admin: hold.decidedByName ?? String(hold.decidedBy ?? ""),
+    time: formatTime(hold.decidedAt ?? hold.createdAt),
+  });
+}
+
+/**
+ * An admin decides a hold. Checks the actor administers the hold's community on every use; anyone
+ * else is answered and nothing changes. Returns true when this call took the decision.
+ */
+export async function decideHold(
+  ctx: Ctx,
+  holdId: string,
+  action: HoldAction,
+  answer: Answer,
+  customReason?: string,
+): Promise<boolean> {
+  const holds = new HoldStore(ctx.services.store);
+  const found = await holds.get(holdId);
+  const community = found && communityOf(ctx, found);
+  if (!found || !community) {
+    ctx.emit(answer(ctx.t("news.holdNotFound", { id: holdId })));
+    return false;
+  }
+  const actor = ctx.actor;
+  if (!actor || !(await ctx.isAdmin(community, actor))) {
+    ctx.emit(answer(ctx.t("core.notAllowed")));
+    return false;
+  }
+  const reason = customReason?.trim() || undefined;
+  const { claimed, hold } = await holds.transition(holdId, "pending", (h) => ({
+    ...h,
+    status: action === "approve" ? "approved" : "rejected",
+    decidedBy: actor.account,
+    decidedByName: actor.displayName,
+    decidedAt: ctx.now,
+    ...(reason !== undefined && action !== "approve" ? { reason } : {}),
+    ...(action === "warn" ? { warned: true } : {}),
+  }));
+  if (!claimed || !hold) {
+    ctx.emit(answer(refusal(ctx, hold ?? found)));
+    return false;
+  }
+  await holds.removePending(community.id, hold.id);
+  ctx.emit({ kind: "cancel_timer", timerId: expireTimerId(hold.id) });
+  const t = translator(community.language);
+  const authorT = await ctx.translatorFor(hold.author, community);
+  const chat = chatLabel(community, hold.chat);
+  if (action === "approve") {
+    if (!hold.originalsKept) {
+      ctx.emit({
+        kind: "repost",
+        chat: hold.chat,
+        ...(hold.thread !== undefined ? { thread: hold.thread } : {}),
+        attribution: await attribution(ctx, community, hold),
+        content: hold.parts.map((p) => p.content),
+        copies: hold.copies,
+        ...(hold.replyTo !== undefined ? { replyTo: hold.replyTo } : {}),
+        record: { kind: "hold.repost", holdId: hold.id },
+      });
+    }
+    ctx.emit(...cardUpdate(community, hold));
+    ctx.emit({ kind: "send_private", account: hold.author, text: authorT("news.approvedAuthor", { chat }) });
+    await ctx.services.cases.open(
+      {
+        community: community.id,
+        action: "hold_approved",
+        source: "hold",
+        subject: hold.author,
+        actor: actor.account,
+        reason: reasonsText(t, hold.reasons),
+        chat: hold.chat,
+      },
+      ctx.now,
+    );
+    return true;
+  }
+  if (hold.originalsKept) ctx.emit({ kind: "delete", messages: hold.parts.map((p) => p.ref) });
+  ctx.emit(...cardUpdate(community, hold));
+  ctx.emit({
+    kind: "send_private",
+    account: hold.author,
+    text: authorT(action === "warn" ? "news.rejectedWarnAuthor" : "news.rejectedAuthor", {
+      chat,
+      reason: reason ?? authorT("news.defaultRejectReason"),
+    }),
+  });
+  const caseReason = reason ?? t("news.defaultRejectReason");
+  await ctx.services.cases.open(
+    {
+      community: community.id,
+      action: "hold_rejected",
+      source: "hold",
+      subject: hold.author,
+      actor: actor.account,
+      reason: caseReason,
+      chat: hold.chat,
+    },
+    ctx.now,
+  );
+  if (action === "warn") {
+    await ctx.services.violations.record(ctx, {
+      community,
+      account: hold.author,
+      chat: hold.chat,
+      source: "hold",
+      category: "rejected_post",
+      reason: caseReason,
+      actor: actor.account,
+    });
+  }
+  return true;
+}
+
+/** The expiry timer: an undecided hold is rejected, and its author told. */
+export async function expireHold(ctx: Ctx, holdId: string): Promise<void> {
+  const holds = new HoldStore(ctx.services.store);
+  const { claimed, hold } = await holds.transition(holdId, "pending", (h) => ({
+    ...h,
+    status: "expired",
+    decidedBy: "bot",
+    decidedAt: ctx.now,
+  }));
+  if (!claimed || !hold) return;
+  const community = communityOf(ctx, hold);
+  if (!community) return;
+  await holds.removePending(community.id, hold.id);
+  const t = translator(community.language);
+  const authorT = await ctx.translatorFor(hold.author, community);
+  const settings = newsSettingsOf(ctx, hold, community);
+  if (hold.originalsKept) ctx.emit({ kind: "delete", messages: hold.parts.map((p) => p.ref) });
+  ctx.emit(...cardUpdate(community, hold));
+  ctx.emit({
+    kind: "send_private",
+    account: hold.author,
+    text: authorT("news.expiredAuthor", {
+      chat: chatLabel(community, hold.chat),
+      duration: formatDuration(settings.expire_after),
+    }),
+  });
+  await ctx.services.cases.open(
+    {
+      community: community.id,
+      action: "hold_expired",
+      source: "hold",
+      subject: hold.author,
+      actor: "bot",
+      reason: t("news.expiredReason"),
+      chat: hold.chat,
+    },
+    ctx.now,
+  );
+}
+
+/** `hold.card`: remember the card and the copies; if they failed, the post stayed up and admins hear of it. */
+export async function recordCard(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
+  const holds = new HoldStore(ctx.services.store);
+  const id = String(tag.holdId);
+  if (outcome.status === "ok") {
+    const [card, ...copies] = outcome.refs ?? [];
+    await holds.patch(id, (h) => ({ ...h, ...(card ? { card } : {}), copies }));
+    return;
+  }
+  const { claimed, hold } = await holds.transition(id, "pending", (h) => ({ ...h, status: "failed" }));
+  if (!claimed || !hold) return;
+  await holds.removePending(hold.community, hold.id);
+  const community = communityOf(ctx, hold);
+  const notify = community?.modlogChat ?? community?.reviewChat;
+  if (!community || !notify) return;
+  const t = translator(community.language);
+  const error = outcome.status === "failed" ? outcome.error.message : outcome.reason;
+  // Decisions emitted while recording run after the event's other decisions (see Engine.execute).
+  ctx.emit({
+    kind: "send",
+    chat: notify,
+    text: t("news.copyFailed", {
+      name: hold.authorName,
+      chat: chatLabel(community, hold.chat),
+      reasons: reasonsText(t, hold.reasons),
+      error,
+    }),
+  });
+}
+
+/** `hold.deleted`: an original that could not be deleted is still up; approving must not post it twice. */
+export async function recordDeleted(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
+  if (outcome.status !== "failed") return;
+  const hold = await new HoldStore(ctx.services.store).patch(String(tag.holdId), (h) => ({
+    ...h,
+    originalsKept: true,
+  }));
+  const community = hold && communityOf(ctx, hold);
+  if (hold && community) ctx.emit(...cardUpdate(community, hold));
+}
+
+/** `hold.repost`: note whether the approved post really appeared. */
+export async function recordRepost(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
+  await new HoldStore(ctx.services.store).patch(String(tag.holdId), (h) => ({
+    ...h,
+    reposted: outcome.status === "ok" ? "ok" : "failed",
+  }));
+}

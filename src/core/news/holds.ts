@@ -1,0 +1,146 @@
+/**
+ * Held posts in the store. A hold is written durably before anything is done on the platform, so a
+ * crash between "copy to the review chat" and "delete the original" never loses a post. Every state
+ * change that must happen once (claiming a hold for a decision, adding an album part, indexing) is one
+ * `store.update`.
+ */
+import type { AccountKey, ChatKey, CommunityId, HoldId } from "../ids.js";
+import type { MessageRef, PostContent } from "../model/content.js";
+import type { Instant } from "../ports/clock.js";
+import type { KeyValueStore } from "../ports/store.js";
+import type { NewsReason } from "./classifier.js";
+
+/**
+ * `collecting`: an album whose parts are still arriving (no card yet). `pending`: waiting for an admin.
+ * `failed`: the card or the copy could not be posted, so the post stayed up and nothing is pending.
+ */
+export type HoldStatus = "collecting" | "pending" | "approved" | "rejected" | "expired" | "failed";
+
+export interface HeldPart {
+  ref: MessageRef;
+  content: PostContent;
+}
+
+export interface Hold {
+  id: HoldId;
+  community: CommunityId;
+  chat: ChatKey;
+  thread?: string;
+  author: AccountKey;
+  /** The display name at the time of posting (shown publicly with the post anyway). */
+  authorName: string;
+  /** The original messages, in order (one, or every part of an album). */
+  parts: HeldPart[];
+  /** Id of the message the post replied to, in the same chat. */
+  replyTo?: string;
+  albumId?: string;
+  reasons: NewsReason[];
+  /** Held because an edit turned an ordinary post into news. */
+  edited?: boolean;
+  createdAt: Instant;
+  expiresAt?: Instant;
+  status: HoldStatus;
+  card?: MessageRef;
+  /** Copies of the originals in the review chat (what a re-post copies on Telegram). */
+  copies: MessageRef[];
+  /** The originals could not be deleted: they are still up, so approving does not post them again. */
+  originalsKept?: boolean;
+  decidedBy?: AccountKey | "bot";
+  decidedByName?: string;
+  decidedAt?: Instant;
+  /** The admin's own reason; absent = the default reason. */
+  reason?: string;
+  warned?: boolean;
+  /** Outcome of the re-post after an approval. */
+  reposted?: "ok" | "failed";
+}
+
+export const holdKey = (id: string) => `news:hold:${id}`;
+export const pendingKey = (community: CommunityId | string) => `news:pending:${community}`;
+export const authorIndexKey = (account: AccountKey | string) => `news:holds-by:${account}`;
+export const albumKey = (chat: ChatKey, albumId: string) => `news:album:${chat}:${albumId}`;
+/** Recently seen ordinary album parts, so a later news part (or an edit) takes the whole album. */
+export const albumSeenKey = (chat: ChatKey, albumId: string) => `news:album-seen:${chat}:${albumId}`;
+export const heldMessageKey = (ref: MessageRef) => `news:held-msg:${ref.chat}:${ref.id}`;
+export const expireTimerId = (id: string) => `news.expire:${id}`;
+export const albumTimerId = (id: string) => `news.album:${id}`;
+
+/** Platforms delete messages only for 48 hours; album bookkeeping is useless after that. */
+export const ALBUM_SEEN_TTL = 48 * 3_600_000;
+
+export class HoldStore {
+  constructor(private readonly store: KeyValueStore) {}
+
+  get(id: string): Promise<Hold | undefined> {
+    return this.store.get<Hold>(holdKey(id));
+  }
+
+  /** Writes a new hold and indexes it (by author, by held message). */
+  async create(hold: Hold): Promise<void> {
+    await this.store.set(holdKey(hold.id), hold);
+    await this.store.update<string[]>(authorIndexKey(hold.author), (list = []) =>
+      list.includes(hold.id) ? list : [...list, hold.id],
+    );
+    for (const part of hold.parts) await this.store.set(heldMessageKey(part.ref), hold.id, ALBUM_SEEN_TTL);
+  }
+
+  async addPending(community: CommunityId, id: string): Promise<void> {
+    await this.store.update<string[]>(pendingKey(community), (list = []) =>
+      list.includes(id) ? list : [...list, id],
+    );
+  }
+
+  async removePending(community: CommunityId, id: string): Promise<void> {
+    await this.store.update<string[]>(pendingKey(community), (list = []) =>
+      list.includes(id) ? list.filter((x) => x !== id) : list,
+    );
+  }
+
+  async pending(community: CommunityId): Promise<Hold[]> {
+    const ids = (await this.store.get<string[]>(pendingKey(community))) ?? [];
+    const holds = await Promise.all(ids.map((id) => this.get(id)));
+    return holds.filter((h): h is Hold => h?.status === "pending");
+  }
+
+  async ofAuthor(account: AccountKey): Promise<Hold[]> {
+    const ids = (await this.store.get<string[]>(authorIndexKey(account))) ?? [];
+    const holds = await Promise.all(ids.map((id) => this.get(id)));
+    return holds.filter((h): h is Hold => h !== undefined);
+  }
+
+  /**
+   * Moves a hold from `from` to the state `change` gives, in one atomic update. Returns the new hold for
+   * exactly one caller; every other caller (a second admin, a retried press, a timer racing a press)
+   * gets `{ claimed: false, hold }` with the hold as it is.
+   */
+  async transition(
+    id: string,
+    from: HoldStatus,
+    change: (hold: Hold) => Hold,
+  ): Promise<{ claimed: boolean; hold: Hold | undefined }> {
+    let claimed = false;
+    const hold = await this.store.update<Hold>(holdKey(id), (cur) => {
+      if (!cur || cur.status !== from) return cur;
+      claimed = true;
+      return change(cur);
+    });
+    return { claimed, hold };
+  }
+
+  /** Changes bookkeeping fields of a hold whatever its status (card refs, outcome notes). */
+  async patch(id: string, change: (hold: Hold) => Hold): Promise<Hold | undefined> {
+    return this.store.update<Hold>(holdKey(id), (cur) => (cur ? change(cur) : cur));
+  }
+
+  /** Removes a hold and its indexes (erasure). */
+  async remove(hold: Hold): Promise<void> {
+    await this.removePending(hold.community, hold.id);
+    await this.store.update<string[]>(authorIndexKey(hold.author), (list = []) => {
+      const rest = list.filter((x) => x !== hold.id);
+      return rest.length === 0 ? undefined : rest;
+    });
+    for (const part of hold.parts) await this.store.delete(heldMessageKey(part.ref));
+    if (hold.albumId) await this.store.delete(albumKey(hold.chat, hold.albumId));
+    await this.store.delete(holdKey(hold.id));
+  }
+}
