@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import { accountKey, chatKey } from "../../../src/core/ids.js";
+import { DAY, HOUR } from "../../../src/core/ports/clock.js";
+import { keys } from "../../../src/core/sanctions/state.js";
+import type { PointsRecord } from "../../../src/core/sanctions/state.js";
+import { consoleConfig, startHarness } from "../../support/harness.js";
+import { bareCtx, bindIdentities, casesOf, demo, lastPrivate, modlog } from "./support.js";
+
+const tg = chatKey("telegram", "-100777");
+const linkedConfig = `
+communities:
+  - id: demo
+    name: Demo
+    admins: ["console:admin"]
+    review_chat: "console:review"
+    modlog_chat: "console:modlog"
+    chats:
+      - id: "console:lobby"
+      - id: "console:second"
+      - id: "${tg}"
+`;
+
+describe("community-wide scope for a bound identity", () => {
+  it("bans every linked account in every chat of the community on that account's platform", async () => {
+    const h = await startHarness(linkedConfig);
+    const bob = h.session.account("bob");
+    const bobTg = accountKey("telegram", "4242");
+    bindIdentities(h, { "id-bob": [bob, bobTg] });
+    const { decisions } = await h.session.say("admin", "lobby", "/ban bob raid");
+    const bans = decisions
+      .filter((d) => d.kind === "ban")
+      .map((d) => (d.kind === "ban" ? `${d.chat}|${d.account}` : ""));
+    expect(bans.sort()).toEqual([`console:lobby|${bob}`, `console:second|${bob}`, `${tg}|${bobTg}`].sort());
+    expect(h.world.isBanned(h.session.chat("lobby"), bob)).toBe(true);
+    expect(h.world.isBanned(h.session.chat("second"), bob)).toBe(true);
+    expect((await h.runtime.services.access.get(tg, bobTg))?.banned).toBe(true);
+  });
+
+  it("keeps points per identity, so violations on two linked accounts add up", async () => {
+    const h = await startHarness(linkedConfig);
+    const bob = h.session.account("bob");
+    const bobTg = accountKey("telegram", "4242");
+    bindIdentities(h, { "id-bob": [bob, bobTg] });
+    await h.session.say("admin", "lobby", "/warn bob one");
+    await h.session.say("admin", "lobby", "/warn telegram:4242 two");
+    await h.session.say("admin", "lobby", "/warn bob three");
+    expect((await h.store.get<PointsRecord>(keys.points(demo, "identity:id-bob")))?.total).toBe(3);
+    expect((await casesOf(h, bob)).at(-1)?.action).toBe("mute");
+    expect(h.world.levelOf(h.session.chat("second"), bob)).toBe("read_only");
+    expect((await h.runtime.services.access.get(tg, bobTg))?.constraints[0]).toMatchObject({
+      source: "sanction",
+      level: "read_only",
+    });
+  });
+});
+
+describe("timed sanctions lift themselves on time", () => {
+  it("lifts a timed ban exactly at its end, also after a restart, with a case and a notice", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    const lobby = h.session.chat("lobby");
+    await h.session.say("admin", "lobby", "/ban bob 2d flooding");
+    expect(h.world.isBanned(lobby, bob)).toBe(true);
+    expect(lastPrivate(h, "bob")).toContain("banned for 2d (case #1)");
+    await h.restart();
+    await h.advance(2 * DAY - 1000);
+    expect(h.world.isBanned(lobby, bob)).toBe(true);
+    await h.advance(2000);
+    expect(h.world.isBanned(lobby, bob)).toBe(false);
+    expect(h.world.isBanned(h.session.chat("second"), bob)).toBe(false);
+    expect((await casesOf(h, bob)).at(-1)).toMatchObject({ action: "unban", source: "system", refersTo: 1 });
+    expect(lastPrivate(h, "bob")).toContain("your ban has ended");
+  });
+
+  it("keeps a 40-day mute past Discord's 28-day timeout limit and lifts it exactly at its end, across a restart", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    const lobby = h.session.chat("lobby");
+    await h.session.say("admin", "lobby", "/mute bob 40d");
+    await h.advance(28 * DAY + HOUR);
+    expect(h.world.levelOf(lobby, bob)).toBe("read_only");
+    await h.restart();
+    await h.advance(12 * DAY - HOUR - 1000);
+    expect(h.world.levelOf(lobby, bob)).toBe("read_only");
+    await h.advance(2000);
+    expect(h.world.levelOf(lobby, bob)).toBe("full");
+    expect(h.world.levelOf(h.session.chat("second"), bob)).toBe("full");
+  });
+});
+
+describe("pardon", () => {
+  it("takes a case back: its points go, its mute lifts, and a new case refers to it (once)", async () => {
+    const h = await startHarness(consoleConfig("sanctions:\n  decay: { per_day: 0 }"));
+    const bob = h.session.account("bob");
+    for (const n of [1, 2, 3]) await h.session.say("admin", "lobby", `/warn bob ${n}`);
+    expect(h.world.levelOf(h.session.chat("lobby"), bob)).toBe("read_only");
+    await h.session.say("admin", "lobby", "/pardon 3 misunderstanding");
+    expect(h.world.levelOf(h.session.chat("lobby"), bob)).toBe("full");
+    expect((await h.store.get<PointsRecord>(keys.points(demo, bob)))?.total).toBe(2);
+    expect((await casesOf(h, bob)).at(-1)).toMatchObject({
+      number: 4,
+      action: "pardon",
+      refersTo: 3,
+      actor: "console:admin",
+    });
+    expect(lastPrivate(h, "bob")).toContain("pardoned case #3");
+    expect(modlog(h).at(-1)).toContain("#4 console:bob pardoned (case #3 taken back)");
+    await h.session.say("admin", "lobby", "/pardon 3");
+    expect(h.world.visible(h.session.chat("lobby")).at(-1)?.text).toContain("already taken back");
+    expect(await casesOf(h, bob)).toHaveLength(4);
+  });
+
+  it("lifts a ban when its case is pardoned", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    await h.session.say("admin", "lobby", "/ban bob");
+    await h.session.say("admin", "lobby", "/pardon 1");
+    expect(h.world.isBanned(h.session.chat("lobby"), bob)).toBe(false);
+    expect(h.world.isBanned(h.session.chat("second"), bob)).toBe(false);
+  });
+
+  it("/unban lifts a ban and /kick removes from the chat only", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    await h.session.say("admin", "lobby", "/ban console:bob");
+    await h.session.say("admin", "lobby", "/unban bob served");
+    expect(h.world.isBanned(h.session.chat("lobby"), bob)).toBe(false);
+    expect((await casesOf(h, bob)).map((c) => [c.action, c.refersTo])).toEqual([
+      ["ban", undefined],
+      ["unban", 1],
+    ]);
+    const { decisions } = await h.session.say("admin", "second", "/kick bob");
+    expect(decisions.filter((d) => d.kind === "kick")).toEqual([
+      { kind: "kick", chat: h.session.chat("second"), account: bob },
+    ]);
+  });
+});
+
+describe("rights and usage", () => {
+  it("refuses every admin command from a member who is not an admin, and records nothing", async () => {
+    const h = await startHarness(consoleConfig());
+    const alice = h.session.account("alice");
+    for (const command of [
+      "/warn alice",
+      "/mute alice 1h",
+      "/limit alice 1h",
+      "/ban alice",
+      "/unban alice",
+      "/kick alice",
+      "/pardon 1",
+      "/cases alice",
+    ]) {
+      const { decisions } = await h.session.say("bob", "lobby", command);
+      expect(decisions).toHaveLength(1);
+      expect(h.world.visible(h.session.chat("lobby")).at(-1)?.text).toContain(
+        "is for admins of this community",
+      );
+    }
+    expect(h.world.isBanned(h.session.chat("lobby"), alice)).toBe(false);
+    expect(await casesOf(h, alice)).toHaveLength(0);
+  });
+
+  it("accepts a chat's own platform admin", async () => {
+    const h = await startHarness(consoleConfig());
+    h.session.setAdmin("carol", "lobby");
+    await h.session.say("carol", "lobby", "/mute bob 1h");
+    expect(h.world.levelOf(h.session.chat("lobby"), h.session.account("bob"))).toBe("read_only");
+  });
+
+  it("answers a malformed command with its usage line, and refuses to sanction an admin", async () => {
+    const h = await startHarness(consoleConfig());
+    await h.session.say("admin", "lobby", "/mute bob soon");
+    expect(h.world.visible(h.session.chat("lobby")).at(-1)?.text).toMatch(
+      /^Usage: \/mute <member> <duration> \[reason\]/,
+    );
+    await h.session.say("admin", "lobby", "/warn");
+    expect(h.world.visible(h.session.chat("lobby")).at(-1)?.text).toMatch(/^Usage: \/warn/);
+    await h.session.say("admin", "lobby", "/pardon abc");
+    expect(h.world.visible(h.session.chat("lobby")).at(-1)?.text).toMatch(/^Usage: \/pardon/);
+    await h.session.say("admin", "lobby", "/ban admin");
+    expect(h.world.visible(h.session.chat("lobby")).at(-1)?.text).toContain("cannot be sanctioned");
+  });
+
+  it("targets the author of the replied-to message and sends /cases privately", async () => {
+    const h = await startHarness(consoleConfig());
+    const { message } = await h.session.say("bob", "lobby", "spam spam");
+    await h.session.say("admin", "lobby", "/warn rude", { replyTo: message.ref.id });
+    const [first] = await casesOf(h, h.session.account("bob"));
+    expect(first).toMatchObject({ action: "warn", reason: "rude" });
+    await h.session.say("admin", "lobby", "/cases bob");
+    expect(lastPrivate(h, "admin")).toMatch(
+      /Cases of console:bob \(points now: 1\):\n#1 .* warned \[admin_warning\] \+1 — rude/,
+    );
+  });
+});
+
+describe("member data", () => {
+  it("exports cases and points, and erases them except an active ban's record, saying so", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    const alice = h.session.account("alice");
+    await h.session.say("admin", "lobby", "/warn alice noise");
+    await h.session.say("admin", "lobby", "/warn bob noise");
+    await h.session.say("admin", "lobby", "/ban bob");
+    const module = h.runtime.engine.modules.find((m) => m.name === "sanctions");
+    const exported = (await module?.exportData?.(bareCtx(h), bob)) as {
+      sanctions: { points: number; cases: unknown[] }[];
+    };
+    expect(exported.sanctions[0]?.cases).toHaveLength(2);
+    expect(exported.sanctions[0]?.points).toBe(1);
+    const kept = await module?.eraseData?.(bareCtx(h), bob);
+    expect(kept).toEqual([expect.stringContaining("active ban (case #3)")]);
+    expect((await casesOf(h, bob)).map((c) => c.number)).toEqual([3]);
+    expect(await h.store.get(keys.points(demo, bob))).toBeUndefined();
+    expect(await casesOf(h, alice)).toHaveLength(1);
+    // The ban still holds and can still be lifted.
+    await h.session.say("admin", "lobby", "/unban bob");
+    expect(h.world.isBanned(h.session.chat("lobby"), bob)).toBe(false);
+  });
+});
