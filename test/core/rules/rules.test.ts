@@ -227,7 +227,8 @@ describe("content rules: defaults and /rules", () => {
     await h.session.say("mallory", "lobby", "爆 炸 袭 击 明天");
     await h.session.say("spammer", "lobby", "加我微信领红包");
     expect(visibleTexts(h, "lobby")).toEqual([]);
-    expect((await casesOf(h, "mallory")).map((c) => [c.category, c.points])).toEqual([["terrorism", 10]]);
+    // The default terrorism category jumps straight to a ban (the sanctions ladder's last step).
+    expect((await casesOf(h, "mallory")).map((c) => [c.category, c.action])).toEqual([["terrorism", "ban"]]);
     expect((await casesOf(h, "spammer")).map((c) => c.category)).toEqual(["spam"]);
   });
 
