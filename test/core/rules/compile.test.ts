@@ -7,7 +7,7 @@ import {
   type CategorySettings,
 } from "../../../src/core/sanctions/settings.js";
 
-const ladder = defaultLadder.map((s) => ({ ...s }));
+const ladder = sanctionSettingsSchema.parse({}).ladder;
 
 function cat(c: Partial<CategorySettings>): CategorySettings {
   return { terms: [], term_files: [], patterns: [], domains: [], points: 1, action: "delete", ...c };

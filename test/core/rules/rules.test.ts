@@ -121,6 +121,36 @@ describe("content rules: actions", () => {
     expect(visibleTexts(h, "lobby")).toHaveLength(1);
   });
 
+  it("keeps a pending hold across a restart and releases it afterwards", async () => {
+    const h = await setup();
+    await h.session.say("carol", "lobby", "紧急扩散 after restart");
+    await h.restart();
+    await h.session.press("admin", "Release", { chat: "review" });
+    expect(visibleTexts(h, "lobby").at(-1)).toContain("紧急扩散 after restart");
+  });
+
+  it("leaves the message in place when copying it to the review chat fails", async () => {
+    const h = await setup();
+    h.world.failNext("post_card", { message: "bot is not in the review chat" });
+    const { outcomes } = await h.session.say("carol", "lobby", "紧急扩散");
+    expect(outcomes[1]?.status).toBe("skipped");
+    expect(visibleTexts(h, "lobby")).toEqual(["紧急扩散"]);
+  });
+
+  it("deletes instead of holding when the community has no review chat", async () => {
+    const h = await startHarness(
+      `communities:\n  - id: demo\n    name: Demo\n    admins: ["console:admin"]\n    modlog_chat: "console:modlog"\n    chats:\n      - id: "console:lobby"\n${RULES.split(
+        "\n",
+      )
+        .map((l) => (l ? `    ${l}` : l))
+        .join("\n")}`,
+    );
+    await h.session.say("carol", "lobby", "紧急扩散");
+    expect(visibleTexts(h, "lobby")).toEqual([]);
+    expect(ruleLog(h)).toContain("no review chat");
+    expect((await casesOf(h, "carol")).map((c) => c.category)).toEqual(["rumours"]);
+  });
+
   it("refuses the hold buttons to a member who is not an admin", async () => {
     const h = await setup();
     await h.session.say("carol", "lobby", "紧急扩散");
