@@ -33,7 +33,11 @@ const FREE = -1;
 export function buildAutomaton(keys: readonly Uint16Array[]): Automaton {
   // 1. Dense symbol ids, most frequent unit first (keeps ASCII letters in a narrow band).
   const freq = new Int32Array(0x10000);
-  for (const key of keys) for (let j = 0; j < key.length; j++) freq[key[j] as number]++;
+  for (const key of keys)
+    for (let j = 0; j < key.length; j++) {
+      const u = key[j] as number;
+      freq[u] = (freq[u] as number) + 1;
+    }
   const used: number[] = [];
   for (let u = 0; u < 0x10000; u++) if ((freq[u] as number) > 0) used.push(u);
   used.sort((a, b) => (freq[b] as number) - (freq[a] as number) || a - b);
@@ -112,7 +116,7 @@ export function buildAutomaton(keys: readonly Uint16Array[]): Automaton {
   let qTail = 0;
   const push = (s: number, lo: number, hi: number, d: number): void => {
     if (qTail === qState.length) {
-      const grown = (a: Int32Array): Int32Array => {
+      const grown = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
         const b = new Int32Array(a.length * 2);
         b.set(a);
         return b;

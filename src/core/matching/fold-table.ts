@@ -43,8 +43,16 @@ const SOFT_CHARS = new Set(
 const DEFAULT_IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
 const HAS_MARK = /\p{M}/u;
 const MARKS = /\p{M}/gu;
-const COMBINING_ACCENT =
-  /^[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]$/u;
+function isCombiningAccent(c: number): boolean {
+  return (
+    (c >= 0x0300 && c <= 0x036f) ||
+    (c >= 0x0483 && c <= 0x0489) ||
+    (c >= 0x1ab0 && c <= 0x1aff) ||
+    (c >= 0x1dc0 && c <= 0x1dff) ||
+    (c >= 0x20d0 && c <= 0x20ff) ||
+    (c >= 0xfe20 && c <= 0xfe2f)
+  );
+}
 const LATINISH_LETTER = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]$/u;
 const IS_LETTER = /^\p{L}$/u;
 const WHITE = /^\s$/u;
@@ -119,7 +127,7 @@ function buildTables(): FoldTables {
       return String.fromCharCode(cp);
     }
     const s = String.fromCodePoint(cp);
-    if (DEFAULT_IGNORABLE.test(s) || cp === 0x180e || COMBINING_ACCENT.test(s)) return "";
+    if (DEFAULT_IGNORABLE.test(s) || cp === 0x180e || isCombiningAccent(cp)) return "";
     if (cp < 0x20 && !WHITE.test(s)) return ""; // control characters
     const upper = UPPER_CONFUSABLES[s];
     if (upper !== undefined) return upper;
