@@ -90,6 +90,15 @@ describe("news holds: taking a post into a hold", () => {
     expect(cards[3]).toContain("a link to reuters.com");
   });
 
+  it("tells the author in their own language", async () => {
+    const h = await start();
+    h.session.setLanguage("alice", "zh");
+    await h.session.say("alice", "lobby", "https://reuters.com/a");
+    expect(privateTexts(h, "alice").at(-1)).toBe(
+      "你在 console:lobby 的帖子看起来是新闻（指向 reuters.com 的链接），需要管理员批准后才会发布。管理员决定后我会告诉你。",
+    );
+  });
+
   it("does nothing when the news pillar is off", async () => {
     const h = await start("");
     await h.session.say("alice", "lobby", "https://www.reuters.com/x");
@@ -440,19 +449,28 @@ describe("news holds: albums", () => {
 });
 
 describe("news holds: personal data", () => {
-  it("exports and erases the author's holds", async () => {
+  it("shows the author's holds in /mydata and erases them with /forgetme, withdrawing a pending one", async () => {
     const h = await start();
     await h.session.say("alice", "lobby", "https://reuters.com/a");
-    const news = h.runtime.engine.modules.find((m) => m.name === "news");
-    const ctx = { services: h.runtime.services, translatorFor: async () => (k: string) => k } as never;
-    const exported = await news?.exportData?.(ctx, h.session.account("alice"));
-    expect(exported).toMatchObject({
-      heldPosts: [{ status: "pending", texts: ["https://reuters.com/a"] }],
-      publisherIn: [],
-    });
-    expect(await news?.eraseData?.(ctx, h.session.account("alice"))).toEqual([]);
-    expect(await news?.exportData?.(ctx, h.session.account("alice"))).toBeUndefined();
+    await h.session.tell("alice", "/mydata");
+    const exported = privateTexts(h, "alice").at(-1) ?? "";
+    expect(exported).toContain('"heldPosts"');
+    expect(exported).toContain("https://reuters.com/a");
+    await h.session.tell("alice", "/forgetme");
+    await h.session.tell("alice", "/mydata");
+    expect(privateTexts(h, "alice").at(-1)).not.toContain("heldPosts");
     expect(await h.store.get("news:pending:demo")).toEqual([]);
     expect(await h.advance(3 * DAY)).toBe(0);
+    await h.session.press("admin", "Approve", { chat: "review" });
+    expect(privateTexts(h, "admin").at(-1)).toMatch(/There is no held post h\w+\./);
+    expect(texts(h, "lobby")).toEqual([]);
+  });
+
+  it("tells a publisher who erases their data that the publisher status stays", async () => {
+    const h = await start();
+    await h.session.say("alice", "lobby", "hello");
+    await h.session.say("admin", "lobby", "/publisher add alice");
+    await h.session.tell("alice", "/forgetme");
+    expect(privateTexts(h, "alice").at(-1)).toContain("You remain a publisher in Demo");
   });
 });
