@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { PostContent } from "../../../src/core/model/content.js";
 import { compiledRulesFor, compileRules, mostSevere, severity } from "../../../src/core/rules/compile.js";
 import {
-  defaultLadder,
+  sanctionSettingsSchema,
   rulesSettingsSchema,
   type CategorySettings,
 } from "../../../src/core/sanctions/settings.js";
