@@ -5,7 +5,15 @@ import { UsageError } from "../engine/module.js";
 import type { AccountKey } from "../ids.js";
 import { translator } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
-import { adminCommunities, chatsFor, hasVerificationLimit, limit, maskPhone, reply, targetOf } from "./common.js";
+import {
+  adminCommunities,
+  chatsFor,
+  hasVerificationLimit,
+  limit,
+  maskPhone,
+  reply,
+  targetOf,
+} from "./common.js";
 import { complete, reject, reviewCardText } from "./flow.js";
 import type { Grace, ReviewRequest } from "./state.js";
 import { identityOf, keys, unbindAccount } from "./state.js";
@@ -18,7 +26,12 @@ async function inReviewChat(ctx: Ctx, chat: string | undefined): Promise<Communi
 }
 
 /** Claims a pending request exactly once (two admins pressing at once: one wins). */
-async function claim(ctx: Ctx, community: CommunitySettings, id: string, status: "approved" | "rejected"): Promise<ReviewRequest | undefined> {
+async function claim(
+  ctx: Ctx,
+  community: CommunitySettings,
+  id: string,
+  status: "approved" | "rejected",
+): Promise<ReviewRequest | undefined> {
   let claimed: ReviewRequest | undefined;
   await ctx.services.store.update<ReviewRequest>(keys.request(community.id, id), (cur) => {
     if (!cur || cur.status !== "pending") return cur;
@@ -29,24 +42,43 @@ async function claim(ctx: Ctx, community: CommunitySettings, id: string, status:
   return claimed;
 }
 
-function closeCard(ctx: Ctx, community: CommunitySettings, request: ReviewRequest, outcome: "approved" | "rejected", reason?: string): void {
+function closeCard(
+  ctx: Ctx,
+  community: CommunitySettings,
+  request: ReviewRequest,
+  outcome: "approved" | "rejected",
+  reason?: string,
+): void {
   if (!request.card) return;
   const t = translator(community.language);
   const head = reviewCardText(t, request, (v) => ctx.services.sealer.open(v));
   const by = ctx.actor?.displayName ?? "?";
-  const line = outcome === "approved" ? t("verification.cardApproved", { admin: by }) : t("verification.cardRejected", { admin: by, reason: reason ?? "" });
+  const line =
+    outcome === "approved"
+      ? t("verification.cardApproved", { admin: by })
+      : t("verification.cardRejected", { admin: by, reason: reason ?? "" });
   ctx.emit({ kind: "update_card", card: request.card, text: `${head}\n${line}`, buttons: [] });
 }
 
-export async function reviewButton(ctx: Ctx, event: ButtonPressed, action: "approve" | "reject", id: string): Promise<void> {
+export async function reviewButton(
+  ctx: Ctx,
+  event: ButtonPressed,
+  action: "approve" | "reject",
+  id: string,
+): Promise<void> {
   const community = await inReviewChat(ctx, event.chat);
   if (!community) {
-    ctx.emit({ kind: "send_private", account: event.actor.account, text: ctx.t("verification.reviewOnlyAdmins") });
+    ctx.emit({
+      kind: "send_private",
+      account: event.actor.account,
+      text: ctx.t("verification.reviewOnlyAdmins"),
+    });
     return;
   }
   if (action === "reject") {
     const request = await ctx.services.store.get<ReviewRequest>(keys.request(community.id, id));
-    if (!request || request.status !== "pending") return void ctx.emit(notice(event, ctx.t("verification.requestGone", { id })));
+    if (!request || request.status !== "pending")
+      return void ctx.emit(notice(event, ctx.t("verification.requestGone", { id })));
     ctx.emit(notice(event, ctx.t("verification.askRejectReason", { id })));
     return;
   }
@@ -57,7 +89,9 @@ export async function reviewButton(ctx: Ctx, event: ButtonPressed, action: "appr
 }
 
 function notice(event: ButtonPressed, text: string) {
-  return event.chat ? { kind: "send" as const, chat: event.chat, text } : { kind: "send_private" as const, account: event.actor.account, text };
+  return event.chat
+    ? { kind: "send" as const, chat: event.chat, text }
+    : { kind: "send_private" as const, account: event.actor.account, text };
 }
 
 const rejectCommand: CommandSpec = {
@@ -109,7 +143,8 @@ const whois: CommandSpec = {
     if (!identity?.verified) {
       lines.push(t("verification.whoisUnverified", { account: target }));
       const grace = await store.get<Grace>(keys.grace(community.id, target));
-      if (grace && !grace.ended) lines.push(t("verification.whoisGrace", { until: new Date(grace.until).toISOString() }));
+      if (grace && !grace.ended)
+        lines.push(t("verification.whoisGrace", { until: new Date(grace.until).toISOString() }));
     } else {
       lines.push(
         t("verification.whoisVerified", {
@@ -121,9 +156,11 @@ const whois: CommandSpec = {
       );
       lines.push(t("verification.whoisAccounts", { accounts: identity.accounts.join(", ") }));
       if (mayReveal(community, event)) {
-        if (identity.sealedName) lines.push(t("verification.cardName", { name: sealer.open(identity.sealedName) }));
+        if (identity.sealedName)
+          lines.push(t("verification.cardName", { name: sealer.open(identity.sealedName) }));
         if (identity.idMask) lines.push(t("verification.cardId", { id: identity.idMask }));
-        if (identity.sealedPhone) lines.push(t("verification.cardPhone", { phone: maskPhone(sealer.open(identity.sealedPhone)) }));
+        if (identity.sealedPhone)
+          lines.push(t("verification.cardPhone", { phone: maskPhone(sealer.open(identity.sealedPhone)) }));
       } else {
         lines.push(t("verification.whoisHidden"));
       }
@@ -156,11 +193,22 @@ const unverify: CommandSpec = {
       await limit(ctx, s, present, target);
     }
     await ctx.services.cases.open(
-      { community: community.id, action: "unverified", source: "admin", subject: target, actor: event.actor.account, reason: "unverified by an admin" },
+      {
+        community: community.id,
+        action: "unverified",
+        source: "admin",
+        subject: target,
+        actor: event.actor.account,
+        reason: "unverified by an admin",
+      },
       ctx.now,
     );
     const mt = await ctx.translatorFor(target, community);
-    ctx.emit({ kind: "send_private", account: target, text: mt("verification.unverifiedNotice", { community: community.name }) });
+    ctx.emit({
+      kind: "send_private",
+      account: target,
+      text: mt("verification.unverifiedNotice", { community: community.name }),
+    });
     ctx.emit(reply(ctx, event, ctx.t("verification.unverifiedDone", { account: target })));
   },
 };
@@ -184,7 +232,14 @@ const verifyUser: CommandSpec = {
       if (event.message) ctx.emit({ kind: "delete", messages: [event.message] });
       return void ctx.emit(reply(ctx, event, ctx.t("verification.verifyUserWhere")));
     }
-    await complete(ctx, community, target, { sealedName: ctx.services.sealer.seal(name.trim()) }, "manual", event.actor.account);
+    await complete(
+      ctx,
+      community,
+      target,
+      { sealedName: ctx.services.sealer.seal(name.trim()) },
+      "manual",
+      event.actor.account,
+    );
     ctx.emit(reply(ctx, event, ctx.t("verification.verifyUserDone", { account: target })));
   },
 };
@@ -200,7 +255,10 @@ const stats: CommandSpec = {
     const { store, members } = ctx.services;
     const lines: string[] = [];
     for (const community of communities) {
-      const chats = event.chat && community.chats.some((c) => c.key === event.chat) ? community.chats.filter((c) => c.key === event.chat) : community.chats;
+      const chats =
+        event.chat && community.chats.some((c) => c.key === event.chat)
+          ? community.chats.filter((c) => c.key === event.chat)
+          : community.chats;
       for (const chat of chats) {
         let verified = 0;
         let grace = 0;
@@ -214,7 +272,9 @@ const stats: CommandSpec = {
           }
           if (await hasVerificationLimit(ctx, chat.key, account)) limited++;
         }
-        lines.push(ctx.t("verification.statsLine", { chat: chat.title ?? chat.key, verified, grace, limited }));
+        lines.push(
+          ctx.t("verification.statsLine", { chat: chat.title ?? chat.key, verified, grace, limited }),
+        );
       }
     }
     ctx.emit(reply(ctx, event, lines.join("\n") || ctx.t("verification.statsNone")));

@@ -20,7 +20,9 @@ export interface VerificationDeps {
 }
 
 export function settingsOf(ctx: Ctx, community: CommunitySettings): VerificationSettings {
-  return ctx.community?.id === community.id && ctx.policy ? ctx.policy.verification : community.policy.verification;
+  return ctx.community?.id === community.id && ctx.policy
+    ? ctx.policy.verification
+    : community.policy.verification;
 }
 
 export function communityById(ctx: Ctx, id: CommunityId | string): CommunitySettings | undefined {
@@ -37,17 +39,40 @@ export function chatsFor(ctx: Ctx, community: CommunitySettings, account: Accoun
 }
 
 /** Limits an unverified member in `chats` (through the access service, source "verification"). */
-export async function limit(ctx: Ctx, settings: VerificationSettings, chats: readonly ChatKey[], account: AccountKey): Promise<void> {
-  const maxPerHour = settings.unverified.level === "text_only" && settings.unverified.max_per_hour > 0 ? settings.unverified.max_per_hour : undefined;
-  ctx.emit(...(await ctx.services.access.constrain(chats, account, { source: "verification", level: settings.unverified.level, maxPerHour }, ctx.now)));
+export async function limit(
+  ctx: Ctx,
+  settings: VerificationSettings,
+  chats: readonly ChatKey[],
+  account: AccountKey,
+): Promise<void> {
+  const maxPerHour =
+    settings.unverified.level === "text_only" && settings.unverified.max_per_hour > 0
+      ? settings.unverified.max_per_hour
+      : undefined;
+  ctx.emit(
+    ...(await ctx.services.access.constrain(
+      chats,
+      account,
+      { source: "verification", level: settings.unverified.level, maxPerHour },
+      ctx.now,
+    )),
+  );
 }
 
 export async function hasVerificationLimit(ctx: Ctx, chat: ChatKey, account: AccountKey): Promise<boolean> {
-  return ((await ctx.services.access.get(chat, account))?.constraints ?? []).some((c) => c.source === "verification");
+  return ((await ctx.services.access.get(chat, account))?.constraints ?? []).some(
+    (c) => c.source === "verification",
+  );
 }
 
 /** The invitation to verify privately, with the button the Telegram adapter turns into a deep link. */
-export function invitation(t: Translate, community: CommunitySettings, account: AccountKey, text: string, fallbackChat?: ChatKey): Decision {
+export function invitation(
+  t: Translate,
+  community: CommunitySettings,
+  account: AccountKey,
+  text: string,
+  fallbackChat?: ChatKey,
+): Decision {
   return {
     kind: "send_private",
     account,
@@ -74,8 +99,13 @@ export async function grantFull(ctx: Ctx, community: CommunitySettings, account:
 }
 
 /** Declines the account's waiting join requests (rejection, cancel, timeout). */
-export async function declineJoinRequests(ctx: Ctx, community: CommunityId, account: AccountKey): Promise<void> {
-  for (const chat of await takeJoinRequests(ctx, community, account)) ctx.emit({ kind: "decline_join", chat, account });
+export async function declineJoinRequests(
+  ctx: Ctx,
+  community: CommunityId,
+  account: AccountKey,
+): Promise<void> {
+  for (const chat of await takeJoinRequests(ctx, community, account))
+    ctx.emit({ kind: "decline_join", chat, account });
 }
 
 async function takeJoinRequests(ctx: Ctx, community: CommunityId, account: AccountKey): Promise<ChatKey[]> {
@@ -93,7 +123,9 @@ async function takeJoinRequests(ctx: Ctx, community: CommunityId, account: Accou
  */
 export async function takeAttempt(ctx: Ctx, account: AccountKey, perHour: number): Promise<boolean> {
   const bucket = Math.floor(ctx.now / HOUR);
-  const count = (await ctx.services.store.update<number>(keys.attempts(account, bucket), (n = 0) => n + 1, 2 * HOUR)) ?? 0;
+  const count =
+    (await ctx.services.store.update<number>(keys.attempts(account, bucket), (n = 0) => n + 1, 2 * HOUR)) ??
+    0;
   return count <= perHour;
 }
 
@@ -106,7 +138,14 @@ export function toAdmins(community: CommunitySettings, text: (t: Translate) => s
 /** Answers a command where it was issued: a short-lived notice in a group, else privately. */
 export function reply(ctx: Ctx, event: CommandIssued, text: string): Decision {
   return event.chat
-    ? { kind: "send", chat: event.chat, thread: event.message?.thread, text, replyTo: event.message, ttlMs: 60_000 }
+    ? {
+        kind: "send",
+        chat: event.chat,
+        thread: event.message?.thread,
+        text,
+        replyTo: event.message,
+        ttlMs: 60_000,
+      }
     : { kind: "send_private", account: event.actor.account, text };
 }
 

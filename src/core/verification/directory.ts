@@ -16,7 +16,9 @@ export class StoreIdentityDirectory implements IdentityDirectory {
 
   async lookup(account: AccountKey, community?: CommunityId) {
     const identity = await this.find(account, community);
-    return identity ? { identity: identity.id as string, accounts: [...identity.accounts], verified: identity.verified } : undefined;
+    return identity
+      ? { identity: identity.id as string, accounts: [...identity.accounts], verified: identity.verified }
+      : undefined;
   }
 
   async realName(account: AccountKey, community?: CommunityId): Promise<string | undefined> {
@@ -25,7 +27,9 @@ export class StoreIdentityDirectory implements IdentityDirectory {
   }
 
   private async find(account: AccountKey, community?: CommunityId) {
-    const communities = community ? [community] : ((await this.store.get<CommunityId[]>(keys.accountIndex(account))) ?? []);
+    const communities = community
+      ? [community]
+      : ((await this.store.get<CommunityId[]>(keys.accountIndex(account))) ?? []);
     for (const c of [...communities].reverse()) {
       const identity = await identityOf(this.store, c, account);
       if (identity) return identity;

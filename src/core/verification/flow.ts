@@ -42,7 +42,11 @@ export function stepsFor(s: VerificationSettings): StepName[] {
   return steps;
 }
 
-const tell = (account: AccountKey, text: string, extra: Partial<Decision & { kind: "send_private" }> = {}): Decision => ({
+const tell = (
+  account: AccountKey,
+  text: string,
+  extra: Partial<Decision & { kind: "send_private" }> = {},
+): Decision => ({
   kind: "send_private",
   account,
   text,
@@ -50,7 +54,13 @@ const tell = (account: AccountKey, text: string, extra: Partial<Decision & { kin
 });
 
 /** Starts (or restarts) the private dialogue. `intro` is said before the first question. */
-export async function begin(ctx: Ctx, deps: VerificationDeps, community: CommunitySettings, account: AccountKey, intro?: string): Promise<void> {
+export async function begin(
+  ctx: Ctx,
+  deps: VerificationDeps,
+  community: CommunitySettings,
+  account: AccountKey,
+  intro?: string,
+): Promise<void> {
   const t = await ctx.translatorFor(account, community);
   const { store } = ctx.services;
   const s = community.policy.verification;
@@ -61,12 +71,18 @@ export async function begin(ctx: Ctx, deps: VerificationDeps, community: Communi
   }
   if (s.method === "external" && (!deps.identityProvider || !s.external)) {
     ctx.emit(tell(account, t("verification.unavailable", { community: community.name })));
-    ctx.emit(...toAdmins(community, (at) => at("verification.adminExternalMissing", { community: community.name })));
+    ctx.emit(
+      ...toAdmins(community, (at) => at("verification.adminExternalMissing", { community: community.name })),
+    );
     return;
   }
   if (s.method === "admin_review" && !community.reviewChat) {
     ctx.emit(tell(account, t("verification.unavailable", { community: community.name })));
-    ctx.emit(...toAdmins(community, (at) => at("verification.adminReviewChatMissing", { community: community.name })));
+    ctx.emit(
+      ...toAdmins(community, (at) =>
+        at("verification.adminReviewChatMissing", { community: community.name }),
+      ),
+    );
     return;
   }
   if (await store.get<string>(keys.pendingRequest(community.id, account))) {
@@ -81,7 +97,14 @@ export async function begin(ctx: Ctx, deps: VerificationDeps, community: Communi
     seq: 0,
     startedAt: ctx.now,
   };
-  ctx.emit(tell(account, intro ? `${intro}\n\n${t("verification.begin", { community: community.name })}` : t("verification.begin", { community: community.name })));
+  ctx.emit(
+    tell(
+      account,
+      intro
+        ? `${intro}\n\n${t("verification.begin", { community: community.name })}`
+        : t("verification.begin", { community: community.name }),
+    ),
+  );
   if (session.steps.length === 0) {
     await store.delete(keys.session(account));
     await finish(ctx, deps, community, account, session, t);
@@ -91,7 +114,13 @@ export async function begin(ctx: Ctx, deps: VerificationDeps, community: Communi
   promptStep(ctx, t, community, account, session);
 }
 
-function promptStep(ctx: Ctx, t: Translate, community: CommunitySettings, account: AccountKey, session: Session): void {
+function promptStep(
+  ctx: Ctx,
+  t: Translate,
+  community: CommunitySettings,
+  account: AccountKey,
+  session: Session,
+): void {
   const s = community.policy.verification;
   const step = session.steps[session.index];
   const progress = t("verification.progress", { step: session.index + 1, total: session.steps.length });
@@ -100,13 +129,22 @@ function promptStep(ctx: Ctx, t: Translate, community: CommunitySettings, accoun
       ctx.emit(tell(account, `${progress} ${t("verification.askName")}`));
       break;
     case "id":
-      ctx.emit(tell(account, `${progress} ${t(s.fields.id_number && s.fields.id_number.kind === "cn-resident" ? "verification.askIdCn" : "verification.askId")}`));
+      ctx.emit(
+        tell(
+          account,
+          `${progress} ${t(s.fields.id_number && s.fields.id_number.kind === "cn-resident" ? "verification.askIdCn" : "verification.askId")}`,
+        ),
+      );
       break;
     case "phone":
       ctx.emit(
-        tell(account, `${progress} ${t(s.method === "phone" ? "verification.askPhoneContact" : "verification.askPhone")}`, {
-          requestContact: true,
-        }),
+        tell(
+          account,
+          `${progress} ${t(s.method === "phone" ? "verification.askPhoneContact" : "verification.askPhone")}`,
+          {
+            requestContact: true,
+          },
+        ),
       );
       break;
     case "rules":
@@ -126,7 +164,12 @@ function promptStep(ctx: Ctx, t: Translate, community: CommunitySettings, accoun
   }
   ctx.emit({
     kind: "schedule",
-    timer: { id: timerIds.step(account), at: ctx.now + s.step_timeout, kind: TIMER.step, payload: { account, session: session.id, seq: session.seq } },
+    timer: {
+      id: timerIds.step(account),
+      at: ctx.now + s.step_timeout,
+      kind: TIMER.step,
+      payload: { account, session: session.id, seq: session.seq },
+    },
   });
 }
 
@@ -143,7 +186,12 @@ export async function abandon(ctx: Ctx, account: AccountKey): Promise<Session | 
 }
 
 /** Text answers in the private chat. Returns false when no dialogue is running. */
-export async function answerText(ctx: Ctx, deps: VerificationDeps, account: AccountKey, text: string): Promise<boolean> {
+export async function answerText(
+  ctx: Ctx,
+  deps: VerificationDeps,
+  account: AccountKey,
+  text: string,
+): Promise<boolean> {
   const { store, sealer } = ctx.services;
   const session = await store.get<Session>(keys.session(account));
   if (!session) return false;
@@ -210,7 +258,13 @@ export async function answerText(ctx: Ctx, deps: VerificationDeps, account: Acco
 }
 
 /** A contact card: accepted only at the phone step and only for the member's own account. */
-export async function answerContact(ctx: Ctx, deps: VerificationDeps, account: AccountKey, phoneText: string, owner?: AccountKey): Promise<boolean> {
+export async function answerContact(
+  ctx: Ctx,
+  deps: VerificationDeps,
+  account: AccountKey,
+  phoneText: string,
+  owner?: AccountKey,
+): Promise<boolean> {
   const { store, sealer } = ctx.services;
   const session = await store.get<Session>(keys.session(account));
   if (!session || session.steps[session.index] !== "phone") return false;
@@ -237,7 +291,13 @@ export async function answerContact(ctx: Ctx, deps: VerificationDeps, account: A
 }
 
 /** The Accept / Decline buttons of the rules step. */
-export async function answerRules(ctx: Ctx, deps: VerificationDeps, account: AccountKey, sessionId: string, accepted: boolean): Promise<void> {
+export async function answerRules(
+  ctx: Ctx,
+  deps: VerificationDeps,
+  account: AccountKey,
+  sessionId: string,
+  accepted: boolean,
+): Promise<void> {
   const session = await ctx.services.store.get<Session>(keys.session(account));
   if (!session || session.id !== sessionId || session.steps[session.index] !== "rules") {
     ctx.emit(tell(account, ctx.t("verification.noSession")));
@@ -253,7 +313,13 @@ export async function answerRules(ctx: Ctx, deps: VerificationDeps, account: Acc
   await advance(ctx, deps, community, account, session);
 }
 
-async function advance(ctx: Ctx, deps: VerificationDeps, community: CommunitySettings, account: AccountKey, session: Session): Promise<void> {
+async function advance(
+  ctx: Ctx,
+  deps: VerificationDeps,
+  community: CommunitySettings,
+  account: AccountKey,
+  session: Session,
+): Promise<void> {
   const next: Session = { ...session, index: session.index + 1, seq: session.seq + 1 };
   if (next.index < next.steps.length) {
     await ctx.services.store.set(keys.session(account), next);
@@ -266,7 +332,12 @@ async function advance(ctx: Ctx, deps: VerificationDeps, community: CommunitySet
 }
 
 /** A step timer came due: abandon the dialogue if it is still waiting at that step. */
-export async function stepTimedOut(ctx: Ctx, account: AccountKey, sessionId: string, seq: number): Promise<void> {
+export async function stepTimedOut(
+  ctx: Ctx,
+  account: AccountKey,
+  sessionId: string,
+  seq: number,
+): Promise<void> {
   const session = await ctx.services.store.get<Session>(keys.session(account));
   if (!session || session.id !== sessionId || session.seq !== seq) return;
   await abandon(ctx, account);
@@ -276,19 +347,26 @@ export async function stepTimedOut(ctx: Ctx, account: AccountKey, sessionId: str
 }
 
 /** What the identity is matched by, and whether this account may bind to it. */
-async function conflict(ctx: Ctx, community: CommunitySettings, account: AccountKey, keyHash: string | undefined): Promise<MessageKey | undefined> {
+async function conflict(
+  ctx: Ctx,
+  community: CommunitySettings,
+  account: AccountKey,
+  keyHash: string | undefined,
+): Promise<MessageKey | undefined> {
   if (!keyHash) return undefined;
   const { store, access } = ctx.services;
   const id = await store.get<IdentityId>(keys.hashIndex(community.id, keyHash));
   const identity = id ? await store.get<Identity>(keys.identity(community.id, id)) : undefined;
   if (!identity) return undefined;
   for (const other of identity.accounts) {
-    for (const chat of community.chats) if ((await access.get(chat.key, other))?.banned) return "verification.identityBanned";
+    for (const chat of community.chats)
+      if ((await access.get(chat.key, other))?.banned) return "verification.identityBanned";
   }
   if (identity.erased) return "verification.identityBanned";
   const platform = platformOf(account);
   const sameOther = identity.accounts.filter((a) => a !== account && platformOf(a) === platform);
-  if (sameOther.length >= community.policy.verification.max_accounts_per_platform) return "verification.accountCap";
+  if (sameOther.length >= community.policy.verification.max_accounts_per_platform)
+    return "verification.accountCap";
   return undefined;
 }
 
@@ -307,7 +385,14 @@ function keyOf(c: Collected): { keyHash?: string; keyField?: "id_number" | "phon
 }
 
 /** All answers are in: apply the community's method. */
-async function finish(ctx: Ctx, deps: VerificationDeps, community: CommunitySettings, account: AccountKey, session: Session, t: Translate): Promise<void> {
+async function finish(
+  ctx: Ctx,
+  deps: VerificationDeps,
+  community: CommunitySettings,
+  account: AccountKey,
+  session: Session,
+  t: Translate,
+): Promise<void> {
   const s = community.policy.verification;
   if (!session.idHash && !session.phoneHash && !(await takeAttempt(ctx, account, s.attempts_per_hour))) {
     ctx.emit(tell(account, t("verification.tooManyAttempts")));
@@ -322,7 +407,13 @@ async function finish(ctx: Ctx, deps: VerificationDeps, community: CommunitySett
   };
   const refused = await conflict(ctx, community, account, keyOf(collected).keyHash);
   if (refused) {
-    await reject(ctx, community, account, t(refused, { platform: platformOf(account), max: s.max_accounts_per_platform }), "bot");
+    await reject(
+      ctx,
+      community,
+      account,
+      t(refused, { platform: platformOf(account), max: s.max_accounts_per_platform }),
+      "bot",
+    );
     return;
   }
   switch (s.method) {
@@ -358,7 +449,9 @@ async function askProvider(
   const provider = deps.identityProvider;
   if (!provider || !s.external) {
     ctx.emit(tell(account, t("verification.unavailable", { community: community.name })));
-    ctx.emit(...toAdmins(community, (at) => at("verification.adminExternalMissing", { community: community.name })));
+    ctx.emit(
+      ...toAdmins(community, (at) => at("verification.adminExternalMissing", { community: community.name })),
+    );
     return;
   }
   const { sealer, logger } = ctx.services;
@@ -380,14 +473,27 @@ async function askProvider(
   } else if (result.status === "rejected") {
     await reject(ctx, community, account, result.reason, "bot");
   } else {
-    logger.warn({ community: community.id, requestId, error: result.message }, "identity provider did not answer");
+    logger.warn(
+      { community: community.id, requestId, error: result.message },
+      "identity provider did not answer",
+    );
     ctx.emit(tell(account, t("verification.providerFailed")));
-    ctx.emit(...toAdmins(community, (at) => at("verification.adminProviderFailed", { community: community.name, error: result.message })));
+    ctx.emit(
+      ...toAdmins(community, (at) =>
+        at("verification.adminProviderFailed", { community: community.name, error: result.message }),
+      ),
+    );
     await declineJoinRequests(ctx, community.id, account);
   }
 }
 
-async function submitForReview(ctx: Ctx, community: CommunitySettings, account: AccountKey, collected: Collected, t: Translate): Promise<void> {
+async function submitForReview(
+  ctx: Ctx,
+  community: CommunitySettings,
+  account: AccountKey,
+  collected: Collected,
+  t: Translate,
+): Promise<void> {
   const { store, random, sealer } = ctx.services;
   const reviewChat = community.reviewChat;
   if (!reviewChat) return;
@@ -443,7 +549,12 @@ export async function complete(
   const { store, random } = ctx.services;
   const { keyHash, keyField } = keyOf(collected);
   const freshId = random.id("i") as IdentityId;
-  const id = keyHash ? ((await store.update<IdentityId>(keys.hashIndex(community.id, keyHash), (cur) => cur ?? freshId)) as IdentityId) : freshId;
+  const id = keyHash
+    ? ((await store.update<IdentityId>(
+        keys.hashIndex(community.id, keyHash),
+        (cur) => cur ?? freshId,
+      )) as IdentityId)
+    : freshId;
   const current = await store.get<IdentityId>(keys.binding(community.id, account));
   if (current && current !== id) await unbindAccount(store, community.id, account);
   const identity = (await store.update<Identity>(keys.identity(community.id, id), (cur) => ({
@@ -462,7 +573,14 @@ export async function complete(
   }))) as Identity;
   await bindAccount(store, identity, account);
   await ctx.services.cases.open(
-    { community: community.id, action: "verified", source: "verification", subject: account, actor: by ?? "bot", reason: method },
+    {
+      community: community.id,
+      action: "verified",
+      source: "verification",
+      subject: account,
+      actor: by ?? "bot",
+      reason: method,
+    },
     ctx.now,
   );
   await grantFull(ctx, community, account);
@@ -472,9 +590,22 @@ export async function complete(
 }
 
 /** A refusal: the member hears the reason and what to do next; waiting join requests are declined. */
-export async function reject(ctx: Ctx, community: CommunitySettings, account: AccountKey, reason: string, by: AccountKey | "bot"): Promise<void> {
+export async function reject(
+  ctx: Ctx,
+  community: CommunitySettings,
+  account: AccountKey,
+  reason: string,
+  by: AccountKey | "bot",
+): Promise<void> {
   await ctx.services.cases.open(
-    { community: community.id, action: "verification_rejected", source: "verification", subject: account, actor: by, reason: "verification refused" },
+    {
+      community: community.id,
+      action: "verification_rejected",
+      source: "verification",
+      subject: account,
+      actor: by,
+      reason: "verification refused",
+    },
     ctx.now,
   );
   await declineJoinRequests(ctx, community.id, account);

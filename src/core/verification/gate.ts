@@ -4,7 +4,14 @@ import type { Verdict } from "../engine/module.js";
 import type { AccountKey, ChatKey, CommunityId } from "../ids.js";
 import { formatDuration } from "../settings/duration.js";
 import type { Timer } from "../ports/scheduler.js";
-import { communityById, hasVerificationLimit, invitation, limit, settingsOf, type VerificationDeps } from "./common.js";
+import {
+  communityById,
+  hasVerificationLimit,
+  invitation,
+  limit,
+  settingsOf,
+  type VerificationDeps,
+} from "./common.js";
 import { begin } from "./flow.js";
 import type { Grace } from "./state.js";
 import { isVerified, keys, TIMER, timerIds } from "./state.js";
@@ -25,7 +32,15 @@ export async function onJoin(ctx: Ctx, event: MemberJoined): Promise<void> {
   const account = event.actor.account;
   if (!s.required || (await isVerified(ctx.services.store, community.id, account))) return;
   await limit(ctx, s, [event.chat], account);
-  ctx.emit(invitation(ctx.t, community, account, ctx.t("verification.inviteJoined", { community: community.name }), event.chat));
+  ctx.emit(
+    invitation(
+      ctx.t,
+      community,
+      account,
+      ctx.t("verification.inviteJoined", { community: community.name }),
+      event.chat,
+    ),
+  );
   if (s.remove_unverified_after !== undefined) {
     ctx.emit({
       kind: "schedule",
@@ -54,32 +69,82 @@ export async function onMessage(ctx: Ctx, event: MessagePosted | MessageEdited):
   if (membership && !membership.newcomer && !grace?.ended) {
     if (!grace) await startGrace(ctx, community.id, chat, account);
     else if (!grace.chats.includes(chat)) {
-      await store.update<Grace>(keys.grace(community.id, account), (cur) => (cur ? { ...cur, chats: [...cur.chats, chat] } : cur));
+      await store.update<Grace>(keys.grace(community.id, account), (cur) =>
+        cur ? { ...cur, chats: [...cur.chats, chat] } : cur,
+      );
     }
     return "continue";
   }
   ctx.emit({ kind: "delete", messages: [event.message] });
   await limit(ctx, s, [chat], account);
-  ctx.emit(invitation(ctx.t, community, account, ctx.t("verification.invitePosted", { community: community.name }), chat));
+  ctx.emit(
+    invitation(
+      ctx.t,
+      community,
+      account,
+      ctx.t("verification.invitePosted", { community: community.name }),
+      chat,
+    ),
+  );
   return "stop";
 }
 
-async function startGrace(ctx: Ctx, communityId: CommunityId, chat: ChatKey, account: AccountKey): Promise<void> {
+async function startGrace(
+  ctx: Ctx,
+  communityId: CommunityId,
+  chat: ChatKey,
+  account: AccountKey,
+): Promise<void> {
   const community = communityById(ctx, communityId);
   if (!community) return;
   const s = settingsOf(ctx, community);
   const until = ctx.now + s.grace_period;
-  await ctx.services.store.set<Grace>(keys.grace(community.id, account), { until, chats: [chat], ended: false });
+  await ctx.services.store.set<Grace>(keys.grace(community.id, account), {
+    until,
+    chats: [chat],
+    ended: false,
+  });
   ctx.emit(
-    invitation(ctx.t, community, account, ctx.t("verification.inviteGrace", { community: community.name, period: formatDuration(s.grace_period) }), chat),
+    invitation(
+      ctx.t,
+      community,
+      account,
+      ctx.t("verification.inviteGrace", {
+        community: community.name,
+        period: formatDuration(s.grace_period),
+      }),
+      chat,
+    ),
   );
-  ctx.emit({ kind: "schedule", timer: { id: timerIds.grace(community.id, account), at: until, kind: TIMER.grace, payload: { community: community.id, account } } });
+  ctx.emit({
+    kind: "schedule",
+    timer: {
+      id: timerIds.grace(community.id, account),
+      at: until,
+      kind: TIMER.grace,
+      payload: { community: community.id, account },
+    },
+  });
   scheduleReminder(ctx, s.reminder_every, until, community.id, account);
 }
 
-function scheduleReminder(ctx: Ctx, every: number | undefined, until: number, community: CommunityId, account: AccountKey): void {
+function scheduleReminder(
+  ctx: Ctx,
+  every: number | undefined,
+  until: number,
+  community: CommunityId,
+  account: AccountKey,
+): void {
   if (every === undefined || ctx.now + every >= until) return;
-  ctx.emit({ kind: "schedule", timer: { id: timerIds.remind(community, account), at: ctx.now + every, kind: TIMER.remind, payload: { community, account } } });
+  ctx.emit({
+    kind: "schedule",
+    timer: {
+      id: timerIds.remind(community, account),
+      at: ctx.now + every,
+      kind: TIMER.remind,
+      payload: { community, account },
+    },
+  });
 }
 
 export async function onReminder(ctx: Ctx, timer: Timer): Promise<void> {
@@ -90,7 +155,15 @@ export async function onReminder(ctx: Ctx, timer: Timer): Promise<void> {
   if (!grace || grace.ended) return;
   const t = await ctx.translatorFor(account, community);
   const left = formatDuration(Math.max(0, grace.until - ctx.now));
-  ctx.emit(invitation(t, community, account, t("verification.reminder", { community: community.name, left }), grace.chats[0]));
+  ctx.emit(
+    invitation(
+      t,
+      community,
+      account,
+      t("verification.reminder", { community: community.name, left }),
+      grace.chats[0],
+    ),
+  );
   scheduleReminder(ctx, community.policy.verification.reminder_every, grace.until, community.id, account);
 }
 
@@ -100,12 +173,22 @@ export async function onGraceEnd(ctx: Ctx, timer: Timer): Promise<void> {
   if (!community) return;
   const { store } = ctx.services;
   if (await isVerified(store, community.id, account)) return;
-  const grace = await store.update<Grace>(keys.grace(community.id, account), (cur) => (cur ? { ...cur, ended: true } : cur));
+  const grace = await store.update<Grace>(keys.grace(community.id, account), (cur) =>
+    cur ? { ...cur, ended: true } : cur,
+  );
   if (!grace) return;
   ctx.emit({ kind: "cancel_timer", timerId: timerIds.remind(community.id, account) });
   await limit(ctx, community.policy.verification, grace.chats, account);
   const t = await ctx.translatorFor(account, community);
-  ctx.emit(invitation(t, community, account, t("verification.graceOver", { community: community.name }), grace.chats[0]));
+  ctx.emit(
+    invitation(
+      t,
+      community,
+      account,
+      t("verification.graceOver", { community: community.name }),
+      grace.chats[0],
+    ),
+  );
 }
 
 export async function onRemoveDue(ctx: Ctx, timer: Timer): Promise<void> {
@@ -117,7 +200,15 @@ export async function onRemoveDue(ctx: Ctx, timer: Timer): Promise<void> {
   if (member && !member.present) return;
   ctx.emit({ kind: "kick", chat, account });
   await ctx.services.cases.open(
-    { community: community.id, action: "kick", source: "verification", subject: account, actor: "bot", reason: "not verified in time", chat },
+    {
+      community: community.id,
+      action: "kick",
+      source: "verification",
+      subject: account,
+      actor: "bot",
+      reason: "not verified in time",
+      chat,
+    },
     ctx.now,
   );
   const t = await ctx.translatorFor(account, community);
@@ -137,5 +228,11 @@ export async function onJoinRequest(ctx: Ctx, deps: VerificationDeps, event: Joi
   await ctx.services.store.update<ChatKey[]>(keys.joinRequests(community.id, account), (list = []) =>
     list.includes(event.chat) ? list : [...list, event.chat],
   );
-  await begin(ctx, deps, community, account, ctx.t("verification.joinRequestIntro", { community: community.name }));
+  await begin(
+    ctx,
+    deps,
+    community,
+    account,
+    ctx.t("verification.joinRequestIntro", { community: community.name }),
+  );
 }

@@ -27,6 +27,4 @@ export interface IdentityCheckRequest {
  * malformed body): the member is asked to try later and the admins are told, it is never a rejection.
  */
 export type IdentityCheckResult =
-  | { status: "verified" }
-  | { status: "rejected"; reason: string }
-  | { status: "error"; message: string };
+  { status: "verified" } | { status: "rejected"; reason: string } | { status: "error"; message: string };

@@ -11,7 +11,11 @@ import type { Grace, Identity, LinkCode } from "./state.js";
 import { bindAccount, identityOf, keys, timerIds, unbindAccount } from "./state.js";
 
 /** The community a member means: the named one, else the one they were last seen in, else the only one. */
-async function chooseCommunity(ctx: Ctx, account: AccountKey, named: string): Promise<CommunitySettings | undefined> {
+async function chooseCommunity(
+  ctx: Ctx,
+  account: AccountKey,
+  named: string,
+): Promise<CommunitySettings | undefined> {
   const { directory, members } = ctx.services;
   if (named) return directory.community(named.toLowerCase());
   if (ctx.community) return ctx.community;
@@ -44,7 +48,12 @@ function verifyCommand(deps: VerificationDeps): CommandSpec {
       }
       if (event.chat) {
         // Personal data is asked only privately: from a group, the dialogue starts in the private chat.
-        ctx.emit({ kind: "send_private", account, text: ctx.t("verification.continuePrivately"), fallbackChat: event.chat });
+        ctx.emit({
+          kind: "send_private",
+          account,
+          text: ctx.t("verification.continuePrivately"),
+          fallbackChat: event.chat,
+        });
       }
       await abandonQuietly(ctx, account);
       await begin(ctx, deps, community, account);
@@ -99,7 +108,10 @@ const linkCommand: CommandSpec = {
   },
 };
 
-async function verifiedBindings(ctx: Ctx, account: AccountKey): Promise<{ community: CommunitySettings; identity: Identity }[]> {
+async function verifiedBindings(
+  ctx: Ctx,
+  account: AccountKey,
+): Promise<{ community: CommunitySettings; identity: Identity }[]> {
   const out: { community: CommunitySettings; identity: Identity }[] = [];
   for (const id of (await ctx.services.store.get<CommunityId[]>(keys.accountIndex(account))) ?? []) {
     const community = communityById(ctx, id);
@@ -125,8 +137,12 @@ async function issue(ctx: Ctx, event: CommandIssued, account: AccountKey): Promi
 
 async function redeem(ctx: Ctx, event: CommandIssued, account: AccountKey, code: string): Promise<void> {
   const { store } = ctx.services;
-  const limitPerHour = Math.min(5, ...ctx.services.directory.communities.map((c) => c.policy.verification.attempts_per_hour));
-  if (!(await takeAttempt(ctx, account, limitPerHour))) return void ctx.emit(reply(ctx, event, ctx.t("verification.tooManyAttempts")));
+  const limitPerHour = Math.min(
+    5,
+    ...ctx.services.directory.communities.map((c) => c.policy.verification.attempts_per_hour),
+  );
+  if (!(await takeAttempt(ctx, account, limitPerHour)))
+    return void ctx.emit(reply(ctx, event, ctx.t("verification.tooManyAttempts")));
   // Single use: the code is taken and deleted in one atomic step, so two redemptions cannot both succeed.
   let taken: LinkCode | undefined;
   await store.update<LinkCode>(keys.linkCode(code), (cur) => {
@@ -137,29 +153,51 @@ async function redeem(ctx: Ctx, event: CommandIssued, account: AccountKey, code:
   if (!taken && (await store.get<LinkCode>(keys.linkCode(code)))?.from === account) {
     return void ctx.emit(reply(ctx, event, ctx.t("verification.linkSameAccount")));
   }
-  if (!taken || taken.expiresAt <= ctx.now) return void ctx.emit(reply(ctx, event, ctx.t("verification.linkInvalid")));
+  if (!taken || taken.expiresAt <= ctx.now)
+    return void ctx.emit(reply(ctx, event, ctx.t("verification.linkInvalid")));
   const linked: string[] = [];
   for (const b of taken.bindings) {
     const community = communityById(ctx, b.community);
-    const identity = community ? await store.get<Identity>(keys.identity(b.community, b.identity)) : undefined;
+    const identity = community
+      ? await store.get<Identity>(keys.identity(b.community, b.identity))
+      : undefined;
     if (!community || !identity?.verified) continue;
     const s = community.policy.verification;
-    const samePlatform = identity.accounts.filter((a) => a !== account && platformOf(a) === platformOf(account));
+    const samePlatform = identity.accounts.filter(
+      (a) => a !== account && platformOf(a) === platformOf(account),
+    );
     if (samePlatform.length >= s.max_accounts_per_platform) {
-      ctx.emit(reply(ctx, event, ctx.t("verification.accountCap", { platform: platformOf(account), max: s.max_accounts_per_platform })));
+      ctx.emit(
+        reply(
+          ctx,
+          event,
+          ctx.t("verification.accountCap", {
+            platform: platformOf(account),
+            max: s.max_accounts_per_platform,
+          }),
+        ),
+      );
       continue;
     }
     const current = await store.get<string>(keys.binding(community.id, account));
     if (current && current !== identity.id) await unbindAccount(store, community.id, account);
     await bindAccount(store, identity, account);
     await ctx.services.cases.open(
-      { community: community.id, action: "verified", source: "verification", subject: account, actor: "bot", reason: "linked" },
+      {
+        community: community.id,
+        action: "verified",
+        source: "verification",
+        subject: account,
+        actor: "bot",
+        reason: "linked",
+      },
       ctx.now,
     );
     await grantFull(ctx, community, account);
     linked.push(community.name);
   }
-  if (linked.length) ctx.emit(reply(ctx, event, ctx.t("verification.linked", { communities: linked.join(", ") })));
+  if (linked.length)
+    ctx.emit(reply(ctx, event, ctx.t("verification.linked", { communities: linked.join(", ") })));
 }
 
 function mydataCommand(deps: VerificationDeps): CommandSpec {
@@ -179,7 +217,11 @@ function mydataCommand(deps: VerificationDeps): CommandSpec {
         if (data && Object.keys(data).length) sections[module.name] = data;
       }
       // Never a fallback into the group: this is the member's personal data.
-      ctx.emit({ kind: "send_private", account, text: `${ctx.t("verification.myDataHeader")}\n${JSON.stringify(sections, null, 2)}` });
+      ctx.emit({
+        kind: "send_private",
+        account,
+        text: `${ctx.t("verification.myDataHeader")}\n${JSON.stringify(sections, null, 2)}`,
+      });
       if (event.chat) ctx.emit(reply(ctx, event, ctx.t("verification.sentPrivately")));
     },
   };
@@ -205,11 +247,21 @@ function forgetmeCommand(deps: VerificationDeps): CommandSpec {
 }
 
 export function memberCommands(deps: VerificationDeps): CommandSpec[] {
-  return [verifyCommand(deps), startCommand(deps), cancelCommand, linkCommand, mydataCommand(deps), forgetmeCommand(deps)];
+  return [
+    verifyCommand(deps),
+    startCommand(deps),
+    cancelCommand,
+    linkCommand,
+    mydataCommand(deps),
+    forgetmeCommand(deps),
+  ];
 }
 
 /** The verification module's part of /mydata: names and phones opened, the ID number only masked. */
-export async function exportVerification(ctx: Ctx, account: AccountKey): Promise<Record<string, unknown> | undefined> {
+export async function exportVerification(
+  ctx: Ctx,
+  account: AccountKey,
+): Promise<Record<string, unknown> | undefined> {
   const { store, sealer } = ctx.services;
   const out: Record<string, unknown>[] = [];
   for (const id of (await store.get<CommunityId[]>(keys.accountIndex(account))) ?? []) {
@@ -254,7 +306,8 @@ export async function eraseVerification(ctx: Ctx, account: AccountKey): Promise<
     if (!identity || !community) continue;
     let banned = false;
     for (const other of identity.accounts) {
-      for (const chat of community.chats) if ((await access.get(chat.key as ChatKey, other))?.banned) banned = true;
+      for (const chat of community.chats)
+        if ((await access.get(chat.key as ChatKey, other))?.banned) banned = true;
     }
     if (banned && identity.keyHash) {
       await store.set<Identity>(keys.identity(id, identity.id), {

@@ -24,7 +24,8 @@ export function createVerificationModule(deps: VerificationDeps): Module {
     onMessage,
     onJoinRequest: (ctx, event) => onJoinRequest(ctx, deps, event),
     onPrivateText: (ctx, event) => answerText(ctx, deps, event.actor.account, event.text),
-    onContact: (ctx, event) => answerContact(ctx, deps, event.actor.account, event.phone, event.contactAccount),
+    onContact: (ctx, event) =>
+      answerContact(ctx, deps, event.actor.account, event.phone, event.contactAccount),
     buttons: {
       async verify(ctx, event, rest) {
         const [action = "", arg = ""] = splitOnce(rest);
@@ -47,7 +48,13 @@ export function createVerificationModule(deps: VerificationDeps): Module {
       },
     },
     timers: {
-      [TIMER.step]: (ctx, timer) => stepTimedOut(ctx, String(timer.payload.account) as AccountKey, String(timer.payload.session), Number(timer.payload.seq)),
+      [TIMER.step]: (ctx, timer) =>
+        stepTimedOut(
+          ctx,
+          String(timer.payload.account) as AccountKey,
+          String(timer.payload.session),
+          Number(timer.payload.seq),
+        ),
       [TIMER.grace]: onGraceEnd,
       [TIMER.remind]: onReminder,
       [TIMER.remove]: onRemoveDue,
@@ -59,11 +66,17 @@ export function createVerificationModule(deps: VerificationDeps): Module {
         if (!community) return;
         if (!card) {
           const t = translator(community.language);
-          ctx.services.logger.warn({ community: community.id, request: tag.request }, "review card could not be posted");
+          ctx.services.logger.warn(
+            { community: community.id, request: tag.request },
+            "review card could not be posted",
+          );
           void t;
           return;
         }
-        await ctx.services.store.update<ReviewRequest>(keys.request(community.id, String(tag.request)), (cur) => (cur ? { ...cur, card } : cur));
+        await ctx.services.store.update<ReviewRequest>(
+          keys.request(community.id, String(tag.request)),
+          (cur) => (cur ? { ...cur, card } : cur),
+        );
       },
     },
     exportData: exportVerification,

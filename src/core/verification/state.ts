@@ -115,19 +115,33 @@ export const TIMER = {
 } as const;
 
 /** The identity an account is bound to in a community, if any. */
-export async function identityOf(store: KeyValueStore, community: CommunityId, account: AccountKey): Promise<Identity | undefined> {
+export async function identityOf(
+  store: KeyValueStore,
+  community: CommunityId,
+  account: AccountKey,
+): Promise<Identity | undefined> {
   const binding = await store.get<IdentityId>(keys.binding(community, account));
   return binding ? store.get<Identity>(keys.identity(community, binding)) : undefined;
 }
 
-export async function isVerified(store: KeyValueStore, community: CommunityId, account: AccountKey): Promise<boolean> {
+export async function isVerified(
+  store: KeyValueStore,
+  community: CommunityId,
+  account: AccountKey,
+): Promise<boolean> {
   return (await identityOf(store, community, account))?.verified === true;
 }
 
 /** Binds an account to an identity (both directions). */
-export async function bindAccount(store: KeyValueStore, identity: Identity, account: AccountKey): Promise<void> {
+export async function bindAccount(
+  store: KeyValueStore,
+  identity: Identity,
+  account: AccountKey,
+): Promise<void> {
   await store.update<Identity>(keys.identity(identity.community, identity.id), (cur) =>
-    cur ? { ...cur, accounts: cur.accounts.includes(account) ? cur.accounts : [...cur.accounts, account] } : cur,
+    cur
+      ? { ...cur, accounts: cur.accounts.includes(account) ? cur.accounts : [...cur.accounts, account] }
+      : cur,
   );
   await store.set(keys.binding(identity.community, account), identity.id);
   await store.update<CommunityId[]>(keys.accountIndex(account), (list = []) =>
@@ -136,7 +150,11 @@ export async function bindAccount(store: KeyValueStore, identity: Identity, acco
 }
 
 /** Removes one account from its identity; deletes the identity when no account is left (and no ban needs it). */
-export async function unbindAccount(store: KeyValueStore, community: CommunityId, account: AccountKey): Promise<void> {
+export async function unbindAccount(
+  store: KeyValueStore,
+  community: CommunityId,
+  account: AccountKey,
+): Promise<void> {
   const id = await store.get<IdentityId>(keys.binding(community, account));
   await store.delete(keys.binding(community, account));
   await store.update<CommunityId[]>(keys.accountIndex(account), (list = []) => {

@@ -2,9 +2,12 @@ import type { Catalogue } from "../translator.js";
 
 export const verification = {
   buttonStart: "立即验证",
-  inviteJoined: "欢迎加入 {community}！完成身份验证之前，你只能阅读消息。点击按钮，在私聊中与我完成验证，只需一分钟。",
-  invitePosted: "你在 {community} 发的消息已被删除，因为你还没有完成身份验证。点击按钮，在私聊中与我完成验证。",
-  inviteGrace: "{community} 现在要求所有成员完成身份验证。你还可以正常发言 {period}，请在此之前完成验证。点击按钮在私聊中开始。",
+  inviteJoined:
+    "欢迎加入 {community}！完成身份验证之前，你只能阅读消息。点击按钮，在私聊中与我完成验证，只需一分钟。",
+  invitePosted:
+    "你在 {community} 发的消息已被删除，因为你还没有完成身份验证。点击按钮，在私聊中与我完成验证。",
+  inviteGrace:
+    "{community} 现在要求所有成员完成身份验证。你还可以正常发言 {period}，请在此之前完成验证。点击按钮在私聊中开始。",
   reminder: "提醒：请完成 {community} 的身份验证。距离你的权限受限还有：{left}。",
   graceOver: "{community} 的验证期限已过，你目前只能阅读消息。点击按钮完成验证即可恢复全部权限。",
   removed: "由于没有按时完成验证，你已被移出 {community}。欢迎重新加入并完成验证。",
@@ -46,10 +49,13 @@ export const verification = {
   verified: "✅ 你已通过 {community} 的验证，现在可以在其所有群聊中正常发言。",
   rejected: "你在 {community} 的验证未通过：{reason}\n你可以更正信息后再次发送 /verify，或联系管理员。",
   providerFailed: "无法连接社区的身份验证服务，本次没有作出任何决定。请稍后发送 /verify 重试。",
-  accountCap: "该身份已在 {platform} 上绑定了 {max} 个账号，达到本社区的上限。请使用那个账号；如需在其他平台使用，请在那里发送 /link。",
+  accountCap:
+    "该身份已在 {platform} 上绑定了 {max} 个账号，达到本社区的上限。请使用那个账号；如需在其他平台使用，请在那里发送 /link。",
   identityBanned: "由于存在有效的封禁，该身份无法在本社区完成验证。",
-  adminExternalMissing: "⚠️ {community} 使用 \"external\" 验证方式，但没有配置身份验证服务（缺少 verification.external 或运行时的 provider）。配置完成前成员无法验证。",
-  adminReviewChatMissing: "⚠️ {community} 使用 \"admin_review\" 验证方式，但没有配置 review_chat。配置完成前成员无法验证。",
+  adminExternalMissing:
+    '⚠️ {community} 使用 "external" 验证方式，但没有配置身份验证服务（缺少 verification.external 或运行时的 provider）。配置完成前成员无法验证。',
+  adminReviewChatMissing:
+    '⚠️ {community} 使用 "admin_review" 验证方式，但没有配置 review_chat。配置完成前成员无法验证。',
   adminProviderFailed: "⚠️ {community} 的身份验证服务没有响应：{error}",
   buttonApprove: "通过",
   buttonReject: "拒绝",
@@ -81,8 +87,10 @@ export const verification = {
   linked: "✅ 此账号已关联到你已验证的身份：{communities}。",
   myDataHeader: "我保存的关于你的全部信息：",
   sentPrivately: "我已私聊发送给你。",
-  forgotten: "已完成：我删除了你的真实姓名、手机号、证件号掩码、显示名称和验证记录。在需要验证的群里发言前，你需要重新验证。",
-  keptForBan: "{community}：你的身份有一项有效的封禁，因此我只保留证件号的密钥哈希（不是号码本身），以防在封禁期间重新注册。",
+  forgotten:
+    "已完成：我删除了你的真实姓名、手机号、证件号掩码、显示名称和验证记录。在需要验证的群里发言前，你需要重新验证。",
+  keptForBan:
+    "{community}：你的身份有一项有效的封禁，因此我只保留证件号的密钥哈希（不是号码本身），以防在封禁期间重新注册。",
   usageVerify: "/verify [社区]",
   describeVerify: "验证你的身份（私聊）",
   usageStart: "/start",
