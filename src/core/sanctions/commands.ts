@@ -10,6 +10,7 @@ import { parseDuration } from "../settings/duration.js";
 import { rankOf } from "./ladder.js";
 import { voidCase } from "./pardon.js";
 import {
+  activeBan,
   applySanction,
   describeAction,
   liftSanction,
@@ -22,7 +23,6 @@ import {
   tellMember,
 } from "./service.js";
 import { recordViolation } from "./sink.js";
-import { currentSanction } from "./state.js";
 
 /** Answers where the command was issued: a short-lived notice in a group, else privately. */
 export function reply(event: CommandIssued, text: string): Decision {
@@ -251,10 +251,10 @@ export const sanctionCommands: CommandSpec[] = [
       const target = takeTarget(event, tokens);
       const reason = reasonOf(ctx, tokens);
       const chat = communityChat(ctx, event);
-      const { subject, accounts } = await subjectOf(ctx, target);
-      const current = await currentSanction(ctx.services.store, community.id, subject, ctx.now);
+      const { accounts } = await subjectOf(ctx, target);
+      const current = await activeBan(ctx, community, accounts);
       let refersTo: number | undefined;
-      if (current?.action === "ban") {
+      if (current) {
         await liftSanction(ctx, community, current.case);
         refersTo = current.case;
       } else {

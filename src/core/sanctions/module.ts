@@ -1,4 +1,5 @@
 import type { Ctx, ViolationSink } from "../engine/context.js";
+import { translator } from "../i18n/translator.js";
 import type { Module } from "../engine/module.js";
 import type { AccountKey, CommunityId } from "../ids.js";
 import { sanctionCommands } from "./commands.js";
@@ -38,7 +39,7 @@ async function onUnbanTimer(ctx: Ctx, timer: { payload: Record<string, unknown> 
     source: "system",
     subject,
     actor: "bot",
-    reason: "ban ended",
+    reason: translator(community.language)("sanctions.reasonBanEnded"),
     refersTo: number,
   });
   await tellMember(ctx, community, subject, (t) =>

@@ -9,6 +9,7 @@ import { formatDuration } from "../settings/duration.js";
 import { decay, rankOf, type SanctionAction } from "./ladder.js";
 import type { SanctionSettings } from "./settings.js";
 import {
+  isActive,
   keys,
   UNBAN_TIMER,
   unbanTimerId,
@@ -147,12 +148,36 @@ export async function applySanction(ctx: Ctx, input: ApplyInput): Promise<void> 
   };
   await store.set(keys.record(community.id, caseNumber), record);
   await store.set(keys.current(community.id, input.subject), caseNumber);
-  // The new step replaces the one before it (a limit after a mute ends the mute).
+  // The new step replaces the one before it: a limit after a mute ends the mute; a new ban supersedes an
+  // earlier one (whose timer must not lift the new ban). A ban leaves a running mute to run out.
   if (previous !== undefined && previous !== caseNumber) {
     const old = await store.get<SanctionRecord>(keys.record(community.id, previous));
-    if (old && !old.lifted && old.action !== "ban" && action !== "ban")
+    if (!isActive(old, ctx.now)) return;
+    if (old.action === "ban" && action === "ban") {
+      await store.set(keys.record(community.id, previous), { ...old, lifted: true });
+      if (old.until !== undefined)
+        ctx.emit({ kind: "cancel_timer", timerId: unbanTimerId(community.id, previous) });
+    } else if (old.action !== "ban" && action !== "ban") {
       await liftSanction(ctx, community, previous, { keepCurrent: true });
+    }
   }
+}
+
+/** The ban in force for any of these accounts, if one is (it need not be the subject's latest sanction). */
+export async function activeBan(
+  ctx: Ctx,
+  community: CommunitySettings,
+  accounts: readonly AccountKey[],
+): Promise<SanctionRecord | undefined> {
+  for (const account of accounts) {
+    const cases = await ctx.services.cases.of(community.id, account);
+    for (const c of [...cases].reverse()) {
+      if (c.action !== "ban") continue;
+      const record = await ctx.services.store.get<SanctionRecord>(keys.record(community.id, c.number));
+      if (isActive(record, ctx.now)) return record;
+    }
+  }
+  return undefined;
 }
 
 /**

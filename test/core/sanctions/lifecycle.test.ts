@@ -72,6 +72,28 @@ describe("timed sanctions lift themselves on time", () => {
     expect(lastPrivate(h, "bob")).toContain("your ban has ended");
   });
 
+  it("does not let an earlier timed ban's timer lift a later permanent ban", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    await h.session.say("admin", "lobby", "/ban bob 1d");
+    await h.session.say("admin", "lobby", "/ban bob for good");
+    await h.advance(2 * DAY);
+    expect(h.world.isBanned(h.session.chat("lobby"), bob)).toBe(true);
+    await h.session.say("admin", "lobby", "/unban bob");
+    expect(h.world.isBanned(h.session.chat("lobby"), bob)).toBe(false);
+    expect((await casesOf(h, bob)).at(-1)).toMatchObject({ action: "unban", refersTo: 2 });
+  });
+
+  it("/unban finds the ban in force even when a mute came after it", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    await h.session.say("admin", "lobby", "/ban bob");
+    await h.session.say("admin", "lobby", "/mute bob 1h");
+    await h.session.say("admin", "lobby", "/unban bob");
+    expect(h.world.isBanned(h.session.chat("lobby"), bob)).toBe(false);
+    expect((await casesOf(h, bob)).at(-1)).toMatchObject({ action: "unban", refersTo: 1 });
+  });
+
   it("keeps a 40-day mute past Discord's 28-day timeout limit and lifts it exactly at its end, across a restart", async () => {
     const h = await startHarness(consoleConfig());
     const bob = h.session.account("bob");

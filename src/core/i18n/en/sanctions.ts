@@ -75,6 +75,7 @@ export const sanctions = {
     "⚖️ Appeal of case #{case} ({what}) by {member}\nOriginal reason: {reason}\nThe member says: {text}",
   buttonAccept: "Accept",
   buttonDeny: "Deny",
+  reasonBanEnded: "the ban came to its end",
   appealReason: "decision on the member's appeal",
   appealSent: "Your appeal of case #{case} was sent to the admins. I will tell you their decision.",
   appealAlready: "You already appealed case #{case}.",
