@@ -56,6 +56,41 @@ function refusal(ctx: Ctx, hold: Hold): string {
   });
 }
 
+async function repost(ctx: Ctx, community: CommunitySettings, hold: Hold): Promise<Decision> {
+  return {
+    kind: "repost",
+    chat: hold.chat,
+    ...(hold.thread !== undefined ? { thread: hold.thread } : {}),
+    attribution: await attribution(ctx, community, hold),
+    content: hold.parts.map((p) => p.content),
+    copies: hold.copies,
+    ...(hold.replyTo !== undefined ? { replyTo: hold.replyTo } : {}),
+    record: { kind: "hold.repost", holdId: hold.id },
+  };
+}
+
+/** An approved hold whose re-post failed may be approved again: claimed once, like a decision. */
+async function retryRepost(
+  ctx: Ctx,
+  community: CommunitySettings,
+  id: string,
+  answer: Answer,
+): Promise<boolean> {
+  let claimed = false;
+  const hold = await new HoldStore(ctx.services.store).patch(id, (h) => {
+    if (h.status !== "approved" || h.reposted !== "failed") return h;
+    claimed = true;
+    const { reposted: _failed, ...rest } = h;
+    return rest;
+  });
+  if (!claimed || !hold) {
+    if (hold) ctx.emit(answer(refusal(ctx, hold)));
+    return false;
+  }
+  ctx.emit(await repost(ctx, community, hold), ...cardUpdate(community, hold));
+  return true;
+}
+
 /**
  * An admin decides a hold. Checks the actor administers the hold's community on every use; anyone
  * else is answered and nothing changes. Returns true when this call took the decision.
@@ -90,6 +125,8 @@ export async function decideHold(
     ...(action === "warn" ? { warned: true } : {}),
   }));
   if (!claimed || !hold) {
+    if (action === "approve" && hold?.status === "approved" && hold.reposted === "failed")
+      return retryRepost(ctx, community, hold.id, answer);
     ctx.emit(answer(refusal(ctx, hold ?? found)));
     return false;
   }
@@ -99,18 +136,7 @@ export async function decideHold(
   const authorT = await ctx.translatorFor(hold.author, community);
   const chat = chatLabel(community, hold.chat);
   if (action === "approve") {
-    if (!hold.originalsKept) {
-      ctx.emit({
-        kind: "repost",
-        chat: hold.chat,
-        ...(hold.thread !== undefined ? { thread: hold.thread } : {}),
-        attribution: await attribution(ctx, community, hold),
-        content: hold.parts.map((p) => p.content),
-        copies: hold.copies,
-        ...(hold.replyTo !== undefined ? { replyTo: hold.replyTo } : {}),
-        record: { kind: "hold.repost", holdId: hold.id },
-      });
-    }
+    if (!hold.originalsKept) ctx.emit(await repost(ctx, community, hold));
     ctx.emit(...cardUpdate(community, hold));
     ctx.emit({ kind: "send_private", account: hold.author, text: authorT("news.approvedAuthor", { chat }) });
     await ctx.services.cases.open(
@@ -247,8 +273,11 @@ export async function recordDeleted(ctx: Ctx, tag: OutcomeTag, outcome: Outcome)
 
 /** `hold.repost`: note whether the approved post really appeared. */
 export async function recordRepost(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
-  await new HoldStore(ctx.services.store).patch(String(tag.holdId), (h) => ({
+  const hold = await new HoldStore(ctx.services.store).patch(String(tag.holdId), (h) => ({
     ...h,
     reposted: outcome.status === "ok" ? "ok" : "failed",
   }));
+  const community = hold && communityOf(ctx, hold);
+  // The card was already redrawn as approved; show the failure and how to retry.
+  if (hold?.reposted === "failed" && community) ctx.emit(...cardUpdate(community, hold));
 }

@@ -72,6 +72,7 @@ export function cardText(t: Translate, community: CommunitySettings | undefined,
       break;
     case "approved":
       lines.push(t("news.cardApproved", { admin, time }));
+      if (hold.reposted === "failed") lines.push(t("news.cardRepostFailed", { id: hold.id }));
       break;
     case "rejected":
       lines.push(t(hold.warned ? "news.cardRejectedWarn" : "news.cardRejected", { admin, time, reason }));

@@ -258,6 +258,21 @@ describe("news holds: deciding", () => {
     expect(texts(h, "lobby")).toEqual([]);
   });
 
+  it("a failed re-post is shown on the card and can be retried once with /approvepost", async () => {
+    const h = await start();
+    await h.session.say("alice", "lobby", "https://reuters.com/a");
+    const id = holdIdOf(h);
+    h.world.failNext("repost", { message: "chat not found", code: "not_found" });
+    await h.session.press("admin", "Approve", { chat: "review" });
+    expect(texts(h, "lobby")).toEqual([]);
+    expect(texts(h, "review").join("\n")).toContain(`The re-post failed; retry with /approvepost ${id}`);
+    await h.session.say("admin", "review", `/approvepost ${id}`);
+    expect(texts(h, "lobby")).toEqual(["Posted by alice\nhttps://reuters.com/a"]);
+    await h.session.say("admin", "review", `/approvepost ${id}`);
+    expect(texts(h, "lobby")).toHaveLength(1);
+    expect(texts(h, "review").at(-1)).toContain("was already approved by admin");
+  });
+
   it("refuses a non-admin's press privately and changes nothing", async () => {
     const h = await start();
     await h.session.say("alice", "lobby", "https://reuters.com/a");

@@ -18,6 +18,7 @@ export const news = {
   cardRejected: "❌ Rejected by {admin} at {time}: {reason}",
   cardRejectedWarn: "❌ Rejected with a warning by {admin} at {time}: {reason}",
   cardExpired: "⌛ Expired at {time} without a decision.",
+  cardRepostFailed: "⚠️ The re-post failed; retry with /approvepost {id}.",
   cardOriginalsKept: "⚠️ I could not delete the original, so it is still visible.",
   buttonApprove: "Approve",
   buttonReject: "Reject",

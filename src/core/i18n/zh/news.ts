@@ -18,6 +18,7 @@ export const news = {
   cardRejected: "❌ 已由 {admin} 于 {time} 拒绝：{reason}",
   cardRejectedWarn: "❌ 已由 {admin} 于 {time} 拒绝并警告：{reason}",
   cardExpired: "⌛ 已于 {time} 过期，无人处理。",
+  cardRepostFailed: "⚠️ 重新发布失败；可用 /approvepost {id} 重试。",
   cardOriginalsKept: "⚠️ 我无法删除原帖，它仍然可见。",
   buttonApprove: "批准",
   buttonReject: "拒绝",
