@@ -152,9 +152,10 @@ export async function onReminder(ctx: Ctx, timer: Timer): Promise<void> {
   const account = String(timer.payload.account) as AccountKey;
   if (!community || (await isVerified(ctx.services.store, community.id, account))) return;
   const grace = await ctx.services.store.get<Grace>(keys.grace(community.id, account));
-  if (!grace || grace.ended) return;
+  // Late timers (after downtime) that reach the end of the grace period leave the last word to its end.
+  if (!grace || grace.ended || ctx.now >= grace.until) return;
   const t = await ctx.translatorFor(account, community);
-  const left = formatDuration(Math.max(0, grace.until - ctx.now));
+  const left = formatDuration(grace.until - ctx.now);
   ctx.emit(
     invitation(
       t,
