@@ -29,10 +29,6 @@ export function communityById(ctx: Ctx, id: CommunityId | string): CommunitySett
   return ctx.services.directory.community(id);
 }
 
-export function isCommunityAdmin(ctx: Ctx, community: CommunitySettings, account: AccountKey): boolean {
-  return community.admins.includes(account) || (ctx.actor?.account === account && ctx.actor.isChatAdmin);
-}
-
 /** Chats of the community on the account's platform. */
 export function chatsFor(ctx: Ctx, community: CommunitySettings, account: AccountKey): ChatKey[] {
   return ctx.services.directory.chatsOn(community, platformOf(account)).map((c) => c.key);

@@ -1,6 +1,5 @@
 import type { Module } from "../engine/module.js";
 import type { AccountKey } from "../ids.js";
-import { translator } from "../i18n/translator.js";
 import { adminCommands, reviewButton } from "./admin.js";
 import { communityById, type VerificationDeps } from "./common.js";
 import { answerContact, answerRules, answerText, begin, stepTimedOut } from "./flow.js";
@@ -65,12 +64,10 @@ export function createVerificationModule(deps: VerificationDeps): Module {
         const community = communityById(ctx, String(tag.community));
         if (!community) return;
         if (!card) {
-          const t = translator(community.language);
           ctx.services.logger.warn(
             { community: community.id, request: tag.request },
             "review card could not be posted",
           );
-          void t;
           return;
         }
         await ctx.services.store.update<ReviewRequest>(

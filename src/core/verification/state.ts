@@ -97,7 +97,6 @@ export const keys = {
   grace: (c: CommunityId, a: AccountKey) => `vf:grace:${c}:${a}`,
   linkCode: (code: string) => `vf:link:${code}`,
   attempts: (a: AccountKey, bucket: number) => `vf:attempts:${a}:${bucket}`,
-  invited: (c: CommunityId, a: AccountKey) => `vf:invited:${c}:${a}`,
 };
 
 export const timerIds = {
