@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { StoredMessage } from "../../fakes/telegram/index.js";
+import type { AccountKey } from "../../../src/core/ids.js";
+import { waitFor, type StoredMessage } from "../../fakes/telegram/index.js";
 import { member, startWorld, texts, type TgWorld } from "./support.js";
 
 let w: TgWorld | undefined;
@@ -55,6 +56,41 @@ describe("telegram end to end: verification", () => {
     expect(tg.member(group.id, alice.id)).not.toMatchObject({ can_send_photos: false });
     tg.userSends(group.id, alice.id, "hello, I am verified");
     expect(texts(w, group.id)).toContain("hello, I am verified");
+  });
+});
+
+describe("telegram end to end: phone binding", () => {
+  it("asks for the phone with a request_contact keyboard and refuses someone else's contact card", async () => {
+    w = await startWorld({
+      policy: `verification:
+  required: true
+  method: phone
+  fields: { legal_name: false, id_number: false, phone: true }
+`,
+    });
+    const { tg } = w;
+    const alice = tg.addUser({ first_name: "Alice" });
+    const other = tg.addUser({ first_name: "Other" });
+    tg.userSends(alice.id, alice.id, {
+      text: "/verify",
+      entities: [{ type: "bot_command", offset: 0, length: 7 }],
+    });
+    const ask = await tg.waitFor(
+      () => tg.message(alice.id, tg.botMessages(alice.id).at(-1)?.message.message_id ?? 0)?.replyKeyboard,
+    );
+    expect("keyboard" in ask && ask.keyboard[0]?.[0]).toMatchObject({ request_contact: true });
+    const before = tg.botMessages(alice.id).length;
+    tg.shareContact(alice.id, { phone_number: "+15550001111", user_id: other.id });
+    await tg.waitFor(() => tg.botMessages(alice.id).length > before);
+    expect(w.events.find((e) => e.kind === "contact_shared")).toMatchObject({
+      actor: { account: `telegram:${alice.id}` },
+      contactAccount: `telegram:${other.id}`,
+    });
+    const account = `telegram:${alice.id}` as AccountKey;
+    expect((await w.runtime.services.identities.lookup(account))?.verified).not.toBe(true);
+    tg.shareContact(alice.id, { phone_number: "+15550002222", user_id: alice.id });
+    await waitFor(async () => (await w?.runtime.services.identities.lookup(account))?.verified);
+    expect((await w.runtime.services.identities.lookup(account))?.verified).toBe(true);
   });
 });
 
