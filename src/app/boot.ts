@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { DestinationStream } from "pino";
 import { NodeSealer, nodeRandom } from "../adapters/crypto/node-sealer.js";
+import { createHttpIdentityProvider } from "../adapters/identity/http-identity-provider.js";
 import { createPinoLogger } from "../adapters/logging/pino-logger.js";
 import { createMemoryStore, createSqliteStore } from "../adapters/storage/keyv-store.js";
 import type { Environment } from "../config/environment.js";
@@ -54,6 +55,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
       random: nodeRandom,
       logger,
       defaultLanguage: config.raw.language,
+      identityProvider: createHttpIdentityProvider({ token: (name) => env.variable?.(name) }),
     });
   try {
     return { runtime: await build(), store, logger, rebuild: build };

@@ -10,9 +10,15 @@ export interface Environment {
   telegramApiRoot?: string;
   telegramWebhookSecret?: string;
   logLevel?: string;
+  /**
+   * Any other variable the configuration names (e.g. verification.external.token_env): the config file
+   * says which variable, the environment holds the secret.
+   */
+  variable?: (name: string) => string | undefined;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  const variable = (name: string) => nonEmpty(env[name]);
   const nonEmpty = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
   return {
     configPath: nonEmpty(env.CHATWARDEN_CONFIG),
@@ -21,6 +27,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     telegramApiRoot: nonEmpty(env.TELEGRAM_API_ROOT)?.replace(/\/+$/, ""),
     telegramWebhookSecret: nonEmpty(env.TELEGRAM_WEBHOOK_SECRET),
     logLevel: nonEmpty(env.LOG_LEVEL),
+    variable,
   };
 }
 

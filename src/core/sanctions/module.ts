@@ -1,12 +1,12 @@
 import type { Ctx, ViolationSink } from "../engine/context.js";
 import { translator } from "../i18n/translator.js";
 import type { Module } from "../engine/module.js";
-import type { AccountKey, CommunityId } from "../ids.js";
+import type { AccountKey } from "../ids.js";
 import { sanctionCommands } from "./commands.js";
 import { liftSanction, openCase, pointsOf, round, subjectOf, tellMember } from "./service.js";
 import { createViolationSink } from "./sink.js";
 import { BUTTON_PREFIX, onReviewButton, reviewCommands } from "./reviews.js";
-import { currentSanction, keys, UNBAN_TIMER } from "./state.js";
+import { UNBAN_TIMER } from "./state.js";
 
 /**
  * The graduated-sanctions pillar: the ladder behind the ViolationSink, the admin commands (/warn /mute
@@ -73,35 +73,22 @@ async function exportData(ctx: Ctx, account: AccountKey): Promise<Record<string,
   return out.length ? { sanctions: out } : undefined;
 }
 
-// The case log's own keys (src/core/engine/cases.ts): CaseLog has no erase yet, so erasure works on them here.
-const caseKey = (c: CommunityId, n: number) => `case:${c}:${n}`;
-const subjectIndexKey = (c: CommunityId, a: AccountKey) => `cases-of:${c}:${a}`;
-
 /**
  * Erases points and cases; an active ban keeps its case and record (so it still holds and can be lifted),
  * and the member is told. A running mute or limit still ends on time (the AccessService holds it).
  */
+/**
+ * /forgetme keeps the moderation record: cases and points carry no name, phone or ID number (only the
+ * account key and the admins' reasons), the audit log is append-only, and erasing it would let a member
+ * reset the ladder. The member is told what stays and why.
+ */
 async function eraseData(ctx: Ctx, account: AccountKey): Promise<string[]> {
-  const { store } = ctx.services;
-  const { subject } = await subjectOf(ctx, account);
   const t = await ctx.translatorFor(account);
   const kept: string[] = [];
   for (const community of ctx.services.directory.communities) {
-    const active = await currentSanction(store, community.id, subject, ctx.now);
-    const keep = active?.action === "ban" ? active.case : undefined;
-    await store.delete(keys.points(community.id, subject));
-    if (keep === undefined) await store.delete(keys.current(community.id, subject));
-    const numbers = (await store.get<number[]>(subjectIndexKey(community.id, account))) ?? [];
-    for (const n of numbers) {
-      if (n === keep) continue;
-      await store.delete(keys.record(community.id, n));
-      await store.delete(keys.appeal(community.id, n));
-      await store.delete(caseKey(community.id, n));
-    }
-    await store.update<number[]>(subjectIndexKey(community.id, account), (list) =>
-      list && keep !== undefined ? [keep] : undefined,
-    );
-    if (keep !== undefined) kept.push(t("sanctions.keptBan", { community: community.name, case: keep }));
+    const cases = await ctx.services.cases.of(community.id, account);
+    if (cases.length > 0)
+      kept.push(t("sanctions.keptRecord", { community: community.name, count: cases.length }));
   }
   return kept;
 }

@@ -217,7 +217,7 @@ describe("rights and usage", () => {
 });
 
 describe("member data", () => {
-  it("exports cases and points, and erases them except an active ban's record, saying so", async () => {
+  it("exports cases and points, and keeps the moderation record on erasure, saying so", async () => {
     const h = await startHarness(consoleConfig());
     const bob = h.session.account("bob");
     const alice = h.session.account("alice");
@@ -231,9 +231,9 @@ describe("member data", () => {
     expect(exported.sanctions[0]?.cases).toHaveLength(2);
     expect(exported.sanctions[0]?.points).toBe(1);
     const kept = await module?.eraseData?.(bareCtx(h), bob);
-    expect(kept).toEqual([expect.stringContaining("active ban (case #3)")]);
-    expect((await casesOf(h, bob)).map((c) => c.number)).toEqual([3]);
-    expect(await h.store.get(keys.points(demo, bob))).toBeUndefined();
+    expect(kept).toEqual([expect.stringContaining("your moderation record (2 case(s)) is kept")]);
+    expect((await casesOf(h, bob)).map((c) => c.number)).toEqual([2, 3]);
+    expect(await h.store.get(keys.points(demo, bob))).toBeDefined();
     expect(await casesOf(h, alice)).toHaveLength(1);
     // The ban still holds and can still be lifted.
     await h.session.say("admin", "lobby", "/unban bob");

@@ -17,12 +17,15 @@ export const core = {
   actionFailed: "⚠️ I could not {action}: {error}. Please check my admin rights.",
   notAllowed: "Only admins of this community can do that.",
   // Telegram adapter
-  telegramMissingRights: "I need more admin rights in this chat to protect it. Please make me an admin with: {rights}.",
+  telegramMissingRights:
+    "I need more admin rights in this chat to protect it. Please make me an admin with: {rights}.",
   telegramRightDelete: "Delete messages",
   telegramRightRestrict: "Ban users (also needed to mute)",
   telegramRightInvite: "Invite users via link (needed to accept join requests)",
-  telegramPrivacy: "I cannot read every message here: privacy mode is on and I am not an admin. Make me an admin (or turn privacy mode off with @BotFather and add me again).",
-  telegramNotConfigured: "This chat is not part of any community in my configuration, so I will not act here. To protect it, add \"{chat}\" to a community's chats in the config file.",
+  telegramPrivacy:
+    "I cannot read every message here: privacy mode is on and I am not an admin. Make me an admin (or turn privacy mode off with @BotFather and add me again).",
+  telegramNotConfigured:
+    'This chat is not part of any community in my configuration, so I will not act here. To protect it, add "{chat}" to a community\'s chats in the config file.',
   telegramOpenPrivate: "{name}, I have a message for you. Press the button to open a private chat with me.",
   telegramOpenPrivateButton: "Open private chat",
   telegramSomeone: "Hello",

@@ -86,6 +86,8 @@ export const sanctions = {
     "{community}: your appeal of case #{case} was accepted. The sanction is lifted and its points removed.",
   appealDeniedMember: "{community}: your appeal of case #{case} was denied. The sanction stays.",
 
+  keptRecord:
+    "{community}: your moderation record ({count} case(s)) is kept. It holds no name, phone or ID number, only your account and what happened, and the community needs it to apply its rules fairly.",
   keptBan:
     "{community}: the record of your active ban (case #{case}) is kept while the ban lasts, so that it can be enforced and lifted.",
 } as const;

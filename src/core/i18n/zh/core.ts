@@ -22,8 +22,10 @@ export const core = {
   telegramRightDelete: "删除消息",
   telegramRightRestrict: "封禁用户（禁言也需要此权限）",
   telegramRightInvite: "通过链接邀请用户（处理入群申请需要此权限）",
-  telegramPrivacy: "我无法读取这里的所有消息：隐私模式已开启，而我不是管理员。请把我设为管理员（或通过 @BotFather 关闭隐私模式后重新添加我）。",
-  telegramNotConfigured: "这个群不属于我配置中的任何社区，所以我不会在这里执行任何操作。如需保护它，请在配置文件中把 \"{chat}\" 加入某个社区的 chats。",
+  telegramPrivacy:
+    "我无法读取这里的所有消息：隐私模式已开启，而我不是管理员。请把我设为管理员（或通过 @BotFather 关闭隐私模式后重新添加我）。",
+  telegramNotConfigured:
+    '这个群不属于我配置中的任何社区，所以我不会在这里执行任何操作。如需保护它，请在配置文件中把 "{chat}" 加入某个社区的 chats。',
   telegramOpenPrivate: "{name}，我有一条消息要发给你。请点击下面的按钮打开与我的私聊。",
   telegramOpenPrivateButton: "打开私聊",
   telegramSomeone: "你好",

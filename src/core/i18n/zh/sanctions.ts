@@ -84,5 +84,7 @@ export const sanctions = {
   appealAcceptedMember: "{community}：你对案件 #{case} 的申诉已被接受，处罚已解除，分数已扣除。",
   appealDeniedMember: "{community}：你对案件 #{case} 的申诉被驳回，处罚维持不变。",
 
+  keptRecord:
+    "{community}：你的管理记录（{count} 个案件）会被保留。其中没有姓名、电话或证件号码，只有你的账号和发生的事情，社区需要它来公平地执行规则。",
   keptBan: "{community}：封禁期间会保留你当前封禁的记录（案件 #{case}），以便执行和解除封禁。",
 } satisfies Catalogue["sanctions"];
