@@ -19,9 +19,11 @@ export function createModules(
   identities: IdentityDirectory;
   violations: ViolationSink;
 } {
-  void base;
   const identities: IdentityDirectory = new StoreIdentityDirectory(base.store, base.sealer);
-  const verification = createVerificationModule({ identityProvider: options.identityProvider, allModules: () => modules });
+  const verification = createVerificationModule({
+    identityProvider: options.identityProvider,
+    allModules: () => modules,
+  });
   const sanctions = createSanctions();
   const violations: ViolationSink = sanctions.violations;
   const modules: Module[] = [verification, rulesModule(), sanctions.module, newsModule];

@@ -8,7 +8,12 @@ import { telegramStarter } from "../adapters/telegram/starter.js";
 export interface PlatformStarter {
   name: string;
   configured(config: LoadedConfig, env: Environment): boolean;
-  start(parts: { runtime: Runtime; config: LoadedConfig; env: Environment; logger: Logger }): Promise<() => Promise<void>>;
+  start(parts: {
+    runtime: Runtime;
+    config: LoadedConfig;
+    env: Environment;
+    logger: Logger;
+  }): Promise<() => Promise<void>>;
 }
 
 /** Every platform chatwarden can run on. Each adapter adds itself here. */
