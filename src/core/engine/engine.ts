@@ -9,6 +9,7 @@ import type { CommunitySettings } from "../settings/community.js";
 import { ACCESS_TIMER } from "./access.js";
 import type { Ctx, Services } from "./context.js";
 import { accessGate } from "./access-gate.js";
+import { replyTo } from "./command-helpers.js";
 import { builtinModule } from "./builtin.js";
 import type { CommandSpec, Module } from "./module.js";
 import { UsageError } from "./module.js";
@@ -184,18 +185,9 @@ export class Engine {
     await spec.run(ctx, event);
   }
 
-  /** Answers a command where it was issued: privately for private commands, else a short-lived notice. */
-  reply(ctx: Ctx, event: CoreEvent, text: string): Decision {
-    if (event.kind === "command" && event.chat) {
-      return {
-        kind: "send",
-        chat: event.chat,
-        thread: event.message?.thread,
-        text,
-        replyTo: event.message,
-        ttlMs: 60_000,
-      };
-    }
+  /** Answers a command where it was issued; other events privately. */
+  reply(_ctx: Ctx, event: CoreEvent, text: string): Decision {
+    if (event.kind === "command") return replyTo(event, text);
     const account = "actor" in event ? event.actor.account : undefined;
     if (!account) throw new Error(`cannot reply to ${event.kind}`);
     return { kind: "send_private", account, text };

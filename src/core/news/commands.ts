@@ -3,6 +3,7 @@
  * belong to verification requests; hold ids start with "h", so a shared /reject could route on that.) The engine checks the
  * admin flag on every use; decisions on a hold check again against the hold's own community.
  */
+import { NOTICE_TTL_MS, replyTo } from "../engine/command-helpers.js";
 import type { Decision } from "../decisions.js";
 import type { CommandIssued } from "../events.js";
 import type { AccountKey } from "../ids.js";
@@ -18,18 +19,8 @@ import { Publishers } from "./publishers.js";
 import { chatLabel, reasonsText } from "./render.js";
 
 /** Answers where the command was issued: a short-lived reply in a group, else privately. */
-function replier(event: CommandIssued, ttlMs: number | undefined = 60_000): Answer {
-  return (text): Decision =>
-    event.chat
-      ? {
-          kind: "send",
-          chat: event.chat,
-          thread: event.message?.thread,
-          text,
-          replyTo: event.message,
-          ...(ttlMs !== undefined ? { ttlMs } : {}),
-        }
-      : { kind: "send_private", account: event.actor.account, text };
+function replier(event: CommandIssued, ttlMs: number | undefined = NOTICE_TTL_MS): Answer {
+  return (text): Decision => replyTo(event, text, ttlMs);
 }
 
 async function displayName(ctx: Ctx, account: AccountKey): Promise<string> {

@@ -1,3 +1,4 @@
+import { replyTo } from "../engine/command-helpers.js";
 import type { Decision } from "../decisions.js";
 import type { Ctx } from "../engine/context.js";
 import type { CommandSpec, Module, Verdict } from "../engine/module.js";
@@ -242,18 +243,7 @@ const rulesCommand: CommandSpec = {
     });
     if (blocks.length === 0) return;
     const text = blocks.join("\n\n");
-    ctx.emit(
-      event.chat
-        ? {
-            kind: "send",
-            chat: event.chat,
-            thread: event.message?.thread,
-            text,
-            replyTo: event.message,
-            ttlMs: 60_000,
-          }
-        : { kind: "send_private", account: event.actor.account, text },
-    );
+    ctx.emit(replyTo(event, text));
   },
 };
 

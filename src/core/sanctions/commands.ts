@@ -4,7 +4,6 @@ import type { CommandSpec } from "../engine/module.js";
 import { UsageError } from "../engine/module.js";
 import type { CommandIssued } from "../events.js";
 import type { AccountKey } from "../ids.js";
-import { accountKey, parseKey, platformOf } from "../ids.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { parseDuration } from "../settings/duration.js";
 import { rankOf } from "./ladder.js";
@@ -23,19 +22,11 @@ import {
   tellMember,
 } from "./service.js";
 import { recordViolation } from "./sink.js";
+import { accountFromToken, replyTo } from "../engine/command-helpers.js";
 
 /** Answers where the command was issued: a short-lived notice in a group, else privately. */
 export function reply(event: CommandIssued, text: string): Decision {
-  return event.chat
-    ? {
-        kind: "send",
-        chat: event.chat,
-        thread: event.message?.thread,
-        text,
-        replyTo: event.message,
-        ttlMs: 60_000,
-      }
-    : { kind: "send_private", account: event.actor.account, text };
+  return replyTo(event, text);
 }
 
 /** The community a command acts in: the event's, or (in private) the one the issuer administers. */
@@ -51,17 +42,9 @@ async function communityOf(ctx: Ctx): Promise<CommunitySettings> {
  */
 export function takeTarget(event: CommandIssued, tokens: string[]): AccountKey {
   if (event.replyTo?.author) return event.replyTo.author;
-  const token = tokens.shift();
-  if (!token) throw new UsageError();
-  try {
-    const { platform, id } = parseKey(token);
-    return accountKey(platform, id);
-  } catch {
-    const platform = event.chat ? platformOf(event.chat) : platformOf(event.actor.account);
-    const name = platform === "matrix" ? token : token.replace(/^@/, "");
-    if (!name) throw new UsageError();
-    return accountKey(platform, name);
-  }
+  const target = accountFromToken(event, tokens.shift());
+  if (!target) throw new UsageError();
+  return target;
 }
 
 async function isProtected(

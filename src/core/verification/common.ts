@@ -1,8 +1,9 @@
+import { accountFromToken, adminCommunities, replyTo } from "../engine/command-helpers.js";
 import type { Decision } from "../decisions.js";
 import type { CommandIssued } from "../events.js";
 import type { Ctx } from "../engine/context.js";
 import type { AccountKey, ChatKey, CommunityId } from "../ids.js";
-import { accountKey, isPlatform, platformOf } from "../ids.js";
+import { platformOf } from "../ids.js";
 import { translator, type Translate } from "../i18n/translator.js";
 import { HOUR } from "../ports/clock.js";
 import type { CommunitySettings } from "../settings/community.js";
@@ -132,17 +133,8 @@ export function toAdmins(community: CommunitySettings, text: (t: Translate) => s
 }
 
 /** Answers a command where it was issued: a short-lived notice in a group, else privately. */
-export function reply(ctx: Ctx, event: CommandIssued, text: string): Decision {
-  return event.chat
-    ? {
-        kind: "send",
-        chat: event.chat,
-        thread: event.message?.thread,
-        text,
-        replyTo: event.message,
-        ttlMs: 60_000,
-      }
-    : { kind: "send_private", account: event.actor.account, text };
+export function reply(_ctx: Ctx, event: CommandIssued, text: string): Decision {
+  return replyTo(event, text);
 }
 
 /**
@@ -150,21 +142,10 @@ export function reply(ctx: Ctx, event: CommandIssued, text: string): Decision {
  * an account key ("telegram:123") or a bare id/username on the command's platform ("@alice", "123").
  */
 export function targetOf(event: CommandIssued, token: string | undefined): AccountKey | undefined {
-  if (!token) return event.replyTo?.author;
-  const colon = token.indexOf(":");
-  if (colon > 0 && isPlatform(token.slice(0, colon)) && colon < token.length - 1) return token as AccountKey;
-  const bare = token.replace(/^@/, "");
-  if (!bare) return undefined;
-  return accountKey(platformOf(event.chat ?? event.actor.account), bare);
+  return token ? accountFromToken(event, token) : event.replyTo?.author;
 }
 
-/** The communities an admin command in a private chat may act on: those the actor administers. */
-export async function adminCommunities(ctx: Ctx): Promise<CommunitySettings[]> {
-  if (ctx.community) return [ctx.community];
-  const out: CommunitySettings[] = [];
-  for (const c of ctx.services.directory.communities) if (await ctx.isAdmin(c, ctx.actor)) out.push(c);
-  return out;
-}
+export { adminCommunities };
 
 /** Calendar date of an instant (UTC), for the ID validator's future-date check. */
 export function calendarDate(now: number): { year: number; month: number; day: number } {
