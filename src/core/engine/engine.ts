@@ -1,4 +1,4 @@
-import type { Decision, DecisionExecutor, Outcome, PlatformDecision } from "../decisions.js";
+import type { Decision, DecisionExecutor, Outcome } from "../decisions.js";
 import type { CommandIssued, CoreEvent } from "../events.js";
 import type { AccountKey, ChatKey, Platform } from "../ids.js";
 import type { Language, Translate } from "../i18n/translator.js";
@@ -13,7 +13,7 @@ import { replyTo } from "./command-helpers.js";
 import { builtinModule } from "./builtin.js";
 import type { CommandSpec, Module } from "./module.js";
 import { UsageError } from "./module.js";
-import { describeDecision, targetPlatform } from "./describe.js";
+import { DecisionRunner, errorSummary } from "./execution.js";
 
 export interface EngineOptions {
   services: Services;
@@ -41,10 +41,12 @@ export class Engine {
   readonly modules: readonly Module[];
   private readonly commands = new Map<string, { spec: CommandSpec; module: Module }>();
   private readonly executors: Partial<Record<Platform, DecisionExecutor>>;
+  private readonly runner: DecisionRunner;
 
   constructor(private readonly options: EngineOptions) {
     this.modules = [builtinModule(() => this.commandList()), accessGate, ...options.modules];
     this.executors = { ...options.executors };
+    this.runner = new DecisionRunner(options.services, this.modules, this.executors);
     for (const module of this.modules) {
       for (const spec of module.commands ?? []) {
         for (const name of [spec.name, ...(spec.aliases ?? [])]) {
@@ -302,90 +304,8 @@ export class Engine {
     return this.execute(ctx, decisions);
   }
 
-  private async execute(ctx: Ctx, decisions: Decision[]): Promise<Outcome[]> {
-    const outcomes: Outcome[] = [];
-    let previous: Outcome | undefined;
-    for (const decision of decisions) {
-      const outcome: Outcome =
-        decision.requires === "previous" && previous && previous.status !== "ok"
-          ? { status: "skipped", reason: "the decision before it did not succeed" }
-          : await this.carryOut(decision);
-      outcomes.push(outcome);
-      previous = outcome;
-      await this.record(ctx, decision, outcome);
-    }
-    return outcomes;
-  }
-
-  private async carryOut(decision: Decision): Promise<Outcome> {
-    const { timers, logger } = this.services;
-    if (decision.kind === "schedule") {
-      await timers.schedule(decision.timer);
-      return { status: "ok" };
-    }
-    if (decision.kind === "cancel_timer") {
-      await timers.cancel(decision.timerId);
-      return { status: "ok" };
-    }
-    const platform = targetPlatform(decision);
-    const executor = this.executors[platform];
-    if (!executor) return { status: "skipped", reason: `no ${platform} adapter is running` };
-    try {
-      return await executor.execute(decision as PlatformDecision);
-    } catch (error) {
-      logger.error(
-        { err: errorSummary(error), decision: decision.kind },
-        "executor threw instead of reporting",
-      );
-      return {
-        status: "failed",
-        error: { code: "unavailable", message: errorSummary(error), retryable: true },
-      };
-    }
-  }
-
-  private async record(ctx: Ctx, decision: Decision, outcome: Outcome): Promise<void> {
-    const tag = decision.record;
-    if (tag?.kind === "enforcement" && (decision.kind === "restrict" || decision.kind === "lift")) {
-      await this.services.access.recordOutcome(
-        decision.chat,
-        decision.account,
-        decision.kind === "lift" ? "full" : decision.level,
-        outcome.status === "ok",
-        outcome.status === "failed" ? outcome.error.message : undefined,
-        decision.kind === "restrict" ? decision.until : undefined,
-      );
-    } else if (tag) {
-      for (const m of this.modules) {
-        const recorder = m.recorders?.[tag.kind];
-        if (recorder) {
-          await recorder(ctx, tag, outcome, decision);
-          break;
-        }
-      }
-    }
-    if (outcome.status === "failed") await this.reportFailure(decision, outcome.error.message);
-  }
-
-  /** Platform failures reach the community's mod-log chat (never in a loop, never with personal data). */
-  private async reportFailure(decision: Decision, message: string): Promise<void> {
-    const { logger, directory } = this.services;
-    logger.warn({ decision: decision.kind, error: message }, "platform refused a decision");
-    const chat = "chat" in decision ? (decision.chat as ChatKey) : undefined;
-    const community = chat
-      ? (directory.lookupChat(chat)?.community ?? directory.reviewedBy(chat))
-      : undefined;
-    const logChat = community?.modlogChat ?? community?.reviewChat;
-    if (!community || !logChat || logChat === chat) return;
-    const t = translator(community.language);
-    const report: Decision = {
-      kind: "send",
-      chat: logChat,
-      text: t("core.actionFailed", { action: describeDecision(decision), error: message }),
-    };
-    const outcome = await this.carryOut(report);
-    if (outcome.status !== "ok")
-      logger.error({ decision: decision.kind }, "could not report a failure to admins");
+  private execute(ctx: Ctx, decisions: Decision[]): Promise<Outcome[]> {
+    return this.runner.execute(ctx, decisions);
   }
 }
 
@@ -406,6 +326,4 @@ function eventChat(event: CoreEvent): ChatKey | undefined {
   }
 }
 
-export function errorSummary(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
+export { errorSummary };

@@ -1,0 +1,127 @@
+import type { Decision, DecisionExecutor, Outcome, PlatformDecision } from "../decisions.js";
+import type { ChatKey, Platform } from "../ids.js";
+import { translator } from "../i18n/translator.js";
+import type { Ctx, Services } from "./context.js";
+import { describeDecision, targetPlatform } from "./describe.js";
+import type { Module } from "./module.js";
+
+/**
+ * Carries out an event's decisions in order and records each outcome: timers in the store, platform
+ * decisions through the executor of the target's platform, restrictions as applied only on success,
+ * other outcome tags through the module that owns them, failures reported to the community's admins.
+ * Decisions a recorder emits (through ctx.emit) join the same list and run after the current one.
+ */
+export class DecisionRunner {
+  constructor(
+    private readonly services: Services,
+    private readonly modules: readonly Module[],
+    private readonly executors: Partial<Record<Platform, DecisionExecutor>>,
+  ) {}
+
+  async execute(ctx: Ctx, decisions: Decision[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    let previous: Outcome | undefined;
+    for (const decision of decisions) {
+      const outcome: Outcome =
+        decision.requires === "previous" && previous && previous.status !== "ok"
+          ? { status: "skipped", reason: "the decision before it did not succeed" }
+          : await this.carryOut(decision);
+      outcomes.push(outcome);
+      previous = outcome;
+      await this.record(ctx, decision, outcome);
+    }
+    return outcomes;
+  }
+
+  async carryOut(decision: Decision): Promise<Outcome> {
+    const { timers, logger } = this.services;
+    if (decision.kind === "schedule") {
+      await timers.schedule(decision.timer);
+      return { status: "ok" };
+    }
+    if (decision.kind === "cancel_timer") {
+      await timers.cancel(decision.timerId);
+      return { status: "ok" };
+    }
+    const platform = targetPlatform(decision);
+    const executor = this.executors[platform];
+    if (!executor) return { status: "skipped", reason: `no ${platform} adapter is running` };
+    try {
+      return await executor.execute(decision as PlatformDecision);
+    } catch (error) {
+      logger.error(
+        { err: errorSummary(error), decision: decision.kind },
+        "executor threw instead of reporting",
+      );
+      return {
+        status: "failed",
+        error: { code: "unavailable", message: errorSummary(error), retryable: true },
+      };
+    }
+  }
+
+  private async record(ctx: Ctx, decision: Decision, outcome: Outcome): Promise<void> {
+    const tag = decision.record;
+    if (tag?.kind === "enforcement" && (decision.kind === "restrict" || decision.kind === "lift")) {
+      await this.services.access.recordOutcome(
+        decision.chat,
+        decision.account,
+        decision.kind === "lift" ? "full" : decision.level,
+        outcome.status === "ok",
+        outcome.status === "failed" ? outcome.error.message : undefined,
+        decision.kind === "restrict" ? decision.until : undefined,
+      );
+    } else if (tag) {
+      for (const m of this.modules) {
+        const recorder = m.recorders?.[tag.kind];
+        if (recorder) {
+          await recorder(ctx, tag, outcome, decision);
+          break;
+        }
+      }
+    }
+    if (outcome.status === "failed") await this.reportFailure(decision, outcome.error.message);
+  }
+
+  /** Platform failures reach the community's mod-log chat (never in a loop, never with personal data). */
+  private async reportFailure(decision: Decision, message: string): Promise<void> {
+    const { logger, directory } = this.services;
+    logger.warn({ decision: decision.kind, error: message }, "platform refused a decision");
+    const chat = decisionChat(decision);
+    const community = chat
+      ? (directory.lookupChat(chat)?.community ?? directory.reviewedBy(chat))
+      : undefined;
+    const logChat = community?.modlogChat ?? community?.reviewChat;
+    if (!community || !logChat || logChat === chat) return;
+    const t = translator(community.language);
+    const report: Decision = {
+      kind: "send",
+      chat: logChat,
+      text: t("core.actionFailed", { action: describeDecision(decision), error: message }),
+    };
+    const outcome = await this.carryOut(report);
+    if (outcome.status !== "ok")
+      logger.error({ decision: decision.kind }, "could not report a failure to admins");
+  }
+}
+
+/** The chat a decision acts in, for failure reports. */
+function decisionChat(decision: Decision): ChatKey | undefined {
+  switch (decision.kind) {
+    case "delete":
+      return decision.messages[0]?.chat;
+    case "update_card":
+      return decision.card.chat;
+    case "send_private":
+      return decision.fallbackChat;
+    case "schedule":
+    case "cancel_timer":
+      return undefined;
+    default:
+      return decision.chat;
+  }
+}
+
+export function errorSummary(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
