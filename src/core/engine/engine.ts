@@ -97,20 +97,20 @@ export class Engine {
     switch (event.kind) {
       case "message_posted":
       case "message_edited":
-        if (!ctx.community) return;
+        if (!ctx.chat) return; // only configured chats: not the review or mod-log chat
         for (const m of this.modules) if (m.onMessage && (await m.onMessage(ctx, event)) === "stop") return;
         return;
       case "member_joined":
-        if (ctx.community) for (const m of this.modules) await m.onJoin?.(ctx, event);
+        if (ctx.chat) for (const m of this.modules) await m.onJoin?.(ctx, event);
         return;
       case "member_left":
-        if (ctx.community) {
+        if (ctx.chat) {
           await this.services.members.markLeft(event.chat, event.account);
           for (const m of this.modules) await m.onLeave?.(ctx, event);
         }
         return;
       case "join_requested":
-        if (ctx.community) for (const m of this.modules) await m.onJoinRequest?.(ctx, event);
+        if (ctx.chat) for (const m of this.modules) await m.onJoinRequest?.(ctx, event);
         return;
       case "command":
         return this.runCommand(ctx, event);

@@ -84,3 +84,13 @@ describe("engine", () => {
 async function runDecisions(h: Harness, decisions: Decision[]) {
   return { outcomes: await h.runtime.engine.run(decisions) };
 }
+
+describe("engine scope", () => {
+  it("leaves messages in the review chat alone: it is not a moderated chat of the community", async () => {
+    const h = await startHarness(consoleConfig("verification:\n  required: true\n"));
+    const { decisions } = await h.session.say("bob", "review", "hi");
+    expect(decisions).toEqual([]);
+    await h.session.join("bob", "review");
+    expect(h.world.levelOf(h.session.chat("review"), h.session.account("bob"))).toBe("full");
+  });
+});
