@@ -263,7 +263,23 @@ export function describeAction(
       return t("sanctions.whatAppealDenied", { case: refersTo ?? "?" });
     case "report_dismissed":
       return t("sanctions.whatReportDismissed");
-    default:
+    case "report_confirmed":
+      return t("sanctions.whatReportConfirmed");
+    case "hold_approved":
+      return t("sanctions.whatHoldApproved");
+    case "hold_rejected":
+      return t("sanctions.whatHoldRejected");
+    case "hold_expired":
+      return t("sanctions.whatHoldExpired");
+    case "verified":
+      return t("sanctions.whatVerified");
+    case "unverified":
+      return t("sanctions.whatUnverified");
+    case "verification_rejected":
+      return t("sanctions.whatVerificationRejected");
+    case "lift":
+      return t("sanctions.whatLift");
+    case "violation":
       return t("sanctions.whatViolation");
   }
 }
