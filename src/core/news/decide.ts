@@ -3,6 +3,7 @@
  * is taken by ONE atomic store update that moves the hold out of `pending`; whoever loses that race (a
  * second admin, a retried press, the expiry timer) changes nothing and is told who decided and when.
  */
+import { openCase } from "../engine/audit.js";
 import type { Decision, Outcome, OutcomeTag } from "../decisions.js";
 import type { Ctx } from "../engine/context.js";
 import { translator } from "../i18n/translator.js";
@@ -139,18 +140,14 @@ export async function decideHold(
     if (!hold.originalsKept) ctx.emit(await repost(ctx, community, hold));
     ctx.emit(...cardUpdate(community, hold));
     ctx.emit({ kind: "send_private", account: hold.author, text: authorT("news.approvedAuthor", { chat }) });
-    await ctx.services.cases.open(
-      {
-        community: community.id,
-        action: "hold_approved",
-        source: "hold",
-        subject: hold.author,
-        actor: actor.account,
-        reason: reasonsText(t, hold.reasons),
-        chat: hold.chat,
-      },
-      ctx.now,
-    );
+    await openCase(ctx, community, {
+      action: "hold_approved",
+      source: "hold",
+      subject: hold.author,
+      actor: actor.account,
+      reason: reasonsText(t, hold.reasons),
+      chat: hold.chat,
+    });
     return true;
   }
   if (hold.originalsKept) ctx.emit({ kind: "delete", messages: hold.parts.map((p) => p.ref) });
@@ -164,18 +161,14 @@ export async function decideHold(
     }),
   });
   const caseReason = reason ?? t("news.defaultRejectReason");
-  await ctx.services.cases.open(
-    {
-      community: community.id,
-      action: "hold_rejected",
-      source: "hold",
-      subject: hold.author,
-      actor: actor.account,
-      reason: caseReason,
-      chat: hold.chat,
-    },
-    ctx.now,
-  );
+  await openCase(ctx, community, {
+    action: "hold_rejected",
+    source: "hold",
+    subject: hold.author,
+    actor: actor.account,
+    reason: caseReason,
+    chat: hold.chat,
+  });
   if (action === "warn") {
     await ctx.services.violations.record(ctx, {
       community,
@@ -216,18 +209,14 @@ export async function expireHold(ctx: Ctx, holdId: string): Promise<void> {
       duration: formatDuration(settings.expire_after),
     }),
   });
-  await ctx.services.cases.open(
-    {
-      community: community.id,
-      action: "hold_expired",
-      source: "hold",
-      subject: hold.author,
-      actor: "bot",
-      reason: t("news.expiredReason"),
-      chat: hold.chat,
-    },
-    ctx.now,
-  );
+  await openCase(ctx, community, {
+    action: "hold_expired",
+    source: "hold",
+    subject: hold.author,
+    actor: "bot",
+    reason: t("news.expiredReason"),
+    chat: hold.chat,
+  });
 }
 
 /** `hold.card`: remember the card and the copies; if they failed, the post stayed up and admins hear of it. */

@@ -1,11 +1,8 @@
-import type { Case, CaseAction, CaseSource } from "../engine/cases.js";
 import type { Ctx } from "../engine/context.js";
 import type { AccountKey, ChatKey } from "../ids.js";
 import { platformOf } from "../ids.js";
 import type { Translate } from "../i18n/translator.js";
-import { translator } from "../i18n/translator.js";
 import type { CommunitySettings, Policy } from "../settings/community.js";
-import { formatDuration } from "../settings/duration.js";
 import { decay, rankOf, type SanctionAction } from "./ladder.js";
 import type { SanctionSettings } from "./settings.js";
 import {
@@ -233,101 +230,6 @@ function byAccount(targets: readonly Target[]): Map<AccountKey, ChatKey[]> {
 
 export { rankOf };
 
-/** "muted for 1h", "banned", "a warning": what a case did, in the reader's language. */
-export function describeAction(
-  t: Translate,
-  action: CaseAction,
-  until: number | undefined,
-  now: number,
-  refersTo?: number,
-): string {
-  const duration = until === undefined ? "" : formatDuration(Math.max(0, until - now));
-  switch (action) {
-    case "warn":
-      return t("sanctions.whatWarn");
-    case "mute":
-      return t("sanctions.whatMute", { duration });
-    case "limit":
-      return t("sanctions.whatLimit", { duration });
-    case "ban":
-      return until === undefined ? t("sanctions.whatBan") : t("sanctions.whatBanFor", { duration });
-    case "kick":
-      return t("sanctions.whatKick");
-    case "unban":
-      return t("sanctions.whatUnban");
-    case "pardon":
-      return t("sanctions.whatPardon", { case: refersTo ?? "?" });
-    case "appeal_accepted":
-      return t("sanctions.whatAppealAccepted", { case: refersTo ?? "?" });
-    case "appeal_denied":
-      return t("sanctions.whatAppealDenied", { case: refersTo ?? "?" });
-    case "report_dismissed":
-      return t("sanctions.whatReportDismissed");
-    case "report_confirmed":
-      return t("sanctions.whatReportConfirmed");
-    case "hold_approved":
-      return t("sanctions.whatHoldApproved");
-    case "hold_rejected":
-      return t("sanctions.whatHoldRejected");
-    case "hold_expired":
-      return t("sanctions.whatHoldExpired");
-    case "verified":
-      return t("sanctions.whatVerified");
-    case "unverified":
-      return t("sanctions.whatUnverified");
-    case "verification_rejected":
-      return t("sanctions.whatVerificationRejected");
-    case "lift":
-      return t("sanctions.whatLift");
-    case "violation":
-      return t("sanctions.whatViolation");
-  }
-}
-
-/** Opens the case and posts its line in the community's mod-log chat (account keys only, no personal data). */
-export async function openCase(
-  ctx: Ctx,
-  community: CommunitySettings,
-  input: {
-    action: CaseAction;
-    source: CaseSource;
-    subject: AccountKey;
-    actor: AccountKey | "bot";
-    reason: string;
-    chat?: ChatKey;
-    category?: string;
-    points?: number;
-    until?: number;
-    refersTo?: number;
-  },
-): Promise<Case> {
-  const opened = await ctx.services.cases.open(
-    { community: community.id, ...input, refersTo: input.refersTo as Case["refersTo"] },
-    ctx.now,
-  );
-  if (community.modlogChat) {
-    const t = translator(community.language);
-    const extras = [
-      input.category ? t("sanctions.modlogCategory", { category: input.category }) : "",
-      input.points ? t("sanctions.modlogPoints", { points: round(input.points) }) : "",
-    ].join("");
-    ctx.emit({
-      kind: "send",
-      chat: community.modlogChat,
-      text: t("sanctions.modlogLine", {
-        case: opened.number,
-        what: describeAction(t, input.action, input.until, ctx.now, input.refersTo),
-        subject: input.subject,
-        actor: input.actor === "bot" ? t("sanctions.theBot") : input.actor,
-        source: input.source,
-        extras,
-        reason: input.reason,
-      }),
-    });
-  }
-  return opened;
-}
-
 /** Tells the member privately, in their language; in a group only if no private message is possible. */
 export async function tellMember(
   ctx: Ctx,
@@ -340,4 +242,4 @@ export async function tellMember(
   ctx.emit({ kind: "send_private", account, text: text(t), fallbackChat });
 }
 
-export const round = (n: number): number => Math.round(n * 10) / 10;
+export { describeAction, openCase, round } from "../engine/audit.js";

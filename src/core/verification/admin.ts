@@ -1,3 +1,4 @@
+import { openCase } from "../engine/audit.js";
 import type { ButtonPressed, CommandIssued } from "../events.js";
 import type { Ctx } from "../engine/context.js";
 import type { CommandSpec } from "../engine/module.js";
@@ -192,17 +193,13 @@ const unverify: CommandSpec = {
       for (const chat of chats) if ((await members.get(chat, target))?.present) present.push(chat);
       await limit(ctx, s, present, target);
     }
-    await ctx.services.cases.open(
-      {
-        community: community.id,
-        action: "unverified",
-        source: "admin",
-        subject: target,
-        actor: event.actor.account,
-        reason: "unverified by an admin",
-      },
-      ctx.now,
-    );
+    await openCase(ctx, community, {
+      action: "unverified",
+      source: "admin",
+      subject: target,
+      actor: event.actor.account,
+      reason: "unverified by an admin",
+    });
     const mt = await ctx.translatorFor(target, community);
     ctx.emit({
       kind: "send_private",

@@ -1,3 +1,4 @@
+import { openCase } from "../engine/audit.js";
 import type { Decision } from "../decisions.js";
 import type { Ctx } from "../engine/context.js";
 import type { AccountKey, IdentityId } from "../ids.js";
@@ -572,17 +573,13 @@ export async function complete(
     verifiedBy: by,
   }))) as Identity;
   await bindAccount(store, identity, account);
-  await ctx.services.cases.open(
-    {
-      community: community.id,
-      action: "verified",
-      source: "verification",
-      subject: account,
-      actor: by ?? "bot",
-      reason: method,
-    },
-    ctx.now,
-  );
+  await openCase(ctx, community, {
+    action: "verified",
+    source: "verification",
+    subject: account,
+    actor: by ?? "bot",
+    reason: method,
+  });
   await grantFull(ctx, community, account);
   const t = await ctx.translatorFor(account, community);
   ctx.emit(tell(account, t("verification.verified", { community: community.name })));
@@ -597,17 +594,13 @@ export async function reject(
   reason: string,
   by: AccountKey | "bot",
 ): Promise<void> {
-  await ctx.services.cases.open(
-    {
-      community: community.id,
-      action: "verification_rejected",
-      source: "verification",
-      subject: account,
-      actor: by,
-      reason: "verification refused",
-    },
-    ctx.now,
-  );
+  await openCase(ctx, community, {
+    action: "verification_rejected",
+    source: "verification",
+    subject: account,
+    actor: by,
+    reason: "verification refused",
+  });
   await declineJoinRequests(ctx, community.id, account);
   const t = await ctx.translatorFor(account, community);
   ctx.emit(tell(account, t("verification.rejected", { community: community.name, reason })));

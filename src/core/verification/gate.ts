@@ -1,3 +1,4 @@
+import { openCase } from "../engine/audit.js";
 import type { JoinRequested, MemberJoined, MessageEdited, MessagePosted } from "../events.js";
 import type { Ctx } from "../engine/context.js";
 import type { Verdict } from "../engine/module.js";
@@ -200,18 +201,14 @@ export async function onRemoveDue(ctx: Ctx, timer: Timer): Promise<void> {
   const member = await ctx.services.members.get(chat, account);
   if (member && !member.present) return;
   ctx.emit({ kind: "kick", chat, account });
-  await ctx.services.cases.open(
-    {
-      community: community.id,
-      action: "kick",
-      source: "verification",
-      subject: account,
-      actor: "bot",
-      reason: "not verified in time",
-      chat,
-    },
-    ctx.now,
-  );
+  await openCase(ctx, community, {
+    action: "kick",
+    source: "verification",
+    subject: account,
+    actor: "bot",
+    reason: "not verified in time",
+    chat,
+  });
   const t = await ctx.translatorFor(account, community);
   ctx.emit({ kind: "send_private", account, text: t("verification.removed", { community: community.name }) });
 }

@@ -1,3 +1,4 @@
+import { openCase } from "../engine/audit.js";
 import type { CommandIssued } from "../events.js";
 import type { Ctx } from "../engine/context.js";
 import type { CommandSpec } from "../engine/module.js";
@@ -182,17 +183,13 @@ async function redeem(ctx: Ctx, event: CommandIssued, account: AccountKey, code:
     const current = await store.get<string>(keys.binding(community.id, account));
     if (current && current !== identity.id) await unbindAccount(store, community.id, account);
     await bindAccount(store, identity, account);
-    await ctx.services.cases.open(
-      {
-        community: community.id,
-        action: "verified",
-        source: "verification",
-        subject: account,
-        actor: "bot",
-        reason: "linked",
-      },
-      ctx.now,
-    );
+    await openCase(ctx, community, {
+      action: "verified",
+      source: "verification",
+      subject: account,
+      actor: "bot",
+      reason: "linked",
+    });
     await grantFull(ctx, community, account);
     linked.push(community.name);
   }
