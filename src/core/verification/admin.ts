@@ -15,7 +15,7 @@ import {
   reply,
   targetOf,
 } from "./common.js";
-import { complete, reject, reviewCardText } from "./flow.js";
+import { complete, reject, reviewCardText } from "./decide.js";
 import type { Grace, ReviewRequest } from "./state.js";
 import { identityOf, keys, unbindAccount } from "./state.js";
 

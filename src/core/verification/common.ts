@@ -158,3 +158,15 @@ export function maskPhone(phone: string): string {
   if (phone.length <= 6) return "*".repeat(phone.length);
   return phone.slice(0, 3) + "*".repeat(phone.length - 7) + phone.slice(-4);
 }
+
+/** A private message to a member. */
+export const tell = (
+  account: AccountKey,
+  text: string,
+  extra: Partial<Decision & { kind: "send_private" }> = {},
+): Decision => ({
+  kind: "send_private",
+  account,
+  text,
+  ...extra,
+});
