@@ -80,7 +80,16 @@ export class DecisionRunner {
         }
       }
     }
-    if (outcome.status === "failed") await this.reportFailure(decision, outcome.error.message);
+    if (outcome.status !== "failed") return;
+    if (decision.kind === "send_private" && outcome.error.code === "forbidden") {
+      // The member never opened a private chat with the bot (or blocked it): nothing an admin can fix.
+      this.services.logger.info(
+        { decision: decision.kind, account: decision.account },
+        "private message impossible",
+      );
+      return;
+    }
+    await this.reportFailure(decision, outcome.error.message);
   }
 
   /** Platform failures reach the community's mod-log chat (never in a loop, never with personal data). */

@@ -94,3 +94,25 @@ describe("engine scope", () => {
     expect(h.world.levelOf(h.session.chat("review"), h.session.account("bob"))).toBe("full");
   });
 });
+
+describe("failure reports", () => {
+  it("does not bother admins when a member simply never opened a private chat", async () => {
+    const h = await startHarness(consoleConfig());
+    h.world.failNext("send_private", {
+      code: "forbidden",
+      message: "bot can't initiate conversation with a user",
+    });
+    const [outcome] = await h.runtime.engine.run([
+      { kind: "send_private", account: h.session.account("alice"), text: "hi" },
+    ]);
+    expect(outcome?.status).toBe("failed");
+    expect(h.world.visible(h.session.chat("modlog"))).toEqual([]);
+  });
+
+  it("reports a failed deletion to the mod-log", async () => {
+    const h = await startHarness(consoleConfig());
+    h.world.failNext("delete", { code: "bad_request", message: "message can't be deleted" });
+    await h.runtime.engine.run([{ kind: "delete", messages: [{ chat: h.session.chat("lobby"), id: "1" }] }]);
+    expect(h.world.visible(h.session.chat("modlog")).at(-1)?.text).toContain("message can't be deleted");
+  });
+});
