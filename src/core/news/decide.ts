@@ -159,24 +159,26 @@ export async function decideHold(
       chat,
       reason: reason ?? authorT("news.defaultRejectReason"),
     }),
+    // The author must learn the reason even without a private chat (the platform invites them to one).
+    fallbackChat: hold.chat,
   });
-  const caseReason = reason ?? t("news.defaultRejectReason");
   await openCase(ctx, community, {
     action: "hold_rejected",
     source: "hold",
     subject: hold.author,
     actor: actor.account,
-    reason: caseReason,
+    reason: reason ?? t("news.defaultRejectReason"),
     chat: hold.chat,
   });
   if (action === "warn") {
+    // The sanctions module quotes this reason in its warning notice to the author: their language.
     await ctx.services.violations.record(ctx, {
       community,
       account: hold.author,
       chat: hold.chat,
       source: "hold",
       category: "rejected_post",
-      reason: caseReason,
+      reason: reason ?? authorT("news.defaultRejectReason"),
       actor: actor.account,
     });
   }
@@ -208,6 +210,7 @@ export async function expireHold(ctx: Ctx, holdId: string): Promise<void> {
       chat: chatLabel(community, hold.chat),
       duration: formatDuration(settings.expire_after),
     }),
+    fallbackChat: hold.chat,
   });
   await openCase(ctx, community, {
     action: "hold_expired",

@@ -56,17 +56,19 @@ export async function onNewsMessage(ctx: Ctx, event: MessagePosted | MessageEdit
   if ((await store.get<string>(heldMessageKey(ref))) !== undefined) return "continue";
 
   const albumId = event.content.albumId;
+  const own = classify(event.content, settings);
+  let reasons = own.reasons;
   if (albumId !== undefined && event.kind === "message_posted") {
     const existing = await store.get<string>(albumKey(ref.chat, albumId));
-    if (
-      existing !== undefined &&
-      (await joinAlbum(ctx, existing, [part], classify(event.content, settings).reasons))
-    )
-      return "stop";
+    if (existing !== undefined) {
+      if (await joinAlbum(ctx, existing, [part], own.reasons)) return "stop";
+      // The album's card is already up: a late part is held on its own, so no part of it shows early.
+      const album = await holds.get(existing);
+      if (album?.status === "pending") reasons = mergeReasons(own.reasons, album.reasons);
+    }
   }
 
-  const { category, reasons } = classify(event.content, settings);
-  if (category === "ordinary") {
+  if (reasons.length === 0) {
     if (albumId !== undefined) {
       await store.update<HeldPart[]>(
         albumSeenKey(ref.chat, albumId),
