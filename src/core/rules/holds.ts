@@ -1,4 +1,5 @@
 import type { Decision, Outcome, OutcomeTag } from "../decisions.js";
+import { openCase } from "../engine/audit.js";
 import type { Ctx } from "../engine/context.js";
 import type { ButtonPressed } from "../events.js";
 import type { AccountKey, ChatKey, CommunityId } from "../ids.js";
@@ -113,6 +114,22 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
     return;
   }
   ctx.emit(releaseDecision(hold, t), ...cardUpdate(hold, t("rules.cardReleased", params)));
+  // Releasing is an admin's act too: one case (and its mod-log line), and the member hears the outcome.
+  const opened = await openCase(ctx, community, {
+    action: "hold_approved",
+    source: "hold",
+    subject: hold.account,
+    actor: admin,
+    reason: t("rules.reasonReleased", { reason: hold.reason }),
+    chat: hold.chat,
+    category: hold.category,
+  });
+  const member = await ctx.translatorFor(hold.account, community);
+  ctx.emit({
+    kind: "send_private",
+    account: hold.account,
+    text: member("rules.memberReleased", { chat: hold.chatLabel, case: opened.number }),
+  });
 }
 
 function cardUpdate(hold: RuleHold, text: string): Decision[] {

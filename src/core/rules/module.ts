@@ -1,5 +1,4 @@
 import { replyTo } from "../engine/command-helpers.js";
-import type { Decision } from "../decisions.js";
 import type { Ctx } from "../engine/context.js";
 import type { CommandSpec, Module, Verdict } from "../engine/module.js";
 import type { CommandIssued, MessageEdited, MessagePosted } from "../events.js";
@@ -34,7 +33,9 @@ const actedKey = (message: { chat: string; id: string }, category: string) =>
  *   confirms the violation (recorded then) or releases it (re-posted with an attribution line);
  * - `record`: only a violation is recorded; the message stays and later modules still see it.
  *
- * Admins are exempt. Every hit is reported to the mod-log chat with the category and the matched term.
+ * Admins are exempt. The mod-log chat gets one line per case, posted when the case opens (by the sanctions
+ * module for a recorded violation, by the hold buttons for a release): a hold waiting for review has its card
+ * in the review chat and is not a case yet.
  */
 export function rulesModule(): Module {
   return {
@@ -85,14 +86,10 @@ async function onMessage(ctx: Ctx, event: MessagePosted | MessageEdited): Promis
   );
   switch (hit.category.settings.action) {
     case "delete":
-      ctx.emit(
-        { kind: "delete", messages: [event.message] },
-        ...modlog(ctx, community, event, hit, "rules.logDeleted"),
-      );
+      ctx.emit({ kind: "delete", messages: [event.message] });
       await recordViolation(ctx, community, event, hit);
       return "stop";
     case "record":
-      ctx.emit(...modlog(ctx, community, event, hit, "rules.logRecorded"));
       await recordViolation(ctx, community, event, hit);
       return "continue";
     case "hold":
@@ -123,28 +120,6 @@ function chatLabel(ctx: Ctx, event: MessagePosted | MessageEdited): string {
   return ctx.chat?.title ?? event.message.chat;
 }
 
-type LogKey = "rules.logDeleted" | "rules.logHeld" | "rules.logRecorded" | "rules.logHoldWithoutReviewChat";
-
-/** The mod-log line for a hit, in the community's language (the member's text stays out of it except the matched part). */
-function modlog(
-  ctx: Ctx,
-  community: CommunitySettings,
-  event: MessagePosted | MessageEdited,
-  hit: RuleHit,
-  key: LogKey,
-): Decision[] {
-  const chat = community.modlogChat ?? community.reviewChat;
-  if (!chat) return [];
-  const t = translator(community.language);
-  const text = t(key, {
-    member: memberLabel(event.actor),
-    chat: chatLabel(ctx, event),
-    category: categoryLabel(t, hit.category.name),
-    match: describeMatch(t, hit),
-  });
-  return [{ kind: "send", chat, text }];
-}
-
 /**
  * Holds a message for review: copy it into the review chat with a card (Confirm violation / Release),
  * then delete the original only if the copy worked. Without a review chat the message is deleted.
@@ -157,10 +132,7 @@ async function hold(
 ): Promise<void> {
   const review = community.reviewChat;
   if (!review) {
-    ctx.emit(
-      { kind: "delete", messages: [event.message] },
-      ...modlog(ctx, community, event, hit, "rules.logHoldWithoutReviewChat"),
-    );
+    ctx.emit({ kind: "delete", messages: [event.message] });
     await recordViolation(ctx, community, event, hit);
     return;
   }
@@ -214,8 +186,6 @@ async function hold(
       }),
     },
   );
-  if (community.modlogChat && community.modlogChat !== review)
-    ctx.emit(...modlog(ctx, community, event, hit, "rules.logHeld"));
 }
 
 /** `/rules`: the community's written rules, then the names of its content-rule categories (never the terms). */

@@ -1,5 +1,7 @@
 import type { Case } from "../engine/cases.js";
 import type { Ctx, ViolationInput, ViolationSink } from "../engine/context.js";
+import type { Translate } from "../i18n/translator.js";
+import { categoryLabel } from "../rules/describe.js";
 import { escalate, jumpFor } from "./ladder.js";
 import {
   applySanction,
@@ -73,13 +75,23 @@ export async function recordViolation(ctx: Ctx, v: ViolationInput): Promise<Case
           community: community.name,
           case: opened.number,
           what: describeAction(t, action, until, ctx.now),
-          reason: v.reason,
+          reason: memberReason(ctx, t, v),
           points: round(escalation.total),
         }),
       v.chat,
     );
   }
   return opened;
+}
+
+/**
+ * The reason as the member reads it, in their language: a rule hit names the chat and the category (the
+ * stored reason names the listed term or pattern for admins, in the audit log's wording).
+ */
+function memberReason(ctx: Ctx, t: Translate, v: ViolationInput): string {
+  if (v.source !== "rule") return v.reason;
+  const chat = v.chat ? (ctx.services.directory.lookupChat(v.chat)?.chat.title ?? v.chat) : "";
+  return t("sanctions.reasonRuleHit", { chat, category: categoryLabel(t, v.category) });
 }
 
 export function createViolationSink(): ViolationSink {

@@ -32,9 +32,9 @@ function visibleTexts(h: Harness, chat: string): string[] {
   return h.world.visible(h.session.chat(chat)).map((m) => m.text);
 }
 
-/** The content-rules line of the mod-log (the sanctions module writes its own lines there too). */
-function ruleLog(h: Harness): string {
-  return visibleTexts(h, "modlog").find((t) => t.includes("Content rules")) ?? "";
+/** The mod-log chat: one line per case, nothing else. */
+function modlog(h: Harness): string[] {
+  return visibleTexts(h, "modlog");
 }
 
 async function casesOf(h: Harness, user: string) {
@@ -57,10 +57,15 @@ describe("content rules: actions", () => {
       chat: "console:lobby",
     });
     expect(cases[0]?.reason).toBe('matched spam term "free crypto"');
-    const log = ruleLog(h);
-    expect(log).toContain("spam");
-    expect(log).toContain("“free crypto”");
-    expect(log).toContain("FREE crypto");
+    // One mod-log line for the one case: the case line names the category and the listed term.
+    expect(modlog(h)).toEqual([
+      '#1 console:mallory warned — by the bot (rule) [spam] +1 pts: matched spam term "free crypto"',
+    ]);
+    // The member is told privately, in words about the rule (not the admins' wording), with case and appeal.
+    const notice = h.world.privateMessages(h.session.account("mallory")).at(-1)?.text ?? "";
+    expect(notice).toContain("case #1");
+    expect(notice).toContain("your message in console:lobby matched this community's rules on spam");
+    expect(notice).toContain("/appeal 1");
   });
 
   it("leaves a clean message alone and records nothing", async () => {
@@ -107,15 +112,26 @@ describe("content rules: actions", () => {
     expect(h.world.find(h.session.chat("review"), card?.ref.id ?? "")?.text).toContain("confirmed by admin");
   });
 
-  it("re-posts a held message with an attribution when an admin releases it, and records nothing", async () => {
+  it("re-posts a held message with an attribution when an admin releases it: a hold_approved case, no points", async () => {
     const h = await setup();
     await h.session.say("carol", "lobby", "紧急扩散：今晚八点开会");
+    expect(modlog(h)).toEqual([]);
     await h.session.press("admin", "Release", { chat: "review" });
     const lobby = visibleTexts(h, "lobby");
     expect(lobby).toHaveLength(1);
     expect(lobby[0]).toContain("carol wrote (released after review):");
     expect(lobby[0]).toContain("紧急扩散：今晚八点开会");
-    expect(await casesOf(h, "carol")).toEqual([]);
+    const cases = await casesOf(h, "carol");
+    expect(cases).toEqual([
+      expect.objectContaining({ action: "hold_approved", source: "hold", actor: "console:admin" }),
+    ]);
+    expect(cases[0]?.points).toBeUndefined();
+    expect(modlog(h)).toEqual([
+      expect.stringMatching(/^#1 console:carol held post approved — by console:admin \(hold\)/),
+    ]);
+    expect(h.world.privateMessages(h.session.account("carol")).at(-1)?.text).toBe(
+      "Your message in console:lobby was reviewed and posted again (case #1).",
+    );
     // The card lost its buttons: it cannot be released twice.
     expect(() => h.session.press("admin", "Release", { chat: "review" })).toThrow(/no button/);
     expect(visibleTexts(h, "lobby")).toHaveLength(1);
@@ -147,8 +163,8 @@ describe("content rules: actions", () => {
     );
     await h.session.say("carol", "lobby", "紧急扩散");
     expect(visibleTexts(h, "lobby")).toEqual([]);
-    expect(ruleLog(h)).toContain("no review chat");
     expect((await casesOf(h, "carol")).map((c) => c.category)).toEqual(["rumours"]);
+    expect(modlog(h)).toHaveLength(1);
   });
 
   it("refuses the hold buttons to a member who is not an admin", async () => {
@@ -167,7 +183,9 @@ describe("content rules: actions", () => {
     const cases = await casesOf(h, "mallory");
     expect(cases.map((c) => c.category)).toEqual(["terrorism"]);
     expect(cases[0]?.reason).toBe('matched terrorism term "join isis"');
-    expect(ruleLog(h)).toContain("Category: terrorism");
+    expect(modlog(h)).toEqual([
+      expect.stringContaining("#1 console:mallory banned — by the bot (rule) [terrorism]"),
+    ]);
   });
 
   it("does not touch messages by admins", async () => {
@@ -207,23 +225,50 @@ describe("content rules: actions", () => {
 });
 
 describe("content rules: evasions through the whole pipeline", () => {
-  const cases: [string, string, string][] = [
-    ["spaced Chinese", "大家 法 轮 功 好", "法 轮 功"],
-    ["Traditional characters", "真的法輪功嗎", "法輪功"],
-    ["zero-width characters", "加\u200b微\u200d信", "加\u200b微\u200d信"],
-    ["full-width letters", "ＦＲＥＥ ｃｒｙｐｔｏ!", "ＦＲＥＥ ｃｒｙｐｔｏ"],
-    ["dotted single letters", "f.r.e.e crypto", "f.r.e.e crypto"],
-    ["mixed case and extra spaces", "FrEe    CRYPTO now", "FrEe CRYPTO"],
+  // A `hold` category, so the review card shows the listed term and how the member wrote it.
+  const EVASIONS = `rules:
+  categories:
+    evasive:
+      terms: ["free crypto", "加微信", "法轮功", "大力丸"]
+      action: hold
+      points: 1
+`;
+  const cases: [string, string, string, string][] = [
+    ["NFKC (mathematical bold letters)", "𝐟𝐫𝐞𝐞 𝐜𝐫𝐲𝐩𝐭𝐨 now", "free crypto", "𝐟𝐫𝐞𝐞 𝐜𝐫𝐲𝐩𝐭𝐨"],
+    ["mixed case and extra spaces", "FrEe    CRYPTO now", "free crypto", "FrEe CRYPTO"],
+    ["zero-width characters", "想赚钱加\u200b微\u200d信", "加微信", "加\u200b微\u200d信"],
+    ["a soft hyphen and a word joiner", "fr\u00adee c\u2060rypto", "free crypto", "fr\u00adee c\u2060rypto"],
+    ["full-width letters", "ＦＲＥＥ ｃｒｙｐｔｏ!", "free crypto", "ＦＲＥＥ ｃｒｙｐｔｏ"],
+    ["Kangxi radicals", "卖⼤⼒丸了", "大力丸", "⼤⼒丸"],
+    ["a CJK compatibility ideograph", "法\uF9D7功", "法轮功", "法\uF9D7功"],
+    ["Traditional characters", "真的法輪功嗎", "法轮功", "法輪功"],
+    ["spaces between Chinese characters", "大家 法 轮 功 好", "法轮功", "法 轮 功"],
+    ["dots between Chinese characters", "大家法.轮.功好", "法轮功", "法.轮.功"],
+    ["dots between single English letters", "f.r.e.e crypto", "free crypto", "f.r.e.e crypto"],
+    ["spaces between single English letters", "get f r e e crypto", "free crypto", "f r e e crypto"],
+    ["Cyrillic look-alike letters", "fr\u0435\u0435 crypto", "free crypto", "fr\u0435\u0435 crypto"],
+    ["Greek look-alike letters", "free crypt\u03bf", "free crypto", "free crypt\u03bf"],
   ];
-  for (const [name, text, written] of cases) {
-    it(`deletes a listed term written with ${name}`, async () => {
-      const h = await setup();
+  for (const [name, text, term, written] of cases) {
+    it(`catches a listed term written with ${name}, and shows the term and the member's writing`, async () => {
+      const h = await setup(EVASIONS);
       await h.session.say("mallory", "lobby", text);
       expect(visibleTexts(h, "lobby")).toEqual([]);
-      expect((await casesOf(h, "mallory")).map((c) => c.category)).toEqual(["spam"]);
-      expect(ruleLog(h)).toContain(`written “${written}”`);
+      const card = h.world.visible(h.session.chat("review")).at(-1)?.text ?? "";
+      expect(card).toContain(`term “${term}” (written “${written}”)`);
+      await h.session.press("admin", "Confirm violation", { chat: "review" });
+      expect((await casesOf(h, "mallory")).map((c) => c.reason)).toEqual([`matched evasive term "${term}"`]);
     });
   }
+
+  it("never joins separate English words: no hit when a separator stands between words", async () => {
+    const h = await setup(EVASIONS);
+    // Joining "fr ee" or "cry pto" would catch these, and would also turn "me me" into "meme".
+    const texts = ["fr ee crypto for the brave", "free cry pto", "it is a fr ee c rypto"];
+    for (const text of texts) await h.session.say("alice", "lobby", text);
+    expect(visibleTexts(h, "lobby")).toEqual(texts);
+    expect(await casesOf(h, "alice")).toEqual([]);
+  });
 
   it("matches a pattern against the folded text (full-width, Traditional)", async () => {
     const h = await setup();

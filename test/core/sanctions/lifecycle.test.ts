@@ -3,6 +3,7 @@ import { accountKey, chatKey } from "../../../src/core/ids.js";
 import { DAY, HOUR } from "../../../src/core/ports/clock.js";
 import { keys } from "../../../src/core/sanctions/state.js";
 import type { PointsRecord } from "../../../src/core/sanctions/state.js";
+import { SimulatedWorld } from "../../../src/adapters/console/world.js";
 import { consoleConfig, startHarness } from "../../support/harness.js";
 import { bareCtx, bindIdentities, casesOf, demo, lastPrivate, modlog } from "./support.js";
 
@@ -51,6 +52,40 @@ describe("community-wide scope for a bound identity", () => {
       source: "sanction",
       level: "read_only",
     });
+  });
+});
+
+describe("a ban reaching linked accounts on another platform", () => {
+  it("a terrorism post by the Telegram account bans it on Telegram and the linked console account in every console chat; /unban lifts all", async () => {
+    const h = await startHarness(linkedConfig);
+    const telegram = new SimulatedWorld();
+    h.runtime.engine.setExecutor("telegram", telegram);
+    const bob = h.session.account("bob");
+    const bobTg = accountKey("telegram", "4242");
+    bindIdentities(h, { "id-bob": [bob, bobTg] });
+    const content = { text: "join isis today", links: [], media: [] };
+    const posted = telegram.post(tg, bobTg, content.text, content);
+    await h.session.dispatch({
+      kind: "message_posted",
+      message: posted.ref,
+      actor: { account: bobTg, displayName: "Bob", isChatAdmin: false },
+      content,
+    });
+    expect(telegram.visible(tg)).toEqual([]);
+    expect(telegram.isBanned(tg, bobTg)).toBe(true);
+    expect(h.world.isBanned(h.session.chat("lobby"), bob)).toBe(true);
+    expect(h.world.isBanned(h.session.chat("second"), bob)).toBe(true);
+    const notice = telegram.privateMessages(bobTg).at(-1)?.text ?? "";
+    expect(notice).toContain("you were banned (case #1)");
+    expect(notice).toContain("/appeal 1");
+    expect(modlog(h)).toEqual([
+      expect.stringMatching(/^#1 telegram:4242 banned — by the bot \(rule\) \[terrorism\]/),
+    ]);
+
+    await h.session.say("admin", "lobby", "/unban telegram:4242 cleared");
+    expect(telegram.isBanned(tg, bobTg)).toBe(false);
+    expect(h.world.isBanned(h.session.chat("lobby"), bob)).toBe(false);
+    expect(h.world.isBanned(h.session.chat("second"), bob)).toBe(false);
   });
 });
 
@@ -213,6 +248,56 @@ describe("rights and usage", () => {
     expect(lastPrivate(h, "admin")).toMatch(
       /Cases of console:bob \(points now: 1\):\n#1 .* warned \[admin_warning\] \+1 — rude/,
     );
+  });
+});
+
+describe("every admin command: by reply, by name, malformed", () => {
+  // [command as typed with a reply, the same naming the member, a malformed form, what it leaves behind]
+  const commands: [string, string, string, string][] = [
+    ["/warn off topic", "/warn bob off topic", "/warn", "warn"],
+    ["/mute 2h flood", "/mute bob 2h flood", "/mute bob soon", "mute"],
+    ["/limit 1d links", "/limit bob 1d links", "/limit bob forever", "limit"],
+    ["/ban 3d raid", "/ban bob 3d raid", "/ban", "ban"],
+    ["/kick bye", "/kick bob bye", "/kick", "kick"],
+    ["/cases", "/cases bob", "/cases", ""],
+  ];
+  for (const [byReply, byName, malformed, action] of commands) {
+    const name = byName.split(" ")[0] ?? "";
+    it(`${name} targets the replied-to author, or the member named; a malformed ${name} answers its usage line`, async () => {
+      for (const form of ["reply", "name"] as const) {
+        const h = await startHarness(consoleConfig());
+        const { message } = await h.session.say("bob", "lobby", "hello");
+        if (form === "reply") await h.session.say("admin", "lobby", byReply, { replyTo: message.ref.id });
+        else await h.session.say("admin", "lobby", byName);
+        const cases = await casesOf(h, h.session.account("bob"));
+        if (action) expect(cases.map((c) => c.action)).toEqual([action]);
+        else expect(lastPrivate(h, "admin")).toMatch(/^console:bob has no cases/);
+        await h.session.say("admin", "lobby", malformed);
+        expect(h.world.visible(h.session.chat("lobby")).at(-1)?.text).toMatch(
+          new RegExp(`^Usage: \\${name}`),
+        );
+        expect(await casesOf(h, h.session.account("bob"))).toHaveLength(cases.length);
+      }
+    });
+  }
+
+  it("/unban and /pardon: by reply, by name or case number, and malformed", async () => {
+    const h = await startHarness(consoleConfig());
+    const lobby = h.session.chat("lobby");
+    const bob = h.session.account("bob");
+    const { message } = await h.session.say("bob", "lobby", "hello");
+    await h.session.say("admin", "lobby", "/ban bob");
+    await h.session.say("admin", "lobby", "/unban sorry", { replyTo: message.ref.id });
+    expect(h.world.isBanned(lobby, bob)).toBe(false);
+    await h.session.say("admin", "lobby", "/ban bob");
+    await h.session.say("admin", "lobby", "/unban");
+    expect(h.world.visible(lobby).at(-1)?.text).toMatch(/^Usage: \/unban/);
+    expect(h.world.isBanned(lobby, bob)).toBe(true);
+    await h.session.say("admin", "lobby", "/pardon three");
+    expect(h.world.visible(lobby).at(-1)?.text).toMatch(/^Usage: \/pardon/);
+    await h.session.say("admin", "lobby", "/pardon 3 mistake");
+    expect(h.world.isBanned(lobby, bob)).toBe(false);
+    expect((await casesOf(h, bob)).map((c) => c.action)).toEqual(["ban", "unban", "ban", "pardon"]);
   });
 });
 

@@ -83,6 +83,7 @@ export const sanctions = {
     "⚖️ Appeal of case #{case} ({what}) by {member}\nOriginal reason: {reason}\nThe member says: {text}",
   buttonAccept: "Accept",
   buttonDeny: "Deny",
+  reasonRuleHit: "your message in {chat} matched this community's rules on {category}",
   reasonBanEnded: "the ban came to its end",
   appealReason: "decision on the member's appeal",
   appealSent: "Your appeal of case #{case} was sent to the admins. I will tell you their decision.",

@@ -2,22 +2,19 @@ import type { Catalogue } from "../translator.js";
 
 /** 内容规则模块的文字。 */
 export const rules = {
-  logDeleted: "🗑 内容规则：已删除 {member} 在 {chat} 的一条消息。类别：{category}；{match}。",
-  logHeld: "⏸ 内容规则：已暂扣 {member} 在 {chat} 的一条消息，等待审核。类别：{category}；{match}。",
-  logRecorded: "📝 内容规则：已为 {member} 在 {chat} 记录一次违规，消息保留。类别：{category}；{match}。",
   matchTerm: "词语“{rule}”（原文写作“{matched}”）",
   matchPattern: "规则 /{rule}/（匹配到“{matched}”）",
   matchDomain: "链接域名 {rule}",
   card: "⏸ 待审核：上面这条消息，来自 {member}，发在 {chat}。\n类别：{category}；{match}。\n确认则记录一次违规（{points} 分），放行则重新发出。",
   cardConfirmed: "✅ {admin} 已确认违规：{member} 在 {chat} 的消息。类别：{category}。",
   cardReleased: "↩️ {admin} 已放行：{member} 的消息已在 {chat} 重新发出。",
-  logHoldWithoutReviewChat:
-    "🗑 内容规则：已删除 {member} 在 {chat} 的一条消息：本应暂扣审核，但未配置审核群。类别：{category}；{match}。",
   buttonConfirm: "确认违规",
   buttonRelease: "放行",
   alreadyDecided: "这条暂扣的消息已经处理过了。",
   memberHeld: "你在 {chat} 的消息正在等待审核：它触及了本社区关于{category}的规则。管理员会尽快查看。",
   repostAttribution: "{name} 写道（审核后放行）：",
+  reasonReleased: "审核后放行（{reason}）",
+  memberReleased: "你在 {chat} 的消息已经审核并重新发出（案件 #{case}）。",
   rulesHeader: "{community} 的内容规则。涉及以下类别的消息会被删除或暂扣审核：",
   rulesNone: "{community} 没有设置内容规则。",
   usageRules: "/rules",

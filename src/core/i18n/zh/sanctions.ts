@@ -82,6 +82,7 @@ export const sanctions = {
   appealCard: "⚖️ {member} 申诉案件 #{case}（{what}）\n原处罚原因：{reason}\n成员陈述：{text}",
   buttonAccept: "接受",
   buttonDeny: "驳回",
+  reasonRuleHit: "你在 {chat} 的消息触及了本社区关于{category}的规则",
   reasonBanEnded: "封禁期满",
   appealReason: "对成员申诉的决定",
   appealSent: "你对案件 #{case} 的申诉已提交给管理员，我会告诉你他们的决定。",
