@@ -147,6 +147,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       if (query) await bot.api.answerCallbackQuery(query.id).catch(() => undefined);
       return;
     }
+    const privateFrom = update.message?.chat.type === "private" ? update.message.from?.id : undefined;
+    if (privateFrom !== undefined) await executor.deliverPending(privateFrom);
     const events = await translateUpdate(update, env());
     if (!query) {
       for (const event of events) await handle(event);
@@ -170,6 +172,17 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     }
   }
 
+  // Updates in flight (waiting for their chat's turn or being handled): stop() lets them finish.
+  const inFlight = new Set<Promise<void>>();
+  bot.use(async (_ctx, next) => {
+    const handling = next();
+    inFlight.add(handling);
+    try {
+      await handling;
+    } finally {
+      inFlight.delete(handling);
+    }
+  });
   bot.use(sequentialize((ctx) => String(chatOfUpdate(ctx.update) ?? ctx.update.update_id)));
   bot.use(async (ctx) => onUpdate(ctx.update));
   bot.catch((error) => logger.error({ err: String(error.error) }, "Telegram update handling failed"));
@@ -224,6 +237,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
           s.closeAllConnections();
         });
       }
+      // The runner stops fetching at once but does not wait for updates it already handed out.
+      await Promise.allSettled([...inFlight]);
       executor.dispose();
     },
   };

@@ -34,6 +34,18 @@ export interface ExecutorDeps {
   fallbackTtlMs?: number;
 }
 
+/** Private texts kept for a member who has not opened the bot yet: how many, and for how long. */
+const PENDING_MAX = 10;
+const PENDING_TTL_MS = 24 * 60 * 60_000;
+const PENDING_USERS_MAX = 10_000;
+
+interface Pending {
+  /** Texts (and reply markup) that could not be delivered, oldest first, with when they were queued. */
+  texts: { text: string; markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup; at: number }[];
+  /** The live "open a private chat" notice per group chat. */
+  notices: Map<number, number>;
+}
+
 const ok = (refs?: MessageRef[]): Outcome => (refs ? { status: "ok", refs } : { status: "ok" });
 const seconds = (ms: number) => Math.floor(ms / 1000);
 const CALLBACK_TEXT_MAX = 200;
@@ -52,6 +64,8 @@ export function inlineKeyboard(buttons: Button[][]): InlineKeyboardMarkup {
 export class TelegramExecutor implements DecisionExecutor {
   private readonly defaults: DefaultPermissions;
   private readonly deletions = new Set<NodeJS.Timeout>();
+  /** Per user: what waits for them to open the private chat (memory only; a restart forgets it). */
+  private readonly pending = new Map<number, Pending>();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.defaults = new DefaultPermissions(deps.api);
@@ -61,6 +75,7 @@ export class TelegramExecutor implements DecisionExecutor {
   dispose(): void {
     for (const t of this.deletions) clearTimeout(t);
     this.deletions.clear();
+    this.pending.clear();
   }
 
   async execute(decision: PlatformDecision): Promise<Outcome> {
@@ -189,9 +204,48 @@ export class TelegramExecutor implements DecisionExecutor {
     }
   }
 
-  private scheduleDeletion(chat: number, messageId: number, ms: number): void {
+  /**
+   * The member wrote to the bot in private (a `/start` from the notice's button, or anything else):
+   * deliver the texts that waited for them, oldest first, before their message is handled.
+   */
+  async deliverPending(userId: number, now = Date.now()): Promise<void> {
+    const entry = this.pending.get(userId);
+    if (!entry?.texts.length) return;
+    const texts = entry.texts.splice(0).filter((p) => now - p.at < PENDING_TTL_MS);
+    if (!entry.notices.size) this.pending.delete(userId);
+    for (const p of texts) {
+      try {
+        await this.deps.api.sendMessage(userId, p.text, p.markup ? { reply_markup: p.markup } : {});
+      } catch (error) {
+        this.deps.logger.debug({ err: toFailure(error).message }, "could not deliver a waiting private text");
+        return;
+      }
+    }
+  }
+
+  private queue(user: number, text: string, markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup): void {
+    const entry = this.pendingOf(user);
+    entry.texts.push({ text, ...(markup ? { markup } : {}), at: Date.now() });
+    if (entry.texts.length > PENDING_MAX) entry.texts.shift();
+  }
+
+  private pendingOf(user: number): Pending {
+    let entry = this.pending.get(user);
+    if (!entry) {
+      if (this.pending.size >= PENDING_USERS_MAX) {
+        const oldest = this.pending.keys().next().value;
+        if (oldest !== undefined) this.pending.delete(oldest);
+      }
+      entry = { texts: [], notices: new Map() };
+      this.pending.set(user, entry);
+    }
+    return entry;
+  }
+
+  private scheduleDeletion(chat: number, messageId: number, ms: number, after?: () => void): void {
     const timer = setTimeout(() => {
       this.deletions.delete(timer);
+      after?.();
       this.deps.api
         .deleteMessage(chat, messageId)
         .catch((error: unknown) =>
@@ -251,19 +305,38 @@ export class TelegramExecutor implements DecisionExecutor {
         await this.deps.api.answerCallbackQuery(press.queryId, { text: d.text, show_alert: true });
         return ok();
       }
-      if (!d.fallbackChat) throw error;
-      return this.fallbackNotice(d, user);
+      if (!d.fallbackChat) {
+        // Kept for when the member writes to the bot; the decision still failed (nothing reached them).
+        this.queue(user, d.text, reply_markup);
+        throw error;
+      }
+      return this.fallbackNotice(d, user, reply_markup);
     }
   }
 
-  /** The member never opened a private chat: a short notice in the group with a deep-link button. */
-  private async fallbackNotice(d: SendPrivate, user: number): Promise<Outcome> {
+  /**
+   * The member never opened a private chat: a short notice in the group with a deep-link button, at
+   * most one live notice per member and chat. An invitation whose button fits the deep-link payload
+   * travels in the link (the member lands in the dialogue); any other text waits in memory and is
+   * delivered as soon as the member writes to the bot (the `/start` the button sends).
+   */
+  private async fallbackNotice(
+    d: SendPrivate,
+    user: number,
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | undefined,
+  ): Promise<Outcome> {
     const chat = chatIdOf(d.fallbackChat as string);
+    const data = d.buttons?.flat()[0]?.data;
+    const payload = data ? encodePayload(data) : undefined;
+    const entry = this.pendingOf(user);
+    if (!payload) {
+      this.queue(user, d.text, markup);
+      const live = entry.notices.get(chat);
+      if (live !== undefined) return ok([tgMessageRef(chat, live)]);
+    }
     const t = await this.deps.translatorFor(d.account);
     const name = (await this.deps.displayName(d.account)) || t("core.telegramSomeone");
     const text = t("core.telegramOpenPrivate", { name });
-    const data = d.buttons?.flat()[0]?.data;
-    const payload = data ? encodePayload(data) : undefined;
     const entities: MessageEntity[] = [
       {
         type: "text_mention",
@@ -280,7 +353,12 @@ export class TelegramExecutor implements DecisionExecutor {
         ],
       },
     });
-    this.scheduleDeletion(chat, sent.message_id, this.deps.fallbackTtlMs ?? 120_000);
+    entry.notices.set(chat, sent.message_id);
+    this.scheduleDeletion(chat, sent.message_id, this.deps.fallbackTtlMs ?? 120_000, () => {
+      if (entry.notices.get(chat) === sent.message_id) entry.notices.delete(chat);
+      if (!entry.notices.size && !entry.texts.length && this.pending.get(user) === entry)
+        this.pending.delete(user);
+    });
     return ok([tgMessageRef(chat, sent.message_id)]);
   }
 
