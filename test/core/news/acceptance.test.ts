@@ -248,6 +248,32 @@ ${NEWS}${extra}`;
   });
 });
 
+describe("news holds: attribution looks only at the hold's own community", () => {
+  it("never publishes a real name given to another community, nor marks that member verified here", async () => {
+    const h = await startHarness(`${consoleConfig(`${NEWS}  attribute_real_name: true\n`)}
+  - id: other
+    name: Other
+    admins: ["console:admin"]
+    review_chat: "console:review2"
+    chats:
+      - id: "console:elsewhere"
+    verification:
+      required: true
+      method: self_declared
+      fields:
+        legal_name: true
+      rules: "Be kind."
+`);
+    await h.session.tell("alice", "/start verify-other");
+    await h.session.tell("alice", "Alice Example");
+    await h.session.press("alice", "Accept");
+    expect(privateTexts(h, "alice").at(-1)).toContain("verified for Other");
+    await h.session.say("alice", "lobby", "https://reuters.com/a");
+    await h.session.press("admin", "Approve", { chat: "review" });
+    expect(texts(h, "lobby")).toEqual(["Posted by alice\nhttps://reuters.com/a"]);
+  });
+});
+
 describe("news holds: /queue names members only in the review chat or privately", () => {
   it("answers an admin privately when asked in an ordinary chat, and refuses members", async () => {
     const h = await startHarness(consoleConfig(NEWS));
