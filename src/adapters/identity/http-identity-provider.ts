@@ -9,6 +9,11 @@ export interface HttpIdentityProviderOptions {
   token?: (envName: string) => string | undefined;
   /** Injected for tests; the global fetch otherwise. */
   fetch?: typeof fetch;
+  /**
+   * Tests only: also call `http://` URLs (a local test server). Never set in production; the config
+   * schema accepts only `https://` endpoints anyway.
+   */
+  allowPlainHttpForTests?: boolean;
 }
 
 /**
@@ -22,7 +27,7 @@ export function createHttpIdentityProvider(options: HttpIdentityProviderOptions 
   return {
     async check(request: IdentityCheckRequest): Promise<IdentityCheckResult> {
       const { url, timeoutMs, tokenEnv } = request.endpoint;
-      if (!url.startsWith("https://"))
+      if (!url.startsWith("https://") && !(options.allowPlainHttpForTests && url.startsWith("http://")))
         return { status: "error", message: "the identity provider URL must use https://" };
       const headers: Record<string, string> = {
         "content-type": "application/json",

@@ -15,7 +15,7 @@ import {
   reply,
   targetOf,
 } from "./common.js";
-import { complete, reject, reviewCardText } from "./decide.js";
+import { complete, refusalFor, reject, reviewCardText } from "./decide.js";
 import type { Grace, ReviewRequest } from "./state.js";
 import { identityOf, keys, unbindAccount } from "./state.js";
 
@@ -37,10 +37,25 @@ async function claim(
   await ctx.services.store.update<ReviewRequest>(keys.request(community.id, id), (cur) => {
     if (!cur || cur.status !== "pending") return cur;
     claimed = { ...cur, status, decidedBy: ctx.actor?.account };
-    return claimed;
+    // Decided: the stored request keeps no personal data (the identity has it, or nobody does).
+    return decidedRecord(claimed);
   });
   if (claimed) await ctx.services.store.delete(keys.pendingRequest(community.id, claimed.account));
   return claimed;
+}
+
+/** A decided or withdrawn request as kept: who, when, the card — no name, ID mask, hash or phone. */
+export function decidedRecord(r: ReviewRequest): ReviewRequest {
+  return {
+    id: r.id,
+    community: r.community,
+    account: r.account,
+    displayName: r.displayName,
+    status: r.status,
+    card: r.card,
+    createdAt: r.createdAt,
+    decidedBy: r.decidedBy,
+  };
 }
 
 function closeCard(
@@ -83,8 +98,15 @@ export async function reviewButton(
     ctx.emit(notice(event, ctx.t("verification.askRejectReason", { id })));
     return;
   }
-  const request = await claim(ctx, community, id, "approved");
+  const waiting = await ctx.services.store.get<ReviewRequest>(keys.request(community.id, id));
+  const refused = waiting && (await refusalFor(ctx, community, waiting.account, waiting));
+  const request = await claim(ctx, community, id, refused ? "rejected" : "approved");
   if (!request) return void ctx.emit(notice(event, ctx.t("verification.requestGone", { id })));
+  if (refused) {
+    await reject(ctx, community, request.account, refused, event.actor.account);
+    closeCard(ctx, community, request, "rejected", refused);
+    return;
+  }
   await complete(ctx, community, request.account, request, "admin_review", event.actor.account);
   closeCard(ctx, community, request, "approved");
 }

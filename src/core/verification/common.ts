@@ -62,6 +62,15 @@ export async function hasVerificationLimit(ctx: Ctx, chat: ChatKey, account: Acc
   );
 }
 
+/** What an unverified member may still do, as the clause {limits} of the invitations. */
+export function limitsText(t: Translate, settings: VerificationSettings): string {
+  const { level, max_per_hour } = settings.unverified;
+  if (level === "read_only") return t("verification.limitsReadOnly");
+  return max_per_hour > 0
+    ? t("verification.limitsTextOnlyCapped", { max: max_per_hour })
+    : t("verification.limitsTextOnly");
+}
+
 /** The invitation to verify privately, with the button the Telegram adapter turns into a deep link. */
 export function invitation(
   t: Translate,

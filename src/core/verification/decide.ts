@@ -36,7 +36,13 @@ async function conflict(
     for (const chat of community.chats)
       if ((await access.get(chat.key, other))?.banned) return "verification.identityBanned";
   }
-  if (identity.erased) return "verification.identityBanned";
+  if (identity.erased) {
+    // Erased on request and kept only for a ban that is over now: the bare hash has served its purpose.
+    for (const a of identity.accounts) await unbindAccount(store, community.id, a);
+    await store.delete(keys.identity(community.id, identity.id));
+    await store.delete(keys.hashIndex(community.id, keyHash));
+    return undefined;
+  }
   const platform = platformOf(account);
   const sameOther = identity.accounts.filter((a) => a !== account && platformOf(a) === platform);
   if (sameOther.length >= community.policy.verification.max_accounts_per_platform)
@@ -56,6 +62,25 @@ function keyOf(c: Collected): { keyHash?: string; keyField?: "id_number" | "phon
   if (c.idHash) return { keyHash: c.idHash, keyField: "id_number" };
   if (c.phoneHash) return { keyHash: c.phoneHash, keyField: "phone" };
   return {};
+}
+
+/**
+ * Why `account` may not bind to the identity `collected` matches (account cap, ban), in the member's
+ * language; undefined when it may. Checked again when an admin approves, since time passed since submission.
+ */
+export async function refusalFor(
+  ctx: Ctx,
+  community: CommunitySettings,
+  account: AccountKey,
+  collected: Collected,
+): Promise<string | undefined> {
+  const refused = await conflict(ctx, community, account, keyOf(collected).keyHash);
+  if (!refused) return undefined;
+  const t = await ctx.translatorFor(account, community);
+  return t(refused, {
+    platform: platformOf(account),
+    max: community.policy.verification.max_accounts_per_platform,
+  });
 }
 
 /** All answers are in: apply the community's method. */

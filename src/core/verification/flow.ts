@@ -14,7 +14,7 @@ import {
 } from "./common.js";
 import type { IdErrorCode } from "./id-validators.js";
 import { maskId, validateId } from "./id-validators.js";
-import { normalizePhone } from "./phone.js";
+import { normalizePhone, normalizeTypedPhone } from "./phone.js";
 import type { VerificationSettings } from "./settings.js";
 import type { Session, StepName } from "./state.js";
 import { finish } from "./decide.js";
@@ -226,7 +226,7 @@ export async function answerText(
         ctx.emit(tell(account, t("verification.tooManyAttempts")));
         return true;
       }
-      const phone = normalizePhone(answer);
+      const phone = normalizeTypedPhone(answer);
       if (!phone) {
         ctx.emit(tell(account, t("verification.phoneInvalid"), { requestContact: true }));
         return true;

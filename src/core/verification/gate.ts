@@ -10,6 +10,7 @@ import {
   hasVerificationLimit,
   invitation,
   limit,
+  limitsText,
   settingsOf,
   type VerificationDeps,
 } from "./common.js";
@@ -38,7 +39,7 @@ export async function onJoin(ctx: Ctx, event: MemberJoined): Promise<void> {
       ctx.t,
       community,
       account,
-      ctx.t("verification.inviteJoined", { community: community.name }),
+      ctx.t("verification.inviteJoined", { community: community.name, limits: limitsText(ctx.t, s) }),
       event.chat,
     ),
   );
@@ -187,7 +188,10 @@ export async function onGraceEnd(ctx: Ctx, timer: Timer): Promise<void> {
       t,
       community,
       account,
-      t("verification.graceOver", { community: community.name }),
+      t("verification.graceOver", {
+        community: community.name,
+        limits: limitsText(t, community.policy.verification),
+      }),
       grace.chats[0],
     ),
   );

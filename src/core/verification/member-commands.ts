@@ -6,9 +6,18 @@ import type { AccountKey, ChatKey, CommunityId } from "../ids.js";
 import { platformOf } from "../ids.js";
 import { formatDuration } from "../settings/duration.js";
 import type { CommunitySettings } from "../settings/community.js";
-import { communityById, grantFull, maskPhone, reply, takeAttempt, type VerificationDeps } from "./common.js";
+import {
+  communityById,
+  declineJoinRequests,
+  grantFull,
+  maskPhone,
+  reply,
+  takeAttempt,
+  type VerificationDeps,
+} from "./common.js";
 import { abandon, begin } from "./flow.js";
-import type { Grace, Identity, LinkCode } from "./state.js";
+import type { Grace, Identity, LinkCode, ReviewRequest, Session } from "./state.js";
+import { translator } from "../i18n/translator.js";
 import { bindAccount, identityOf, keys, timerIds, unbindAccount } from "./state.js";
 
 /** The community a member means: the named one, else the one they were last seen in, else the only one. */
@@ -279,7 +288,60 @@ export async function exportVerification(
       grace: grace ? { until: new Date(grace.until).toISOString(), ended: grace.ended } : undefined,
     });
   }
-  return out.length ? { identities: out } : undefined;
+  const pending: Record<string, unknown>[] = [];
+  for (const community of ctx.services.directory.communities) {
+    const id = await store.get<string>(keys.pendingRequest(community.id, account));
+    const request = id ? await store.get<ReviewRequest>(keys.request(community.id, id)) : undefined;
+    if (!request) continue;
+    pending.push({
+      community: community.id,
+      request: request.id,
+      status: request.status,
+      submittedAt: new Date(request.createdAt).toISOString(),
+      legalName: request.sealedName ? sealer.open(request.sealedName) : undefined,
+      idNumber: request.idMask,
+      phone: request.sealedPhone ? maskPhone(sealer.open(request.sealedPhone)) : undefined,
+    });
+  }
+  const session = await store.get<Session>(keys.session(account));
+  const inProgress = session
+    ? {
+        community: session.community,
+        step: session.steps[session.index],
+        startedAt: new Date(session.startedAt).toISOString(),
+      }
+    : undefined;
+  if (!out.length && !pending.length && !inProgress) return undefined;
+  return {
+    ...(out.length ? { identities: out } : {}),
+    ...(pending.length ? { pendingReviews: pending } : {}),
+    ...(inProgress ? { verificationInProgress: inProgress } : {}),
+  };
+}
+
+/** Deletes a waiting review request and strips the real name from its card in the review chat. */
+async function withdrawPending(ctx: Ctx, community: CommunitySettings, account: AccountKey): Promise<void> {
+  const { store } = ctx.services;
+  let id: string | undefined;
+  await store.update<string>(keys.pendingRequest(community.id, account), (cur) => {
+    id = cur;
+    return undefined;
+  });
+  if (!id) return;
+  let withdrawn: ReviewRequest | undefined;
+  await store.update<ReviewRequest>(keys.request(community.id, id), (cur) => {
+    if (cur?.status !== "pending") return cur;
+    withdrawn = cur;
+    return undefined;
+  });
+  if (!withdrawn?.card) return;
+  const t = translator(community.language);
+  ctx.emit({
+    kind: "update_card",
+    card: withdrawn.card,
+    text: `${t("verification.cardTitle", { id: withdrawn.id, member: withdrawn.displayName, account })}\n${t("verification.cardWithdrawn")}`,
+    buttons: [],
+  });
 }
 
 /**
@@ -291,15 +353,16 @@ export async function eraseVerification(ctx: Ctx, account: AccountKey): Promise<
   const kept: string[] = [];
   await store.delete(keys.session(account));
   ctx.emit({ kind: "cancel_timer", timerId: timerIds.step(account) });
+  // Every community, not only those the account is bound in: a waiting review request or a grace period
+  // belongs to an account that is not verified (so not bound) yet.
+  for (const community of ctx.services.directory.communities) {
+    await store.delete(keys.grace(community.id, account));
+    await withdrawPending(ctx, community, account);
+    await declineJoinRequests(ctx, community.id, account);
+  }
   for (const id of (await store.get<CommunityId[]>(keys.accountIndex(account))) ?? []) {
     const community = communityById(ctx, id);
     const identity = await identityOf(store, id, account);
-    await store.delete(keys.grace(id, account));
-    const pending = await store.get<string>(keys.pendingRequest(id, account));
-    if (pending) {
-      await store.delete(keys.request(id, pending));
-      await store.delete(keys.pendingRequest(id, account));
-    }
     if (!identity || !community) continue;
     let banned = false;
     for (const other of identity.accounts) {

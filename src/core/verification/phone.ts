@@ -14,6 +14,14 @@
  * normalizePhone("8613800000000")     // "+8613800000000"
  * normalizePhone("0086 138 0000 0000") // "+8613800000000"
  */
+/**
+ * A number the member typed: the country code must be written (`+86…` or `0086…`). A bare "13800000000"
+ * is refused rather than read as a foreign number (+1 380…); only contact cards come without the `+`.
+ */
+export function normalizeTypedPhone(input: string): string | null {
+  return /^\s*(\+|00)/.test(input.normalize("NFKC")) ? normalizePhone(input) : null;
+}
+
 export function normalizePhone(input: string): string | null {
   let s = input.normalize("NFKC").replace(/[\s\-\u2010-\u2015\u2212().]/g, "");
   if (s.startsWith("+")) s = s.slice(1);

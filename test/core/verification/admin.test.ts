@@ -36,6 +36,21 @@ describe("admin review", () => {
     expect(reviewCard(h)?.buttons).toEqual([]);
   });
 
+  it("checks the account cap again on approval: two waiting requests with one ID number bind only one account", async () => {
+    const h = await startVerification(reviewConfig);
+    await submit(h, "frank");
+    await submit(h, "frank2");
+    await h.session.press("admin", "Approve", { chat: "review" });
+    await h.session.press("admin", "Approve", { chat: "review" });
+    const bound = await Promise.all(
+      ["frank", "frank2"].map((u) => h.runtime.services.identities.lookup(h.session.account(u))),
+    );
+    expect(bound.filter(Boolean)).toHaveLength(1);
+    const loser = bound[0] ? "frank2" : "frank";
+    expect(lastPrivate(h, loser)).toContain("already bound to 1 account(s) on console");
+    expect(h.world.levelOf(h.session.chat("lobby"), h.session.account(loser))).toBe("read_only");
+  });
+
   it("ignores review buttons pressed by a non-admin, or outside the review chat", async () => {
     const h = await startVerification(reviewConfig);
     await submit(h);
@@ -87,6 +102,49 @@ communities:
     await h.session.tell("frank", "/verify");
     expect(lastPrivate(h, "frank")).toContain("not available right now");
     expect(h.world.visible(h.session.chat("modlog")).at(-1)?.text).toContain("no review_chat");
+  });
+});
+
+describe("a member's data while a review is waiting or after it", () => {
+  it("/mydata shows the waiting request: name, masked ID, status", async () => {
+    const h = await startVerification(reviewConfig);
+    await submit(h);
+    await h.session.tell("frank", "/mydata");
+    const text = lastPrivate(h, "frank");
+    expect(text).toContain("pendingReviews");
+    expect(text).toContain("Frank Example");
+    expect(text).toContain(`**************${ID.slice(-4)}`);
+    expect(text).not.toContain(ID);
+  });
+
+  it("/forgetme withdraws a waiting request: the record goes, the card loses the name, /verify starts afresh", async () => {
+    const h = await startVerification(reviewConfig);
+    await submit(h);
+    const id = requestId(h);
+    await h.session.tell("frank", "/forgetme");
+    expect(await h.store.get(`vf:request:demo:${id}`)).toBeUndefined();
+    expect(await h.store.get("vf:pending:demo:console:frank")).toBeUndefined();
+    const card = reviewCard(h);
+    expect(card?.text).not.toContain("Frank Example");
+    expect(card?.text).toContain("Withdrawn");
+    expect(card?.buttons).toEqual([]);
+    expect(await h.runtime.services.identities.lookup(h.session.account("frank"))).toBeUndefined();
+    await h.session.tell("frank", "/verify");
+    expect(lastPrivate(h, "frank")).toContain("legal name");
+  });
+
+  it("keeps no name, ID hash or phone in a decided request", async () => {
+    for (const decide of ["approve", "reject"] as const) {
+      const h = await startVerification(reviewConfig);
+      await submit(h);
+      const id = requestId(h);
+      if (decide === "approve") await h.session.press("admin", "Approve", { chat: "review" });
+      else await h.session.say("admin", "review", `/reject ${id} blurry`);
+      const stored = await h.store.get<Record<string, unknown>>(`vf:request:demo:${id}`);
+      expect(stored?.status).toBe(decide === "approve" ? "approved" : "rejected");
+      for (const field of ["sealedName", "idHash", "idMask", "sealedPhone", "phoneHash"])
+        expect(stored, `${decide}: ${field}`).not.toHaveProperty(field);
+    }
   });
 });
 

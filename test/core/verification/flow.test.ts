@@ -52,6 +52,22 @@ describe("verification flow", () => {
     expect(await h.runtime.services.identities.realName(alice)).toBe("Alice Example");
   });
 
+  it("asks again for a typed phone without its country code instead of guessing the country", async () => {
+    const h = await startVerification(
+      consoleConfig(`verification:
+  required: true
+  fields: { legal_name: true, phone: true }`),
+    );
+    await h.session.tell("alice", "/verify");
+    await h.session.tell("alice", "Alice Example");
+    await h.session.tell("alice", "13800000000");
+    expect(lastPrivate(h, "alice")).toContain("include the country code");
+    await h.session.tell("alice", "+86 138 0000 0000");
+    expect(lastPrivate(h, "alice")).toContain("verified for Demo");
+    await h.session.tell("alice", "/mydata");
+    expect(lastPrivate(h, "alice")).toContain("+86*******0000");
+  });
+
   it("starts from a /start deep-link payload", async () => {
     const h = await startVerification(consoleConfig(policy()));
     await h.session.tell("alice", "/start verify-demo");

@@ -74,6 +74,38 @@ describe("existing members", () => {
       true,
     ]);
   });
+
+  it("tells an unverified member what the configured level still allows, on joining and when grace ends", async () => {
+    const h = await startVerification(config);
+    await h.session.join("bob", "lobby");
+    expect(lastPrivate(h, "bob")).toContain("you can only read");
+    const capped = await startVerification(
+      consoleConfig(`verification:
+  required: true
+  grace_period: 1d
+  unverified: { level: text_only, max_per_hour: 2 }`),
+    );
+    await capped.session.join("bob", "lobby");
+    expect(lastPrivate(capped, "bob")).toContain(
+      "only text, without links or media, and at most 2 messages an hour",
+    );
+    expect(lastPrivate(capped, "bob")).not.toContain("only read");
+    await capped.session.say("carol", "lobby", "here before the bot");
+    await capped.advance(DAY);
+    expect(lastPrivate(capped, "carol")).toContain("has ended, so for now you can post only text");
+    capped.session.setLanguage("dave", "zh");
+    await capped.session.join("dave", "lobby");
+    expect(lastPrivate(capped, "dave")).toContain(
+      "你只能发送纯文字消息，不能包含链接或媒体，且每小时最多 2 条",
+    );
+    const uncapped = await startVerification(
+      consoleConfig(`verification:
+  required: true
+  unverified: { level: text_only }`),
+    );
+    await uncapped.session.join("erin", "lobby");
+    expect(lastPrivate(uncapped, "erin")).toContain("you can post only text, without links or media.");
+  });
 });
 
 describe("join requests", () => {

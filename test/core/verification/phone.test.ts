@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizePhone } from "../../../src/core/verification/phone.js";
+import { normalizePhone, normalizeTypedPhone } from "../../../src/core/verification/phone.js";
 
 describe("normalizePhone", () => {
   it("keeps an already normalised number", () => {
@@ -38,5 +38,18 @@ describe("normalizePhone", () => {
 
   it("rejects a national number with a trunk 0 instead of guessing its country", () => {
     expect(normalizePhone("013800000000")).toBeNull();
+  });
+});
+
+describe("normalizeTypedPhone", () => {
+  it("refuses a typed number without its country code instead of reading it as another country's", () => {
+    expect(normalizeTypedPhone("13800000000")).toBeNull();
+    expect(normalizeTypedPhone("138 0000 0000")).toBeNull();
+  });
+
+  it("accepts a typed number written with +, 00 or a full-width plus", () => {
+    expect(normalizeTypedPhone(" +86 138 0000 0000")).toBe("+8613800000000");
+    expect(normalizeTypedPhone("0086 138 0000 0000")).toBe("+8613800000000");
+    expect(normalizeTypedPhone("＋８６ １３８００００００００")).toBe("+8613800000000");
   });
 });

@@ -3,7 +3,11 @@ export const verification = {
   // Invitations (private, or a short-lived notice in the group when a private message is impossible).
   buttonStart: "Verify now",
   inviteJoined:
-    "Welcome to {community}! Until you verify your identity you can only read. Tap the button to start — it takes a minute, privately with me.",
+    "Welcome to {community}! Until you verify your identity, {limits}. Tap the button to start — it takes a minute, privately with me.",
+  // {limits} in inviteJoined and graceOver: what an unverified member may still do (unverified.level).
+  limitsReadOnly: "you can only read",
+  limitsTextOnly: "you can post only text, without links or media",
+  limitsTextOnlyCapped: "you can post only text, without links or media, and at most {max} messages an hour",
   invitePosted:
     "Your message in {community} was removed because you have not verified your identity yet. Tap the button to verify privately with me.",
   inviteGrace:
@@ -11,7 +15,7 @@ export const verification = {
   reminder:
     "Reminder: please verify your identity for {community}. Time left before your access is limited: {left}.",
   graceOver:
-    "The time to verify for {community} has ended, so you can only read for now. Tap the button to verify and get full access back.",
+    "The time to verify for {community} has ended, so for now {limits}. Tap the button to verify and get full access back.",
   removed:
     "You were removed from {community} because you did not verify in time. You are welcome to join again and verify.",
   joinRequestIntro:
@@ -86,6 +90,7 @@ export const verification = {
   cardPhone: "Phone: {phone}",
   cardApproved: "✅ Approved by {admin}.",
   cardRejected: "❌ Rejected by {admin}: {reason}",
+  cardWithdrawn: "Withdrawn: the member erased their data (/forgetme).",
   askRejectReason: "To reject request {id}, send: /reject {id} <reason>. The member will see the reason.",
   requestGone: "Request {id} is no longer waiting (already decided, or unknown).",
   reviewOnlyAdmins: "Verification requests are decided only by admins, in the review chat.",

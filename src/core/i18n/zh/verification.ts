@@ -3,13 +3,16 @@ import type { Catalogue } from "../translator.js";
 export const verification = {
   buttonStart: "立即验证",
   inviteJoined:
-    "欢迎加入 {community}！完成身份验证之前，你只能阅读消息。点击按钮，在私聊中与我完成验证，只需一分钟。",
+    "欢迎加入 {community}！完成身份验证之前，{limits}。点击按钮，在私聊中与我完成验证，只需一分钟。",
+  limitsReadOnly: "你只能阅读消息",
+  limitsTextOnly: "你只能发送纯文字消息，不能包含链接或媒体",
+  limitsTextOnlyCapped: "你只能发送纯文字消息，不能包含链接或媒体，且每小时最多 {max} 条",
   invitePosted:
     "你在 {community} 发的消息已被删除，因为你还没有完成身份验证。点击按钮，在私聊中与我完成验证。",
   inviteGrace:
     "{community} 现在要求所有成员完成身份验证。你还可以正常发言 {period}，请在此之前完成验证。点击按钮在私聊中开始。",
   reminder: "提醒：请完成 {community} 的身份验证。距离你的权限受限还有：{left}。",
-  graceOver: "{community} 的验证期限已过，你目前只能阅读消息。点击按钮完成验证即可恢复全部权限。",
+  graceOver: "{community} 的验证期限已过，目前{limits}。点击按钮完成验证即可恢复全部权限。",
   removed: "由于没有按时完成验证，你已被移出 {community}。欢迎重新加入并完成验证。",
   joinRequestIntro: "你申请加入 {community}。请先完成身份验证，完成后我会立即批准你的申请。",
   continuePrivately: "我们在私聊中继续，这样你的个人信息不会出现在群里。",
@@ -65,6 +68,7 @@ export const verification = {
   cardPhone: "手机号：{phone}",
   cardApproved: "✅ 已由 {admin} 通过。",
   cardRejected: "❌ 已由 {admin} 拒绝：{reason}",
+  cardWithdrawn: "已撤回：该成员删除了自己的数据（/forgetme）。",
   askRejectReason: "要拒绝申请 {id}，请发送：/reject {id} <原因>。成员会看到这个原因。",
   requestGone: "申请 {id} 已不在等待中（已处理或不存在）。",
   reviewOnlyAdmins: "验证申请只能由管理员在审核群中处理。",
