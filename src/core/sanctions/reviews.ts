@@ -26,16 +26,17 @@ export const reviewCommands: CommandSpec[] = [
       const community = ctx.community;
       const replied = event.replyTo;
       if (!community || !ctx.chat) throw new UsageError();
-      if (!replied?.author) throw new UsageError(ctx.t("sanctions.reportNeedsReply"));
+      // The usage line already says it must be a reply.
+      if (!replied?.author) throw new UsageError();
       if (!community.reviewChat) return ctx.emit(reply(event, ctx.t("sanctions.noReviewChat")));
       const id = String(
         await ctx.services.store.update<number>(reportCounter(community.id), (n = 0) => n + 1),
       );
-      const reason = event.args.trim() || ctx.t("sanctions.noReason");
       const t = translator(community.language);
+      const reason = event.args.trim() || t("sanctions.noReason");
       const cardText = t("sanctions.reportCard", {
         id,
-        chat: replied.message.chat,
+        chat: ctx.services.directory.lookupChat(replied.message.chat)?.chat.title ?? replied.message.chat,
         target: replied.author,
         reporter: event.actor.account,
         reason,

@@ -68,6 +68,17 @@ describe("content rules: actions", () => {
     expect(notice).toContain("/appeal 1");
   });
 
+  it("tells a Chinese-speaking member privately, in Chinese, which rule their message hit, with the case and the appeal", async () => {
+    const h = await setup();
+    h.session.setLanguage("mallory", "zh");
+    await h.session.say("mallory", "lobby", "加微信 详聊");
+    const notice = h.world.privateMessages(h.session.account("mallory")).at(-1)?.text ?? "";
+    expect(notice).toContain("案件 #1");
+    expect(notice).toContain("原因：你在 console:lobby 的消息触及了本社区关于垃圾广告的规则");
+    expect(notice).toContain("/appeal 1");
+    expect(notice).not.toContain("matched");
+  });
+
   it("leaves a clean message alone and records nothing", async () => {
     const h = await setup();
     const texts = [

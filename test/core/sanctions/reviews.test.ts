@@ -76,7 +76,9 @@ describe("reports", () => {
   it("needs a reply to a message", async () => {
     const h = await startHarness(consoleConfig());
     await h.session.say("carol", "lobby", "/report");
-    expect(h.world.visible(h.session.chat("lobby")).at(-1)?.text).toMatch(/^Usage: \/report/);
+    expect(h.world.visible(h.session.chat("lobby")).at(-1)?.text).toBe(
+      "Usage: /report [reason] (as a reply to the message)",
+    );
   });
 });
 

@@ -66,7 +66,6 @@ export const sanctions = {
   casesNone: "{member} has no cases (points now: {points}).",
   caseLine: "#{case} {date} {what}{extras} — {reason}",
 
-  reportNeedsReply: "reply to the message you want to report",
   noReviewChat: "This community has no review chat, so reports and appeals cannot be sent.",
   reportCard:
     "🚩 Report {id} in {chat}\nReported member: {target}\nReported by: {reporter}\nReason: {reason}\n(The reported message is copied above.)",

@@ -66,7 +66,6 @@ export const sanctions = {
   casesNone: "{member} 没有案件（当前分数：{points}）。",
   caseLine: "#{case} {date} {what}{extras} — {reason}",
 
-  reportNeedsReply: "请回复你要举报的消息",
   noReviewChat: "本社区没有审核群，无法提交举报或申诉。",
   reportCard:
     "🚩 举报 {id}，群聊 {chat}\n被举报成员：{target}\n举报人：{reporter}\n原因：{reason}\n（被举报的消息已复制在上方。）",
