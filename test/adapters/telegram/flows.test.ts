@@ -231,3 +231,22 @@ describe("telegram end to end: admin rights follow Telegram", () => {
     expect(texts(w, group.id)).not.toContain(LINK);
   });
 });
+
+describe("telegram end to end: languages", () => {
+  it("invites a newcomer whose Telegram is in Chinese in Chinese, with a mention and a Chinese button", async () => {
+    w = await startWorld({
+      policy: `verification:
+  required: true
+  method: self_declared
+  fields: { legal_name: true, id_number: false, phone: false }
+`,
+    });
+    const { tg, group } = w;
+    const li = tg.addUser({ first_name: "李雷", language_code: "zh-hans" });
+    tg.userJoins(group.id, li.id);
+    const notice = await tg.waitFor(() => tg.botMessages(group.id).find((m) => m.message.reply_markup));
+    expect(notice.message.text).toMatch(/^李雷，/);
+    expect(notice.message.entities?.[0]).toMatchObject({ type: "text_mention", offset: 0, length: 2 });
+    expect(notice.message.reply_markup?.inline_keyboard[0]?.[0]?.text).toBe("打开私聊");
+  });
+});
