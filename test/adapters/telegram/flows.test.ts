@@ -250,3 +250,24 @@ describe("telegram end to end: languages", () => {
     expect(notice.message.reply_markup?.inline_keyboard[0]?.[0]?.text).toBe("打开私聊");
   });
 });
+
+describe("telegram end to end: presses at the same moment", () => {
+  it("re-posts once when two admins press Approve at the same moment", async () => {
+    w = await startWorld({ policy: NEWS });
+    const { tg, group, review } = w;
+    const bob = member(w, "Bob");
+    tg.userSends(group.id, bob.id, LINK);
+    const card = await tg.waitFor(() => cardOf(w as TgWorld));
+    const data = callbackData(card, "Approve");
+    const a = tg.pressButton(review.id, card.message.message_id, w.admin.id, data);
+    const b = tg.pressButton(review.id, card.message.message_id, w.owner.id, data);
+    await tg.waitFor(() => tg.callbackAnswer(a) && tg.callbackAnswer(b));
+    await tg.waitFor(() => texts(w as TgWorld, group.id).includes(LINK));
+    await tg.waitFor(() => w?.tg.pendingUpdates.length === 0);
+    await w.adapter.stop();
+    expect(texts(w, group.id).filter((t) => t === LINK)).toHaveLength(1);
+    expect(tg.callsTo("copyMessages").filter((c) => c.params.chat_id === group.id)).toHaveLength(1);
+    // The later press is told, on the spot, who decided first.
+    expect(tg.callbackAnswer(b)?.text).toMatch(/already approved by Adam/);
+  });
+});
