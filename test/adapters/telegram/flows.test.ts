@@ -271,3 +271,19 @@ describe("telegram end to end: presses at the same moment", () => {
     expect(tg.callbackAnswer(b)?.text).toMatch(/already approved by Adam/);
   });
 });
+
+describe("telegram end to end: anonymous admins give commands", () => {
+  it("bans a member when an anonymous admin replies /ban to their message", async () => {
+    w = await startWorld();
+    const { tg, group } = w;
+    const eve = member(w, "Eve");
+    const spam = tg.userSends(group.id, eve.id, "hello");
+    tg.userSends(group.id, w.admin.id, {
+      text: "/ban spam",
+      entities: [{ type: "bot_command", offset: 0, length: 4 }],
+      sender_chat: group.id,
+      reply_to: spam.message_id,
+    });
+    await tg.waitFor(() => tg.member(group.id, eve.id).status === "kicked");
+  });
+});
