@@ -182,7 +182,7 @@ async function askProvider(
         at("verification.adminProviderFailed", { community: community.name, error: result.message }),
       ),
     );
-    await declineJoinRequests(ctx, community.id, account);
+    // No decision, so no decision on a waiting join request either: it is approved when a retry succeeds.
   }
 }
 

@@ -114,13 +114,13 @@ function promptStep(
   const progress = t("verification.progress", { step: session.index + 1, total: session.steps.length });
   switch (step) {
     case "name":
-      ctx.emit(tell(account, `${progress} ${t("verification.askName")}`));
+      ctx.emit(tell(account, `${progress}${t("verification.askName")}`));
       break;
     case "id":
       ctx.emit(
         tell(
           account,
-          `${progress} ${t(s.fields.id_number && s.fields.id_number.kind === "cn-resident" ? "verification.askIdCn" : "verification.askId")}`,
+          `${progress}${t(s.fields.id_number && s.fields.id_number.kind === "cn-resident" ? "verification.askIdCn" : "verification.askId")}`,
         ),
       );
       break;
@@ -128,7 +128,7 @@ function promptStep(
       ctx.emit(
         tell(
           account,
-          `${progress} ${t(s.method === "phone" ? "verification.askPhoneContact" : "verification.askPhone")}`,
+          `${progress}${t(s.method === "phone" ? "verification.askPhoneContact" : "verification.askPhone")}`,
           {
             requestContact: true,
           },
@@ -137,7 +137,7 @@ function promptStep(
       break;
     case "rules":
       ctx.emit(
-        tell(account, `${progress} ${t("verification.askRules", { rules: s.rules.trim() })}`, {
+        tell(account, `${progress}${t("verification.askRules", { rules: s.rules.trim() })}`, {
           buttons: [
             [
               { label: t("verification.buttonAccept"), data: `verify:accept:${session.id}` },

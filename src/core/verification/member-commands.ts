@@ -381,7 +381,14 @@ export async function eraseVerification(ctx: Ctx, account: AccountKey): Promise<
         verifiedAt: identity.verifiedAt,
         erased: true,
       });
-      kept.push(ctx.t("verification.keptForBan", { community: community.name }));
+      kept.push(
+        ctx.t("verification.keptForBan", {
+          community: community.name,
+          field: ctx.t(
+            identity.keyField === "phone" ? "verification.fieldPhone" : "verification.fieldIdNumber",
+          ),
+        }),
+      );
     } else {
       for (const a of identity.accounts) await unbindAccount(store, id, a);
       await store.delete(keys.identity(id, identity.id));

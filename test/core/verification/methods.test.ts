@@ -41,6 +41,16 @@ describe("method phone", () => {
     await h.session.shareContact("jane2", "+86 138 0000 1111", "jane2");
     expect(lastPrivate(h, "jane2")).toContain("already bound");
   });
+
+  it("/forgetme under a ban names the phone, not an ID number, as the one thing kept", async () => {
+    const h = await startVerification(config);
+    await h.session.tell("jane", "/verify");
+    await h.session.shareContact("jane", "8613800001111");
+    await h.session.say("admin", "lobby", "/ban jane spam");
+    await h.session.tell("jane", "/forgetme");
+    expect(lastPrivate(h, "jane")).toContain("keyed hash of your phone number");
+    expect(lastPrivate(h, "jane")).not.toContain("hash of your ID");
+  });
 });
 
 describe("method external", () => {
@@ -91,6 +101,21 @@ describe("method external", () => {
     const h = await run(provider({ status: "error", message: "no answer within 5000 ms" }).provider);
     expect(lastPrivate(h, "kim")).toContain("try again later");
     expect(h.world.visible(h.session.chat("modlog")).at(-1)?.text).toContain("no answer within 5000 ms");
+  });
+
+  it("leaves a join request waiting when the provider fails, and approves it when a retry succeeds", async () => {
+    let answer: Awaited<ReturnType<IdentityProvider["check"]>> = { status: "error", message: "HTTP 503" };
+    const h = await startVerification(config, { identityProvider: { check: async () => answer } });
+    await h.session.requestJoin("kim", "lobby");
+    await h.session.tell("kim", "Kim Example");
+    await h.session.tell("kim", ID);
+    expect(lastPrivate(h, "kim")).toContain("try again later");
+    expect(h.world.effects.some((e) => e.decision.kind === "decline_join")).toBe(false);
+    answer = { status: "verified" };
+    await h.session.tell("kim", "/verify");
+    await h.session.tell("kim", "Kim Example");
+    await h.session.tell("kim", ID);
+    expect(h.world.effects.some((e) => e.decision.kind === "approve_join")).toBe(true);
   });
 
   it("with no provider configured, tells the admins clearly and the member to wait", async () => {

@@ -27,7 +27,7 @@ export const verification = {
   // The dialogue.
   begin:
     "Verification for {community}. I will ask a few questions one at a time. Send /cancel to stop, or /verify to start over.",
-  progress: "({step}/{total})",
+  progress: "({step}/{total}) ",
   askName: "Please send your legal name, exactly as on your ID document.",
   askId: "Please send your ID number.",
   askIdCn: "Please send your 18-character resident ID number (the last character may be X).",
@@ -120,7 +120,9 @@ export const verification = {
   forgotten:
     "Done: I erased your legal name, phone, ID mask, display name and verification records. You will be asked to verify again before posting where verification is required.",
   keptForBan:
-    "{community}: an active ban applies to your identity, so I keep only a keyed hash of your ID (not the number itself) to stop re-registration while the ban lasts.",
+    "{community}: an active ban applies to your identity, so I keep only a keyed hash of your {field} (not the number itself) to stop re-registration while the ban lasts.",
+  fieldIdNumber: "ID number",
+  fieldPhone: "phone number",
   // Commands.
   usageVerify: "/verify [community]",
   describeVerify: "verify your identity (privately)",

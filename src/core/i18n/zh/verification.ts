@@ -94,7 +94,9 @@ export const verification = {
   forgotten:
     "已完成：我删除了你的真实姓名、手机号、证件号掩码、显示名称和验证记录。在需要验证的群里发言前，你需要重新验证。",
   keptForBan:
-    "{community}：你的身份有一项有效的封禁，因此我只保留证件号的密钥哈希（不是号码本身），以防在封禁期间重新注册。",
+    "{community}：你的身份有一项有效的封禁，因此我只保留{field}的密钥哈希（不是号码本身），以防在封禁期间重新注册。",
+  fieldIdNumber: "证件号码",
+  fieldPhone: "手机号",
   usageVerify: "/verify [社区]",
   describeVerify: "验证你的身份（私聊）",
   usageStart: "/start",
