@@ -1,6 +1,6 @@
 import type { Decision } from "../decisions.js";
 import type { CoreEvent } from "../events.js";
-import type { AccountKey, ChatKey } from "../ids.js";
+import type { AccountKey, ChatKey, CommunityId } from "../ids.js";
 import type { Translate } from "../i18n/translator.js";
 import type { Actor } from "../model/content.js";
 import type { Instant } from "../ports/clock.js";
@@ -14,14 +14,19 @@ import type { CommunityDirectory } from "./directory.js";
 import type { MemberRegistry } from "./members.js";
 import type { TimerStore } from "./timers.js";
 
-/** Identities as other modules need them (implemented by the verification module). */
+/**
+ * Identities as other modules need them (implemented by the verification module). Identities belong to
+ * a community: always pass the community you act for, or a name given to one community could surface in
+ * another. Without it, the answer is for the community the account was bound in last.
+ */
 export interface IdentityDirectory {
   /** The identity an account is bound to, with every account linked to it. */
   lookup(
     account: AccountKey,
+    community?: CommunityId,
   ): Promise<{ identity: string; accounts: AccountKey[]; verified: boolean } | undefined>;
   /** The real name, for communities that opted in to show it (re-post attribution, /whois). */
-  realName(account: AccountKey): Promise<string | undefined>;
+  realName(account: AccountKey, community?: CommunityId): Promise<string | undefined>;
 }
 
 /** Violations as other modules report them (implemented by the sanctions module). */

@@ -5,8 +5,7 @@
  */
 import { openCase } from "../engine/audit.js";
 import type { Decision, Outcome, OutcomeTag } from "../decisions.js";
-import type { Ctx, IdentityDirectory } from "../engine/context.js";
-import type { AccountKey, CommunityId } from "../ids.js";
+import type { Ctx } from "../engine/context.js";
 import { translator } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { formatDuration } from "../settings/duration.js";
@@ -34,20 +33,10 @@ function cardUpdate(community: CommunitySettings, hold: Hold): Decision[] {
   ];
 }
 
-/**
- * The identity directory asked about one community. The verification module's directory takes the
- * community as an optional second argument (the shared port does not declare it yet): without it, a
- * member who gave their real name to another community would see it published here.
- */
-interface CommunityScopedIdentities {
-  lookup(account: AccountKey, community: CommunityId): ReturnType<IdentityDirectory["lookup"]>;
-  realName(account: AccountKey, community: CommunityId): ReturnType<IdentityDirectory["realName"]>;
-}
-
 /** "Posted by Alice ✔ verified": the display name, the real name only where the community opted in. */
 async function attribution(ctx: Ctx, community: CommunitySettings, hold: Hold): Promise<string> {
   const t = translator(community.language);
-  const identities = ctx.services.identities as CommunityScopedIdentities;
+  const { identities } = ctx.services;
   const identity = await identities.lookup(hold.author, community.id);
   let name = hold.authorName;
   if (identity?.verified && newsSettingsOf(ctx, hold, community).attribute_real_name) {

@@ -87,7 +87,7 @@ async function sanction(
   const chat = communityChat(ctx, event);
   const settings = policyFor(ctx, community, chat).sanctions;
   const until = duration === undefined ? undefined : ctx.now + duration;
-  const { subject, accounts } = await subjectOf(ctx, target);
+  const { subject, accounts } = await subjectOf(ctx, target, community);
   const opened = await openCase(ctx, community, {
     action,
     source: "admin",
@@ -234,7 +234,7 @@ export const sanctionCommands: CommandSpec[] = [
       const target = takeTarget(event, tokens);
       const reason = reasonOf(ctx, tokens);
       const chat = communityChat(ctx, event);
-      const { accounts } = await subjectOf(ctx, target);
+      const { accounts } = await subjectOf(ctx, target, community);
       const current = await activeBan(ctx, community, accounts);
       let refersTo: number | undefined;
       if (current) {
@@ -312,7 +312,7 @@ export const sanctionCommands: CommandSpec[] = [
     async run(ctx, event) {
       const community = await communityOf(ctx);
       const target = takeTarget(event, tokensOf(event.args));
-      const { subject, accounts } = await subjectOf(ctx, target);
+      const { subject, accounts } = await subjectOf(ctx, target, community);
       const cases = (await Promise.all(accounts.map((a) => ctx.services.cases.of(community.id, a))))
         .flat()
         .sort((a, b) => a.number - b.number);

@@ -48,9 +48,9 @@ async function onUnbanTimer(ctx: Ctx, timer: { payload: Record<string, unknown> 
 }
 
 async function exportData(ctx: Ctx, account: AccountKey): Promise<Record<string, unknown> | undefined> {
-  const { subject } = await subjectOf(ctx, account);
   const out: Record<string, unknown>[] = [];
   for (const community of ctx.services.directory.communities) {
+    const { subject } = await subjectOf(ctx, account, community);
     const cases = await ctx.services.cases.of(community.id, account);
     const points = await pointsOf(ctx, community, subject, community.policy.sanctions);
     if (!cases.length && points === 0) continue;

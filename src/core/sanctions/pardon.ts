@@ -37,7 +37,7 @@ export async function voidCase(
   if (!claimed) return { status: "already" };
   if (earlier.points) {
     const settings = policyFor(ctx, community, earlier.chat).sanctions;
-    const { subject } = await subjectOf(ctx, earlier.subject);
+    const { subject } = await subjectOf(ctx, earlier.subject, community);
     await changePoints(ctx, community, subject, settings, (decayed) => ({
       total: decayed - (earlier.points ?? 0),
       result: undefined,

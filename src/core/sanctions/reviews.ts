@@ -83,7 +83,7 @@ export const reviewCommands: CommandSpec[] = [
       const [first, ...rest] = event.args.split(/\s+/).filter(Boolean);
       const number = Number((first ?? "").replace(/^#/, ""));
       if (!Number.isInteger(number) || number <= 0) throw new UsageError();
-      const { accounts } = await subjectOf(ctx, event.actor.account);
+      const { accounts } = await subjectOf(ctx, event.actor.account, ctx.community);
       const candidates = ctx.community ? [ctx.community] : ctx.services.directory.communities;
       let community: CommunitySettings | undefined;
       for (const c of candidates) {

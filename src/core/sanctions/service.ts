@@ -32,8 +32,9 @@ export function policyFor(ctx: Ctx, community: CommunitySettings, chat?: ChatKey
 export async function subjectOf(
   ctx: Ctx,
   account: AccountKey,
+  community: CommunitySettings | undefined,
 ): Promise<{ subject: Subject; accounts: AccountKey[] }> {
-  const bound = await ctx.services.identities.lookup(account);
+  const bound = await ctx.services.identities.lookup(account, community?.id);
   if (!bound) return { subject: account, accounts: [account] };
   return { subject: `identity:${bound.identity}`, accounts: [...new Set([account, ...bound.accounts])] };
 }

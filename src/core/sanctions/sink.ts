@@ -31,7 +31,7 @@ export async function recordViolation(ctx: Ctx, v: ViolationInput): Promise<Case
   const points = v.points ?? category?.points ?? fixed ?? 1;
   const jump = jumpFor(category, ladder);
 
-  const { subject, accounts } = await subjectOf(ctx, v.account);
+  const { subject, accounts } = await subjectOf(ctx, v.account, v.community);
   const escalation = await changePoints(ctx, community, subject, settings, (decayed) => {
     const e = escalate(decayed, points, ladder, jump);
     return { total: e.total, result: e };
