@@ -27,7 +27,7 @@ export function formatEffect(effect: Effect, now: number): string {
     case "send":
       return `  bot → ${name(d.chat)} ${number}${d.ttlMs ? " (notice)" : ""}: ${indent(d.text)}${buttons(d.buttons)}${fail}`;
     case "send_private":
-      return `  bot ⇒ ${name(d.account)} (private): ${indent(d.text)}${buttons(d.buttons)}${d.requestContact ? "  [Share my phone number]" : ""}${fail}`;
+      return `  bot ⇒ ${name(d.account)} (private): ${indent(d.text)}${buttons(d.buttons)}${d.requestContact ? "  [📱 share contact]" : ""}${fail}`;
     case "post_card":
       return `  bot → ${name(d.chat)} ${number} (card): ${indent(d.text)}${buttons(d.buttons)}${fail}`;
     case "update_card":

@@ -7,6 +7,43 @@ import type { Ctx } from "./context.js";
 import type { Module, Verdict } from "./module.js";
 
 const rateKey = (chat: string, account: string, bucket: number) => `rate:${chat}:${account}:${bucket}`;
+const noticeKey = (chat: string, account: string, why: string) => `gate-notice:${chat}:${account}:${why}`;
+
+/**
+ * Deletes the message and, at most once an hour per reason, tells the member privately why (never in
+ * the group: a limited member posting again should not make the bot chatty there).
+ */
+async function remove(
+  ctx: Ctx,
+  event: MessagePosted | MessageEdited,
+  why: "read_only" | "text_only" | "rate",
+  cap = 0,
+): Promise<Verdict> {
+  const account = event.actor.account;
+  ctx.emit({ kind: "delete", messages: [event.message] });
+  // The store's TTL runs on wall-clock time; the hour is measured on the engine's clock.
+  let first = false;
+  await ctx.services.store.update<number>(
+    noticeKey(event.message.chat, account, why),
+    (last) => {
+      if (last !== undefined && ctx.now - last < HOUR) return last;
+      first = true;
+      return ctx.now;
+    },
+    2 * HOUR,
+  );
+  if (first) {
+    const chat = ctx.chat?.title ?? event.message.chat;
+    const text =
+      why === "read_only"
+        ? ctx.t("core.gateReadOnly", { chat })
+        : why === "text_only"
+          ? ctx.t("core.gateTextOnly", { chat })
+          : ctx.t("core.gateRate", { chat, cap });
+    ctx.emit({ kind: "send_private", account, text });
+  }
+  return "stop";
+}
 
 /** Whether a post is allowed at an access level: read_only allows nothing, text_only no links or media. */
 export function allowedAt(level: AccessLevel, content: PostContent): boolean {
@@ -34,8 +71,7 @@ export const accessGate: Module = {
     const chat = event.message.chat;
     const level = await access.level(chat, ctx.actor.account, ctx.now);
     if (!allowedAt(level, event.content)) {
-      ctx.emit({ kind: "delete", messages: [event.message] });
-      return "stop";
+      return remove(ctx, event, level === "read_only" ? "read_only" : "text_only");
     }
     const cap = level === "full" ? undefined : await access.rateCap(chat, ctx.actor.account, ctx.now);
     if (cap && event.kind === "message_posted") {
@@ -45,10 +81,7 @@ export const accessGate: Module = {
           (n = 0) => n + 1,
           HOUR * 2,
         )) ?? 0;
-      if (count > cap) {
-        ctx.emit({ kind: "delete", messages: [event.message] });
-        return "stop";
-      }
+      if (count > cap) return remove(ctx, event, "rate", cap);
     }
     return "continue";
   },

@@ -116,3 +116,30 @@ describe("failure reports", () => {
     expect(h.world.visible(h.session.chat("modlog")).at(-1)?.text).toContain("message can't be deleted");
   });
 });
+
+describe("access gate", () => {
+  it("removes a link from a text-only member and tells them why once an hour, privately", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    const lobby = h.session.chat("lobby");
+    await h.session.say("bob", "lobby", "hello");
+    await h.runtime.engine.run(
+      await h.runtime.services.access.constrain(
+        [lobby],
+        bob,
+        { source: "sanction", level: "text_only", caseNumber: 1 },
+        h.clock.now(),
+      ),
+    );
+    const first = await h.session.say("bob", "lobby", "see https://example.org");
+    const second = await h.session.say("bob", "lobby", "again https://example.org");
+    expect(first.message.deleted && second.message.deleted).toBe(true);
+    const notices = () => h.world.privateMessages(bob).filter((m) => m.text.includes("no links or media"));
+    expect(notices()).toHaveLength(1);
+    expect((await h.session.say("bob", "lobby", "plain text is fine")).message.deleted).toBe(false);
+    h.clock.advance(HOUR + 1);
+    await h.session.say("bob", "lobby", "later https://example.org");
+    expect(notices()).toHaveLength(2);
+    expect(h.world.visible(lobby).every((m) => !m.text.includes("removed"))).toBe(true);
+  });
+});
