@@ -29,7 +29,12 @@ export function formatEffect(effect: Effect, now: number): string {
     case "send_private":
       return `  bot ⇒ ${name(d.account)} (private): ${indent(d.text)}${buttons(d.buttons)}${d.requestContact ? "  [📱 share contact]" : ""}${fail}`;
     case "post_card":
-      return `  bot → ${name(d.chat)} ${number} (card): ${indent(d.text)}${buttons(d.buttons)}${fail}`;
+      return `${(effect.copies ?? [])
+        .map((c, i) => {
+          const from = d.preserve?.[i];
+          return `  bot → ${name(d.chat)} #${c.ref.id} (copy${from ? ` of ${name(from.chat)} #${from.id}` : ""}): ${indent(c.text)}\n`;
+        })
+        .join("")}  bot → ${name(d.chat)} ${number} (card): ${indent(d.text)}${buttons(d.buttons)}${fail}`;
     case "update_card":
       return `  bot ✎ ${name(d.card.chat)} #${d.card.id} (card): ${indent(d.text)}${buttons(d.buttons)}${fail}`;
     case "repost":

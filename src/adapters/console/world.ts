@@ -25,6 +25,8 @@ export interface Effect {
   outcome: Outcome;
   /** The message the bot posted, if it posted one. */
   message?: SimMessage;
+  /** Messages copied into the review chat before a card (`post_card` with `preserve`). */
+  copies?: SimMessage[];
 }
 
 const PRIVATE_PREFIX = "console:@";
@@ -144,14 +146,19 @@ export class SimulatedWorld implements DecisionExecutor {
             author: "bot",
             text: original?.text ?? "",
             content: original?.content,
-          }).ref;
+          });
         });
         const card = this.append(decision.chat, {
           author: "bot",
           text: decision.text,
           buttons: decision.buttons,
         });
-        return this.done(decision, { status: "ok", refs: [card.ref, ...copies] }, card);
+        return this.done(
+          decision,
+          { status: "ok", refs: [card.ref, ...copies.map((c) => c.ref)] },
+          card,
+          copies,
+        );
       }
       case "update_card": {
         const card = this.find(decision.card.chat, decision.card.id);
@@ -224,8 +231,13 @@ export class SimulatedWorld implements DecisionExecutor {
     return message;
   }
 
-  private done(decision: PlatformDecision, outcome: Outcome, message?: SimMessage): Outcome {
-    const effect = { decision, outcome, message };
+  private done(
+    decision: PlatformDecision,
+    outcome: Outcome,
+    message?: SimMessage,
+    copies?: SimMessage[],
+  ): Outcome {
+    const effect = { decision, outcome, message, copies };
     this.effects.push(effect);
     this.onEffect?.(effect);
     return outcome;
