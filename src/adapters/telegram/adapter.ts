@@ -1,7 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
 import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
-import { Bot, webhookCallback, type Transformer } from "grammy";
+import { Bot, GrammyError, HttpError, webhookCallback, type Transformer } from "grammy";
 import type { Update } from "grammy/types";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -66,6 +66,18 @@ function pacedSends(options: APIThrottlerOptions): Transformer {
   const throttled = apiThrottler(options);
   return (prev, method, payload, signal) =>
     PACED.test(method) ? throttled(prev, method, payload, signal) : prev(method, payload, signal);
+}
+
+/** Why the bot could not start, in words an operator can act on (never with the token in it). */
+export function startFailure(error: unknown, apiRoot: string | undefined): Error {
+  const where = apiRoot ?? "https://api.telegram.org";
+  if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404))
+    return new Error(
+      `Telegram did not accept TELEGRAM_BOT_TOKEN (${error.error_code} ${error.description}): copy the token from @BotFather again${apiRoot ? `, and check TELEGRAM_API_ROOT (${apiRoot})` : ""}.`,
+    );
+  if (error instanceof HttpError)
+    return new Error(`Cannot reach the Telegram Bot API at ${where}: ${String(error.error)}`);
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** Communities by their Telegram chats: community chats, review chats, mod-log chats. */
@@ -192,7 +204,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     executor,
     webhookPort: () => (server?.address() as AddressInfo | null)?.port,
     async start() {
-      await bot.init();
+      await bot.init().catch((error: unknown) => {
+        throw startFailure(error, config.apiRoot);
+      });
       username ||= bot.botInfo.username;
       canReadAll = bot.botInfo.can_read_all_group_messages;
       engine.setExecutor("telegram", executor);

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { AccountKey, ChatKey } from "../../../src/core/ids.js";
+import { NodeSealer, nodeRandom } from "../../../src/adapters/crypto/node-sealer.js";
+import { createMemoryStore } from "../../../src/adapters/storage/keyv-store.js";
+import { createTelegramAdapter } from "../../../src/adapters/telegram/adapter.js";
+import { createRuntime } from "../../../src/app/runtime.js";
+import { parseConfigText } from "../../../src/config/load.js";
+import { silentLogger } from "../../../src/core/ports/logger.js";
+import { FakeTelegram } from "../../fakes/telegram/index.js";
+import { TEST_SECRET } from "../../support/harness.js";
 import { NO_PACING, member, startWorld, type TgWorld } from "./support.js";
 
 let w: TgWorld | undefined;
@@ -310,5 +318,36 @@ describe("telegram adapter: updates and commands", () => {
       url: "https://bot.example.org/telegram",
       secret_token: "s3cret",
     });
+  });
+});
+
+describe("telegram adapter: starting", () => {
+  it("says plainly that Telegram refused the token, without printing the token", async () => {
+    const tg = await FakeTelegram.start();
+    try {
+      const runtime = await createRuntime({
+        settings: parseConfigText(
+          `storage: { kind: memory }\ncommunities:\n  - id: d\n    name: D\n    chats: [{ id: "telegram:-100123" }]\n    news: { enabled: false }\n    rules: { categories: {} }\n`,
+          { baseDir: "." },
+        ).core,
+        store: createMemoryStore(),
+        clock: { now: () => Date.now() },
+        sealer: new NodeSealer(TEST_SECRET),
+        random: nodeRandom,
+        logger: silentLogger,
+        defaultLanguage: "en",
+      });
+      const token = "123456:SecretWrongTokenValue";
+      const adapter = createTelegramAdapter({ token, apiRoot: tg.apiRoot, runtime, logger: silentLogger });
+      const failure = await adapter.start().then(
+        () => undefined,
+        (error: unknown) => String(error),
+      );
+      expect(failure).toMatch(/did not accept TELEGRAM_BOT_TOKEN \(401/);
+      expect(failure).not.toContain("SecretWrongTokenValue");
+      await runtime.close();
+    } finally {
+      await tg.close();
+    }
   });
 });
