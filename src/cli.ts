@@ -31,7 +31,9 @@ function config() {
     note(
       `No ${located.wanted} yet: using the example configuration ${located.file}. Copy it to ${located.wanted} to make it yours.`,
     );
-  return loadConfigFile(located.file);
+  const loaded = loadConfigFile(located.file);
+  for (const w of loaded.warnings) note(`${loaded.file}: warning: ${w.path}: ${w.message}`);
+  return loaded;
 }
 
 program

@@ -11,6 +11,8 @@ export interface LoadedConfig {
   file?: string;
   raw: RawConfig;
   core: CoreSettings;
+  /** Valid but probably not what was meant; shown by check-config and at start. */
+  warnings: ConfigProblem[];
 }
 
 /** Reads and validates a YAML config file. Throws ConfigError naming every problem by its path. */
@@ -50,10 +52,13 @@ export function parseConfigObject(input: unknown, options: { file?: string; base
   if (!result.success) throw new ConfigError(problemsFrom(result.error.issues, "", input), options.file);
   const raw = result.data;
   const problems: ConfigProblem[] = [];
-  const communities = raw.communities.map((c, i) => resolveCommunity(c, i, raw, options.baseDir, problems));
+  const warnings: ConfigProblem[] = [];
+  const communities = raw.communities.map((c, i) =>
+    resolveCommunity(c, i, raw, options.baseDir, problems, warnings),
+  );
   checkUnique(raw, problems);
   if (problems.length > 0) throw new ConfigError(problems, options.file);
-  return { file: options.file, raw, core: { communities: communities as CommunitySettings[] } };
+  return { file: options.file, raw, core: { communities: communities as CommunitySettings[] }, warnings };
 }
 
 function resolveCommunity(
@@ -62,6 +67,7 @@ function resolveCommunity(
   raw: RawConfig,
   baseDir: string,
   problems: ConfigProblem[],
+  warnings: ConfigProblem[],
 ) {
   const prefix = `communities[${index}]`;
   const sections = Object.fromEntries(policyKeys.map((k) => [k, c[k] ?? {}]));
@@ -73,6 +79,26 @@ function resolveCommunity(
       : policy;
     return { key: chat.id as ChatKey, title: chat.title, policy: chatPolicy ?? (policy as Policy) };
   });
+  if (!c.review_chat) {
+    const policies = [policy, ...chats.map((chat) => chat.policy)].filter(
+      (p): p is Policy => p !== undefined,
+    );
+    const needs = [
+      policies.some((p) => p.news.enabled) ? "news holds (news.enabled)" : "",
+      policies.some((p) => Object.values(p.rules.categories).some((cat) => cat.action === "hold"))
+        ? 'rule categories with action "hold"'
+        : "",
+      policies.some((p) => p.verification.method === "admin_review")
+        ? 'verification method "admin_review"'
+        : "",
+    ].filter(Boolean);
+    if (needs.length > 0) {
+      warnings.push({
+        path: `${prefix}.review_chat`,
+        message: `not set, but ${needs.join(", ")} need a chat where admins decide: held posts are deleted instead, identity reviews cannot happen`,
+      });
+    }
+  }
   return {
     id: c.id as CommunityId,
     name: c.name,

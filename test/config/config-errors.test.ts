@@ -139,8 +139,18 @@ describe("configuration errors name the field and the expected value", () => {
     );
   });
 
+  it("warns, without failing, when holds have no review chat to go to", () => {
+    const loaded = parseConfigText(base(`    news:\n      enabled: true\n`), { baseDir: root });
+    expect(loaded.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
+      expect.stringMatching(
+        /^communities\[0\]\.review_chat: not set, but news holds \(news\.enabled\), rule categories with action "hold" need a chat where admins decide/,
+      ),
+    ]);
+  });
+
   it("accepts the shipped example configuration", () => {
     const loaded = loadConfigFile(resolve(root, "config/chatwarden.example.yaml"));
+    expect(loaded.warnings).toEqual([]);
     const demo = loaded.core.communities[0];
     expect(demo?.policy.news.domains.length).toBeGreaterThan(50);
     expect(demo?.chats.find((c) => c.key === "console:news")?.policy.news.any_link).toBe(true);
