@@ -159,7 +159,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       if (query) await bot.api.answerCallbackQuery(query.id).catch(() => undefined);
       return;
     }
-    const privateFrom = update.message?.chat.type === "private" ? update.message.from?.id : undefined;
+    const m = update.message;
+    if (m?.from && m.chat.type === "supergroup" && m.chat.is_forum)
+      executor.noteTopic(m.chat.id, m.from.id, m.is_topic_message ? m.message_thread_id : undefined);
+    const privateFrom = m?.chat.type === "private" ? m.from?.id : undefined;
     if (privateFrom !== undefined) await executor.deliverPending(privateFrom);
     const events = await translateUpdate(update, env());
     if (!query) {

@@ -64,6 +64,8 @@ export function inlineKeyboard(buttons: Button[][]): InlineKeyboardMarkup {
 export class TelegramExecutor implements DecisionExecutor {
   private readonly defaults: DefaultPermissions;
   private readonly deletions = new Set<NodeJS.Timeout>();
+  /** The forum topic each member last wrote in, per chat: where their "open a private chat" notice goes. */
+  private readonly topics = new Map<string, number>();
   /** Per user: what waits for them to open the private chat (memory only; a restart forgets it). */
   private readonly pending = new Map<number, Pending>();
 
@@ -223,6 +225,18 @@ export class TelegramExecutor implements DecisionExecutor {
     }
   }
 
+  /** A member wrote in a forum topic (or, with `thread` undefined, outside any topic). */
+  noteTopic(chat: number, user: number, thread: number | undefined): void {
+    const key = `${chat}|${user}`;
+    this.topics.delete(key);
+    if (thread === undefined) return;
+    this.topics.set(key, thread);
+    if (this.topics.size > PENDING_USERS_MAX) {
+      const oldest = this.topics.keys().next().value;
+      if (oldest !== undefined) this.topics.delete(oldest);
+    }
+  }
+
   private queue(user: number, text: string, markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup): void {
     const entry = this.pendingOf(user);
     entry.texts.push({ text, ...(markup ? { markup } : {}), at: Date.now() });
@@ -345,14 +359,22 @@ export class TelegramExecutor implements DecisionExecutor {
         user: { id: user, is_bot: false, first_name: name },
       },
     ];
-    const sent = await this.deps.api.sendMessage(chat, text, {
+    const options = {
       entities: text.startsWith(name) ? entities : [],
       reply_markup: {
         inline_keyboard: [
           [{ text: t("core.telegramOpenPrivateButton"), url: deepLink(this.deps.botUsername(), payload) }],
         ],
       },
-    });
+    };
+    // In a forum, where the member last wrote; the general topic if that topic is gone or closed.
+    const topic = this.topics.get(`${chat}|${user}`);
+    const sent =
+      topic === undefined
+        ? await this.deps.api.sendMessage(chat, text, options)
+        : await this.deps.api
+            .sendMessage(chat, text, { ...options, message_thread_id: topic })
+            .catch(() => this.deps.api.sendMessage(chat, text, options));
     entry.notices.set(chat, sent.message_id);
     this.scheduleDeletion(chat, sent.message_id, this.deps.fallbackTtlMs ?? 120_000, () => {
       if (entry.notices.get(chat) === sent.message_id) entry.notices.delete(chat);

@@ -133,6 +133,9 @@ describe("telegram end to end: news holds on Telegram's shapes", () => {
     expect(copy.message.message_thread_id).toBe(topic);
     const head = tg.botMessages(group.id).find((m) => m.message.text?.startsWith("Posted by Bob"));
     expect(head?.message.message_thread_id).toBe(topic);
+    // Bob never opened the bot: the notice that asks him to goes to the topic he wrote in.
+    const notice = tg.botMessages(group.id).find((m) => m.message.text?.startsWith("Bob,"));
+    expect(notice?.message.message_thread_id).toBe(topic);
   });
 
   it("lets an anonymous admin post a news link and holds the same link from a member", async () => {
