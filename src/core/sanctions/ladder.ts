@@ -13,8 +13,22 @@ export type SanctionAction = LadderStep["action"];
 export function decay(total: number, elapsedMs: number, settings: SanctionSettings["decay"]): number {
   if (total <= 0) return 0;
   if (elapsedMs <= 0) return total;
-  if ("per_day" in settings) return Math.max(0, total - (settings.per_day * elapsedMs) / 86_400_000);
+  // "N per day" takes N points off for each full day: three hits within a day add up to 3, as admins
+  // expect, instead of 2.9 after a few hours of continuous decay.
+  if ("per_day" in settings) return Math.max(0, total - settings.per_day * wholeDays(elapsedMs));
   return total * 0.5 ** (elapsedMs / settings.half_life);
+}
+
+const DAY_MS = 86_400_000;
+const wholeDays = (ms: number) => Math.floor(ms / DAY_MS);
+
+/**
+ * Where decay counts from after a change: for "per day", the start of the day still running (so a
+ * change does not restart the day and points keep falling once a day); for a half-life, now.
+ */
+export function decayAnchor(previous: number, now: number, settings: SanctionSettings["decay"]): number {
+  if (!("per_day" in settings)) return now;
+  return previous + wholeDays(now - previous) * DAY_MS;
 }
 
 /** The index of the highest step whose `at` the total reaches, or -1 when below the first step. */

@@ -3,7 +3,7 @@ import type { AccountKey, ChatKey } from "../ids.js";
 import { platformOf } from "../ids.js";
 import type { Translate } from "../i18n/translator.js";
 import type { CommunitySettings, Policy } from "../settings/community.js";
-import { decay, rankOf, type SanctionAction } from "./ladder.js";
+import { decay, decayAnchor, rankOf, type SanctionAction } from "./ladder.js";
 import type { SanctionSettings } from "./settings.js";
 import {
   isActive,
@@ -63,7 +63,8 @@ export async function changePoints<R>(
     const decayed = cur ? decay(cur.total, ctx.now - cur.updatedAt, settings.decay) : 0;
     const next = change(decayed);
     result = next.result;
-    return { total: Math.max(0, next.total), updatedAt: ctx.now };
+    const anchor = cur && decayed > 0 ? decayAnchor(cur.updatedAt, ctx.now, settings.decay) : ctx.now;
+    return { total: Math.max(0, next.total), updatedAt: anchor };
   });
   return result as R;
 }

@@ -12,6 +12,7 @@ export type Subject = string;
 /** The running total of one subject in one community; decayed lazily on read. */
 export interface PointsRecord {
   total: number;
+  /** Where decay counts from (see decayAnchor): the last change, or the start of its day for "per day". */
   updatedAt: Instant;
 }
 

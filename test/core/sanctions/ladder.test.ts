@@ -1,15 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { DAY, HOUR } from "../../../src/core/ports/clock.js";
-import { decay, escalate, jumpFor, rankOf, stepFor } from "../../../src/core/sanctions/ladder.js";
+import {
+  decay,
+  decayAnchor,
+  escalate,
+  jumpFor,
+  rankOf,
+  stepFor,
+} from "../../../src/core/sanctions/ladder.js";
 import { sanctionSettingsSchema } from "../../../src/core/sanctions/settings.js";
 
 const { ladder } = sanctionSettingsSchema.parse({});
 
 describe("decay", () => {
-  it("removes per_day points per day, continuously, and never goes below zero", () => {
+  it("removes per_day points for each full day, and never goes below zero", () => {
     expect(decay(6, 2 * DAY, { per_day: 1 })).toBe(4);
-    expect(decay(6, 12 * HOUR, { per_day: 2 })).toBe(5);
+    expect(decay(6, 12 * HOUR, { per_day: 2 })).toBe(6);
+    expect(decay(6, DAY + 12 * HOUR, { per_day: 2 })).toBe(4);
     expect(decay(1, 3 * DAY, { per_day: 1 })).toBe(0);
+  });
+
+  it("keeps the running day when points change, so decay is not postponed by each new hit", () => {
+    const start = 1_000;
+    expect(decayAnchor(start, start + DAY + 5 * HOUR, { per_day: 1 })).toBe(start + DAY);
+    expect(decayAnchor(start, start + 5 * HOUR, { per_day: 1 })).toBe(start);
+    expect(decayAnchor(start, start + 5 * HOUR, { half_life: DAY })).toBe(start + 5 * HOUR);
   });
 
   it("halves the total every half-life", () => {

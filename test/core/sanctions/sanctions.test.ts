@@ -134,3 +134,25 @@ describe("scope", () => {
     expect(h.world.levelOf(h.session.chat("second"), bob)).toBe("full");
   });
 });
+
+describe("points within a day", () => {
+  it("mutes a spammer whose three 1-point hits come minutes apart (decay 1 per day, mute at 3)", async () => {
+    const h = await startHarness(
+      consoleConfig(`rules:
+  categories:
+    spam: { terms: ["free crypto"], points: 1, action: delete }
+sanctions:
+  decay: { per_day: 1 }
+  ladder:
+    - { at: 1, action: warn }
+    - { at: 3, action: mute, duration: 1h }
+`),
+    );
+    const bob = h.session.account("bob");
+    for (let i = 0; i < 3; i++) {
+      await h.session.say("bob", "lobby", "free crypto here");
+      h.clock.advance(20 * 60_000);
+    }
+    expect(h.world.levelOf(h.session.chat("lobby"), bob)).toBe("read_only");
+  });
+});
