@@ -33,7 +33,7 @@ async function remove(
     2 * HOUR,
   );
   if (first) {
-    const chat = ctx.chat?.title ?? event.message.chat;
+    const chat = ctx.services.directory.label(event.message.chat);
     const text =
       why === "read_only"
         ? ctx.t("core.gateReadOnly", { chat })

@@ -37,6 +37,16 @@ export class CommunityDirectory {
     return platform ? community.chats.filter((c) => platformOf(c.key) === platform) : community.chats;
   }
 
+  /**
+   * How members and admins see a chat named: its configured title, else the community's name with the
+   * chat's key (platform ids mean little to people, so configure `title` for each chat).
+   */
+  label(chat: ChatKey): string {
+    const found = this.byChat.get(chat);
+    if (found?.chat.title) return found.chat.title;
+    return found ? `${found.community.name} (${chat})` : chat;
+  }
+
   isConfiguredAdmin(community: CommunitySettings, account: AccountKey): boolean {
     return community.admins.includes(account);
   }

@@ -31,9 +31,10 @@ export function reasonsText(t: Translate, reasons: readonly NewsReason[]): strin
   return [...new Set(reasons.map((r) => reasonText(t, r)))].join("; ");
 }
 
-/** A chat's title from the settings, else its key (never a member's data). */
+/** A chat's title from the settings, else the community's name and the chat's key (never a member's data). */
 export function chatLabel(community: CommunitySettings | undefined, chat: ChatKey): string {
-  return community?.chats.find((c) => c.key === chat)?.title ?? chat;
+  const title = community?.chats.find((c) => c.key === chat)?.title;
+  return title ?? (community ? `${community.name} (${chat})` : chat);
 }
 
 /** "2026-01-05 09:00 UTC": unambiguous for admins in any time zone. */

@@ -117,7 +117,7 @@ async function recordViolation(
 }
 
 function chatLabel(ctx: Ctx, event: MessagePosted | MessageEdited): string {
-  return ctx.chat?.title ?? event.message.chat;
+  return ctx.services.directory.label(event.message.chat);
 }
 
 /**

@@ -36,7 +36,7 @@ export const reviewCommands: CommandSpec[] = [
       const reason = event.args.trim() || t("sanctions.noReason");
       const cardText = t("sanctions.reportCard", {
         id,
-        chat: ctx.services.directory.lookupChat(replied.message.chat)?.chat.title ?? replied.message.chat,
+        chat: ctx.services.directory.label(replied.message.chat),
         target: replied.author,
         reporter: event.actor.account,
         reason,

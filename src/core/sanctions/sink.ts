@@ -90,7 +90,7 @@ export async function recordViolation(ctx: Ctx, v: ViolationInput): Promise<Case
  */
 function memberReason(ctx: Ctx, t: Translate, v: ViolationInput): string {
   if (v.source !== "rule") return v.reason;
-  const chat = v.chat ? (ctx.services.directory.lookupChat(v.chat)?.chat.title ?? v.chat) : "";
+  const chat = v.chat ? ctx.services.directory.label(v.chat) : "";
   return t("sanctions.reasonRuleHit", { chat, category: categoryLabel(t, v.category) });
 }
 

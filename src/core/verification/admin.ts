@@ -292,7 +292,12 @@ const stats: CommandSpec = {
           if (await hasVerificationLimit(ctx, chat.key, account)) limited++;
         }
         lines.push(
-          ctx.t("verification.statsLine", { chat: chat.title ?? chat.key, verified, grace, limited }),
+          ctx.t("verification.statsLine", {
+            chat: ctx.services.directory.label(chat.key),
+            verified,
+            grace,
+            limited,
+          }),
         );
       }
     }

@@ -154,7 +154,7 @@ describe("news holds: rejection reasons reach the author in the author's languag
     await h.session.say("alice", "lobby", "https://reuters.com/a");
     await h.session.press("admin", "Reject", { chat: "review" });
     expect(privateTexts(h, "alice").at(-1)).toBe(
-      "你在 console:lobby 的帖子未被发布。原因：管理员未批准在此群发布",
+      "你在 Demo (console:lobby) 的帖子未被发布。原因：管理员未批准在此群发布",
     );
     // The card stays in the community's language.
     expect(texts(h, "review").at(-1)).toContain("an admin did not approve it for this chat");
@@ -162,13 +162,15 @@ describe("news holds: rejection reasons reach the author in the author's languag
     await h.session.say("alice", "lobby", "https://reuters.com/b");
     await h.session.say("admin", "review", `/rejectpost ${holdIdOf(h)} unconfirmed rumour`);
     expect(privateTexts(h, "alice").at(-1)).toBe(
-      "你在 console:lobby 的帖子未被发布。原因：unconfirmed rumour",
+      "你在 Demo (console:lobby) 的帖子未被发布。原因：unconfirmed rumour",
     );
 
     await h.session.say("alice", "lobby", "https://reuters.com/c");
     await h.session.press("admin", "Reject and warn", { chat: "review" });
     const after = privateTexts(h, "alice").slice(-2);
-    expect(after[0]).toBe("你在 console:lobby 的帖子未被发布，并记为一次警告。原因：管理员未批准在此群发布");
+    expect(after[0]).toBe(
+      "你在 Demo (console:lobby) 的帖子未被发布，并记为一次警告。原因：管理员未批准在此群发布",
+    );
     // The sanctions notice of the warning carries the same reason, also in Chinese.
     expect(after[1]).toContain("原因：管理员未批准在此群发布");
     expect(after.join("\n")).not.toContain("an admin did not approve");
@@ -202,7 +204,7 @@ describe("news holds: rejection reasons reach the author in the author's languag
     await h.session.say("alice", "lobby", "https://reuters.com/a");
     await h.advance(2 * DAY);
     expect(privateTexts(h, "alice").at(-1)).toBe(
-      "你在 console:lobby 的帖子在 2d 内无人审核，因此未被发布。你可以重新发送。",
+      "你在 Demo (console:lobby) 的帖子在 2d 内无人审核，因此未被发布。你可以重新发送。",
     );
   });
 });
@@ -281,7 +283,7 @@ describe("news holds: /queue names members only in the review chat or privately"
     const id = holdIdOf(h);
     await h.session.say("admin", "lobby", "/queue");
     expect(texts(h, "lobby").join("\n")).not.toContain("alice");
-    expect(privateTexts(h, "admin").at(-1)).toContain(`${id} — alice in console:lobby`);
+    expect(privateTexts(h, "admin").at(-1)).toContain(`${id} — alice in Demo (console:lobby)`);
     await h.session.say("bob", "lobby", "/queue");
     expect(texts(h, "lobby").join("\n")).not.toContain(id);
     expect(privateTexts(h, "bob").join("\n")).not.toContain(id);

@@ -95,7 +95,7 @@ describe("news holds: taking a post into a hold", () => {
     h.session.setLanguage("alice", "zh");
     await h.session.say("alice", "lobby", "https://reuters.com/a");
     expect(privateTexts(h, "alice").at(-1)).toBe(
-      "你在 console:lobby 的帖子看起来是新闻（指向 reuters.com 的链接），需要管理员批准后才会发布。管理员决定后我会告诉你。",
+      "你在 Demo (console:lobby) 的帖子看起来是新闻（指向 reuters.com 的链接），需要管理员批准后才会发布。管理员决定后我会告诉你。",
     );
   });
 
@@ -306,7 +306,7 @@ describe("news holds: deciding", () => {
     const { decisions } = await h.session.press("admin", "Reject", { chat: "review" });
     expect(kinds(decisions)).not.toContain("repost");
     expect(privateTexts(h, "alice").at(-1)).toBe(
-      "Your post in console:lobby was not published. Reason: an admin did not approve it for this chat",
+      "Your post in Demo (console:lobby) was not published. Reason: an admin did not approve it for this chat",
     );
     expect(h.world.visible(h.session.chat("review")).at(-1)?.text).toContain("❌ Rejected by admin");
     const cases = await h.runtime.services.cases.of("demo" as never, h.session.account("alice"));
@@ -319,7 +319,7 @@ describe("news holds: deciding", () => {
     const id = holdIdOf(h);
     await h.session.say("admin", "review", `/rejectpost ${id} unconfirmed rumour`);
     expect(privateTexts(h, "alice").at(-1)).toBe(
-      "Your post in console:lobby was not published. Reason: unconfirmed rumour",
+      "Your post in Demo (console:lobby) was not published. Reason: unconfirmed rumour",
     );
     expect(h.world.visible(h.session.chat("review")).find((m) => m.text.includes("❌"))?.text).toContain(
       "unconfirmed rumour",
@@ -398,7 +398,7 @@ describe("news holds: expiry, queue, restart", () => {
     await h.session.say("admin", "review", "/queue");
     const id = holdIdOf(h);
     expect(texts(h, "review").at(-1)).toBe(
-      `Waiting for approval in Demo (1):\n${id} — alice in console:lobby, 1h30m ago: a link to reuters.com`,
+      `Waiting for approval in Demo (1):\n${id} — alice in Demo (console:lobby), 1h30m ago: a link to reuters.com`,
     );
     await h.session.tell("admin", "/queue");
     expect(privateTexts(h, "admin").at(-1)).toContain(id);

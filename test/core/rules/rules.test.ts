@@ -64,7 +64,7 @@ describe("content rules: actions", () => {
     // The member is told privately, in words about the rule (not the admins' wording), with case and appeal.
     const notice = h.world.privateMessages(h.session.account("mallory")).at(-1)?.text ?? "";
     expect(notice).toContain("case #1");
-    expect(notice).toContain("your message in console:lobby matched this community's rules on spam");
+    expect(notice).toContain("your message in Demo (console:lobby) matched this community's rules on spam");
     expect(notice).toContain("/appeal 1");
   });
 
@@ -74,7 +74,7 @@ describe("content rules: actions", () => {
     await h.session.say("mallory", "lobby", "加微信 详聊");
     const notice = h.world.privateMessages(h.session.account("mallory")).at(-1)?.text ?? "";
     expect(notice).toContain("案件 #1");
-    expect(notice).toContain("原因：你在 console:lobby 的消息触及了本社区关于垃圾广告的规则");
+    expect(notice).toContain("原因：你在 Demo (console:lobby) 的消息触及了本社区关于垃圾广告的规则");
     expect(notice).toContain("/appeal 1");
     expect(notice).not.toContain("matched");
   });
@@ -141,7 +141,7 @@ describe("content rules: actions", () => {
       expect.stringMatching(/^#1 console:carol held post approved — by console:admin \(hold\)/),
     ]);
     expect(h.world.privateMessages(h.session.account("carol")).at(-1)?.text).toBe(
-      "Your message in console:lobby was reviewed and posted again (case #1).",
+      "Your message in Demo (console:lobby) was reviewed and posted again (case #1).",
     );
     // The card lost its buttons: it cannot be released twice.
     expect(() => h.session.press("admin", "Release", { chat: "review" })).toThrow(/no button/);

@@ -210,7 +210,7 @@ describe("admin commands", () => {
     await h.session.say("old", "lobby", "I was here before");
     await h.session.say("admin", "lobby", "/stats");
     expect(h.world.visible(h.session.chat("lobby")).at(-1)?.text).toBe(
-      "console:lobby: 1 verified, 1 in grace period, 1 limited",
+      "Demo (console:lobby): 1 verified, 1 in grace period, 1 limited",
     );
   });
 });
