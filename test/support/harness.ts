@@ -8,6 +8,7 @@ import type { Clock } from "../../src/core/ports/clock.js";
 import type { Logger } from "../../src/core/ports/logger.js";
 import { silentLogger } from "../../src/core/ports/logger.js";
 import type { KeyValueStore } from "../../src/core/ports/store.js";
+import type { IdentityProvider } from "../../src/core/verification/identity-provider.js";
 import { resolve } from "node:path";
 
 /** A clock tests move by hand. */
@@ -42,7 +43,13 @@ export interface Harness {
  */
 export async function startHarness(
   config: string,
-  options: { store?: KeyValueStore; clock?: FakeClock; logger?: Logger; secret?: string } = {},
+  options: {
+    store?: KeyValueStore;
+    clock?: FakeClock;
+    logger?: Logger;
+    secret?: string;
+    identityProvider?: IdentityProvider;
+  } = {},
 ): Promise<Harness> {
   const loaded = parseConfigText(config, { baseDir: resolve(import.meta.dirname, "../..") });
   const store = options.store ?? createMemoryStore();
@@ -56,6 +63,7 @@ export async function startHarness(
       random: nodeRandom,
       logger: options.logger ?? silentLogger,
       defaultLanguage: loaded.raw.language,
+      identityProvider: options.identityProvider,
     });
   const world = new SimulatedWorld();
   const harness: Harness = {
