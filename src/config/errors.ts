@@ -28,6 +28,9 @@ export function formatPath(path: readonly PropertyKey[], prefix = ""): string {
   return out;
 }
 
+/** zod's type names in the words of a YAML file. */
+const typeNames: Record<string, string> = { array: "a list", object: "a mapping" };
+
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
@@ -54,15 +57,14 @@ export function problemsFrom(
             message: "unknown key (check the spelling; see config/chatwarden.example.yaml)",
           });
         break;
-      case "invalid_type":
+      case "invalid_type": {
+        const expected = typeNames[issue.expected] ?? issue.expected;
         problems.push({
           path,
-          message:
-            got === "nothing"
-              ? `required: expected ${issue.expected}`
-              : `expected ${issue.expected}, got ${got}`,
+          message: got === "nothing" ? `required: expected ${expected}` : `expected ${expected}, got ${got}`,
         });
         break;
+      }
       case "invalid_value":
         problems.push({
           path,
@@ -70,6 +72,15 @@ export function problemsFrom(
         });
         break;
       case "invalid_union": {
+        // A tagged form (storage: { kind: … }) with an unknown tag: name the valid tags.
+        const options = (issue as { discriminator?: string; options?: unknown[] }).options;
+        if (issue.errors.length === 0 && options?.length) {
+          problems.push({
+            path,
+            message: `expected one of ${options.map((v) => JSON.stringify(v)).join(", ")}, got ${got}`,
+          });
+          break;
+        }
         // Report the branch that came closest (fewest problems): usually the form the author meant.
         const branches = issue.errors.filter((b) => b.length > 0).sort((a, b) => a.length - b.length);
         const best = branches[0];

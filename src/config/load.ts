@@ -26,7 +26,12 @@ export function loadConfigFile(file: string): LoadedConfig {
       [
         {
           path: "",
-          message: code === "ENOENT" ? "file not found" : `cannot read the file (${code ?? String(error)})`,
+          message:
+            code === "ENOENT"
+              ? "file not found"
+              : code === "EISDIR"
+                ? "expected a YAML file, got a directory"
+                : `cannot read the file (${code ?? String(error)})`,
         },
       ],
       file,
@@ -38,9 +43,12 @@ export function loadConfigFile(file: string): LoadedConfig {
 /** Parses YAML text; `baseDir` resolves term and domain files. */
 export function parseConfigText(text: string, options: { file?: string; baseDir: string }): LoadedConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
+  const [first, ...more] = doc.errors;
+  if (first) {
+    // The first syntax error is the one to fix; the ones after it mostly follow from it.
+    const message = `YAML: ${(first.message.split("\n")[0] ?? "").replace(/:\s*$/, "")}`;
     throw new ConfigError(
-      doc.errors.map((e) => ({ path: "", message: `YAML: ${e.message.split("\n")[0]}` })),
+      [{ path: "", message: more.length ? `${message} (and ${more.length} more after it)` : message }],
       options.file,
     );
   }
@@ -74,9 +82,17 @@ function resolveCommunity(
   const policy = parsePolicy(sections, prefix, baseDir, problems);
   const chats: ChatEntry[] = c.chats.map((chat, j) => {
     const merged = Object.fromEntries(policyKeys.map((k) => [k, deepMerge(sections[k], chat[k] ?? {})]));
-    const chatPolicy = policyKeys.some((k) => chat[k])
-      ? parsePolicy(merged, `${prefix}.chats[${j}]`, baseDir, problems)
-      : policy;
+    let chatPolicy = policy;
+    if (policyKeys.some((k) => chat[k])) {
+      // The merged policy repeats the community's own mistakes: report only what the override adds.
+      const own: ConfigProblem[] = [];
+      chatPolicy = parsePolicy(merged, `${prefix}.chats[${j}]`, baseDir, own);
+      const reported = new Set(problems.map((p) => `${p.path}\n${p.message}`));
+      const chatPrefix = `${prefix}.chats[${j}]`;
+      problems.push(
+        ...own.filter((p) => !reported.has(`${prefix}${p.path.slice(chatPrefix.length)}\n${p.message}`)),
+      );
+    }
     return { key: chat.id as ChatKey, title: chat.title, policy: chatPolicy ?? (policy as Policy) };
   });
   if (!c.review_chat) {

@@ -112,11 +112,85 @@ describe("configuration errors name the field and the expected value", () => {
   });
 
   it("requires at least one community and says so", () => {
-    expect(problems("language: en\n")).toEqual(["communities: required: expected array"]);
+    expect(problems("language: en\n")).toEqual(["communities: required: expected a list"]);
   });
 
   it("reports YAML syntax errors", () => {
     expect(problems("communities: [\n")[0]).toMatch(/^: YAML: /);
+  });
+
+  it("reports only the first YAML syntax error, with its line and without a dangling colon", () => {
+    const [problem, ...rest] = problems("communities:\n  - id: demo\n   bad: [unclosed\n    name: x\n");
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(/^: YAML: .* at line 3, column \d+( \(and \d+ more after it\))?$/);
+  });
+
+  it("names a repeated key in the YAML", () => {
+    expect(problems("language: en\nlanguage: zh\ncommunities: []\n")).toEqual([
+      ": YAML: Map keys must be unique at line 2, column 1",
+    ]);
+  });
+
+  it("lists the valid storage kinds when the kind is unknown", () => {
+    expect(problems(base("", "storage:\n  kind: postgres\n"))).toEqual([
+      'storage.kind: expected one of "sqlite", "memory", got "postgres"',
+    ]);
+  });
+
+  it("speaks of lists and mappings, as YAML does", () => {
+    expect(problems(base(`    admins: "console:admin"\n`))).toEqual([
+      'communities[0].admins: expected a list, got "console:admin"',
+    ]);
+    expect(problems("- a\n")).toEqual([": expected a mapping, got a list"]);
+  });
+
+  it.each([
+    ["at the top level", base("", "data_dri: ./data\n"), "data_dri"],
+    ["in a community", base("    reveiw_chat: console:review\n"), "communities[0].reveiw_chat"],
+    [
+      "in a chat",
+      base("").replace('id: "console:lobby"', 'id: "console:lobby"\n        titel: Lobby'),
+      "communities[0].chats[0].titel",
+    ],
+    [
+      "in a chat's override",
+      base("").replace('id: "console:lobby"', 'id: "console:lobby"\n        news: { any_links: true }'),
+      "communities[0].chats[0].news.any_links",
+    ],
+    [
+      "in a ladder step",
+      base("    sanctions:\n      ladder: [{ at: 3, action: warn, pionts: 2 }]\n"),
+      "communities[0].sanctions.ladder[0].pionts",
+    ],
+  ])("rejects a misspelt key %s, naming its full path", (_where, yaml, path) => {
+    expect(problems(yaml)).toContain(
+      `${path}: unknown key (check the spelling; see config/chatwarden.example.yaml)`,
+    );
+  });
+
+  it("reports a community-level mistake once, not again for every chat with an override", () => {
+    const yaml = `communities:
+  - id: demo
+    name: Demo
+    verification:
+      metod: phone
+    chats:
+      - id: "console:lobby"
+        news: { any_link: true }
+      - id: "console:news"
+        news: { any_link: true }
+        verification: { attempts_per_hour: "five" }
+`;
+    expect(problems(yaml)).toEqual([
+      "communities[0].verification.metod: unknown key (check the spelling; see config/chatwarden.example.yaml)",
+      'communities[0].chats[1].verification.attempts_per_hour: expected number, got "five"',
+    ]);
+  });
+
+  it("says so when the config path is a directory", () => {
+    expect(() => loadConfigFile(root)).toThrow(
+      /invalid configuration\n {2}expected a YAML file, got a directory/,
+    );
   });
 
   it("rejects the same chat in two communities", () => {
