@@ -13,6 +13,17 @@ export interface SimulateResult {
   exitCode: number;
 }
 
+/** Every chat the bot acts in or reports to: configured chats, review and mod-log chats. */
+export function knownChats(config: LoadedConfig): Set<string> {
+  return new Set(
+    config.core.communities.flatMap((c) => [
+      ...c.chats.map((chat) => chat.key as string),
+      ...(c.reviewChat ? [c.reviewChat] : []),
+      ...(c.modlogChat ? [c.modlogChat] : []),
+    ]),
+  );
+}
+
 /** A clock that only `wait` moves: a dry run is reproducible. */
 class ManualClock {
   constructor(public time: number) {}
@@ -68,12 +79,14 @@ export async function simulate(
   const defaultChat =
     config.core.communities.flatMap((c) => c.chats).find((c) => c.key.startsWith("console:"))?.key ??
     "console:lobby";
+  const chats = knownChats(config);
   let failed = 0;
   for (const { step, line, text } of steps) {
     emit({ type: "step", line, text }, `» ${text}`);
     try {
       await runStep(session, step, {
         defaultChat,
+        chats,
         wait: async (ms) => {
           clock.time += ms;
           await runtime.scheduler.runDue();

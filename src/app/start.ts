@@ -6,6 +6,7 @@ import type { Environment } from "../config/environment.js";
 import type { LoadedConfig } from "../config/load.js";
 import { boot, OffsetClock } from "./boot.js";
 import { startPlatforms } from "./platforms.js";
+import { knownChats } from "./simulate.js";
 
 export interface StartIo {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -80,6 +81,7 @@ export async function start(config: LoadedConfig, env: Environment, io: StartIo)
     ],
     hooks: {
       defaultChat,
+      chats: knownChats(config),
       wait: async (ms) => {
         clock.advance(ms);
         await runtime.scheduler.runDue();

@@ -8,10 +8,23 @@ export interface RunnerHooks {
   restart(): Promise<void>;
   /** The chat of lines that name none ("alice: hi"). */
   defaultChat: string;
+  /**
+   * The chats the bot knows (configured chats, review and mod-log chats). When given, a line naming
+   * another chat is refused: a misspelt chat name must not look like a bot that does nothing.
+   */
+  chats?: ReadonlySet<string>;
+}
+
+function checkChat(session: ConsoleSession, chat: string | undefined, hooks: RunnerHooks): void {
+  if (chat === undefined || !hooks.chats) return;
+  if (hooks.chats.has(session.chat(chat))) return;
+  const names = [...hooks.chats].map((c) => c.replace(/^console:/, ""));
+  throw new Error(`unknown chat "${chat}": the bot acts only in the configured chats (${names.join(", ")})`);
 }
 
 /** Carries out one transcript step against the console session. Errors are the member's, not ours. */
 export async function runStep(session: ConsoleSession, step: Step, hooks: RunnerHooks): Promise<void> {
+  if ("chat" in step) checkChat(session, step.chat, hooks);
   switch (step.kind) {
     case "wait":
       return hooks.wait(step.ms);

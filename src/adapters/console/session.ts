@@ -97,8 +97,9 @@ export class ConsoleSession {
   ): Promise<Handled & { message: SimMessage }> {
     const key = this.chat(chat);
     const content = this.content(text, options);
+    // Resolve the reply first: a line naming a message that is not there posts nothing.
+    const replyTo = options.replyTo ? this.replied(key, options.replyTo, chat) : undefined;
     const message = this.world.post(key, this.account(user), text, content, options.thread);
-    const replyTo = options.replyTo ? this.replied(key, options.replyTo) : undefined;
     const command = parseCommand(text);
     const event: CoreEvent = command
       ? {
@@ -192,9 +193,9 @@ export class ConsoleSession {
     };
   }
 
-  private replied(chat: ChatKey, id: string): RepliedMessage {
+  private replied(chat: ChatKey, id: string, name: string): RepliedMessage {
     const m = this.world.find(chat, id);
-    if (!m) throw new Error(`no message #${id} in ${chat}`);
+    if (!m) throw new Error(`no message #${id} in ${name} to reply to`);
     return {
       message: m.ref,
       author: m.author === "bot" ? undefined : m.author,
