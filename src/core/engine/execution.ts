@@ -2,7 +2,7 @@ import type { Decision, DecisionExecutor, Outcome, PlatformDecision } from "../d
 import type { ChatKey, Platform } from "../ids.js";
 import { translator } from "../i18n/translator.js";
 import type { Ctx, Services } from "./context.js";
-import { describeDecision, targetPlatform } from "./describe.js";
+import { describeForAdmins, targetPlatform } from "./describe.js";
 import type { Module } from "./module.js";
 
 /**
@@ -106,7 +106,10 @@ export class DecisionRunner {
     const report: Decision = {
       kind: "send",
       chat: logChat,
-      text: t("core.actionFailed", { action: describeDecision(decision), error: message }),
+      text: t("core.actionFailed", {
+        action: describeForAdmins(decision, t, (c) => directory.label(c)),
+        error: message,
+      }),
     };
     const outcome = await this.carryOut(report);
     if (outcome.status !== "ok")

@@ -109,6 +109,20 @@ describe("failure reports", () => {
     expect(h.world.visible(h.session.chat("modlog"))).toEqual([]);
   });
 
+  it("reports a failure in the community's language, naming the chat as admins know it", async () => {
+    const h = await startHarness(
+      consoleConfig().replace("    name: Demo\n", "    name: Demo\n    language: zh\n"),
+    );
+    h.world.failNext("ban", { message: "not enough rights" });
+    await h.runtime.engine.run([
+      { kind: "ban", chat: h.session.chat("lobby"), account: h.session.account("bob") },
+    ]);
+    const text = h.world.visible(h.session.chat("modlog")).at(-1)?.text ?? "";
+    expect(text).toBe(
+      `⚠️ 我无法在 ${h.runtime.services.directory.label(h.session.chat("lobby"))} 封禁 console:bob：not enough rights。请检查我的管理员权限。`,
+    );
+  });
+
   it("reports a failed deletion to the mod-log", async () => {
     const h = await startHarness(consoleConfig());
     h.world.failNext("delete", { code: "bad_request", message: "message can't be deleted" });

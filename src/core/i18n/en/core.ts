@@ -15,6 +15,23 @@ export const core = {
   describeLanguage: "choose the language I use with you",
   languageSet: "From now on I will write to you in English.",
   actionFailed: "⚠️ I could not {action}: {error}. Please check my admin rights.",
+  // {action} of actionFailed, one per decision
+  actRestrict: "restrict {account} in {chat}",
+  actLift: "lift the restrictions of {account} in {chat}",
+  actDelete: "delete a message in {chat}",
+  actSend: "post in {chat}",
+  actSendPrivate: "write privately to {account}",
+  actPostCard: "post a review card in {chat}",
+  actUpdateCard: "update a review card in {chat}",
+  actRepost: "re-post an approved post in {chat}",
+  actBan: "ban {account} from {chat}",
+  actUnban: "unban {account} in {chat}",
+  actKick: "remove {account} from {chat}",
+  actApproveJoin: "approve the join request of {account} to {chat}",
+  actDeclineJoin: "decline the join request of {account} to {chat}",
+  actGrantRole: "give {account} the role {role} in {chat}",
+  actRevokeRole: "take the role {role} from {account} in {chat}",
+  actTimer: "schedule a timer",
   notAllowed: "Only admins of this community can do that.",
   // Telegram adapter
   telegramMissingRights:
