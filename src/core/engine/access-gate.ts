@@ -16,7 +16,7 @@ const noticeKey = (chat: string, account: string, why: string) => `gate-notice:$
 async function remove(
   ctx: Ctx,
   event: MessagePosted | MessageEdited,
-  why: "read_only" | "text_only" | "rate",
+  why: "read_only" | "unverified" | "text_only" | "rate",
   cap = 0,
 ): Promise<Verdict> {
   const account = event.actor.account;
@@ -37,9 +37,11 @@ async function remove(
     const text =
       why === "read_only"
         ? ctx.t("core.gateReadOnly", { chat })
-        : why === "text_only"
-          ? ctx.t("core.gateTextOnly", { chat })
-          : ctx.t("core.gateRate", { chat, cap });
+        : why === "unverified"
+          ? ctx.t("core.gateUnverified", { chat })
+          : why === "text_only"
+            ? ctx.t("core.gateTextOnly", { chat })
+            : ctx.t("core.gateRate", { chat, cap });
     ctx.emit({ kind: "send_private", account, text });
   }
   return "stop";
@@ -71,7 +73,13 @@ export const accessGate: Module = {
     const chat = event.message.chat;
     const level = await access.level(chat, ctx.actor.account, ctx.now);
     if (!allowedAt(level, event.content)) {
-      return remove(ctx, event, level === "read_only" ? "read_only" : "text_only");
+      if (level !== "read_only") return remove(ctx, event, "text_only");
+      // Only an unverified member's limit is lifted by verifying: say so rather than point to /appeal.
+      const active = ((await access.get(chat, ctx.actor.account))?.constraints ?? []).filter(
+        (c) => c.level === "read_only" && (c.until === undefined || c.until > ctx.now),
+      );
+      const unverified = active.length > 0 && active.every((c) => c.source === "verification");
+      return remove(ctx, event, unverified ? "unverified" : "read_only");
     }
     const cap = level === "full" ? undefined : await access.rateCap(chat, ctx.actor.account, ctx.now);
     if (cap && event.kind === "message_posted") {

@@ -156,4 +156,28 @@ describe("access gate", () => {
     expect(notices()).toHaveLength(2);
     expect(h.world.visible(lobby).every((m) => !m.text.includes("removed"))).toBe(true);
   });
+
+  it("tells an unverified member to /verify, and a muted one where to look and how to appeal", async () => {
+    const h = await startHarness(consoleConfig());
+    const lobby = h.session.chat("lobby");
+    const limit = async (user: string, source: "verification" | "sanction") =>
+      h.runtime.engine.run(
+        await h.runtime.services.access.constrain(
+          [lobby],
+          h.session.account(user),
+          { source, level: "read_only", caseNumber: source === "sanction" ? 4 : undefined },
+          h.clock.now(),
+        ),
+      );
+    await limit("newbie", "verification");
+    await limit("muted", "sanction");
+    await limit("both", "verification");
+    await limit("both", "sanction");
+    for (const user of ["newbie", "muted", "both"]) await h.session.say(user, "lobby", "hello");
+    const last = (user: string) => h.world.privateMessages(h.session.account(user)).at(-1)?.text ?? "";
+    expect(last("newbie")).toContain("until you verify your identity. Send /verify");
+    expect(last("muted")).toContain("/appeal");
+    expect(last("muted")).not.toContain("/verify");
+    expect(last("both")).toContain("/appeal"); // verifying alone would not let them post
+  });
 });

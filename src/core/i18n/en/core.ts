@@ -49,6 +49,8 @@ export const core = {
   telegramShareContactButton: "Share my phone number",
   gateReadOnly:
     "Your message in {chat} was removed: you can only read there for now. Send /mydata to see why, or /appeal if you think it is a mistake.",
+  gateUnverified:
+    "Your message in {chat} was removed: you can only read there until you verify your identity. Send /verify to me to start.",
   gateTextOnly: "Your message in {chat} was removed: for now you may post text there, but no links or media.",
   gateRate: "Your message in {chat} was removed: for now you may post at most {cap} messages an hour there.",
 } as const;

@@ -48,6 +48,8 @@ export const core = {
   telegramShareContactButton: "分享我的手机号",
   gateReadOnly:
     "你在 {chat} 的消息已被删除：你目前在那里只能阅读。发送 /mydata 查看原因；如认为有误，可发送 /appeal。",
+  gateUnverified:
+    "你在 {chat} 的消息已被删除：完成身份验证之前，你在那里只能阅读。向我发送 /verify 开始验证。",
   gateTextOnly: "你在 {chat} 的消息已被删除：你目前在那里只能发送文字，不能发送链接或媒体。",
   gateRate: "你在 {chat} 的消息已被删除：你目前在那里每小时最多只能发送 {cap} 条消息。",
 } satisfies Catalogue["core"];
