@@ -20,6 +20,7 @@ const program = new Command()
     "configuration file (default: $CHATWARDEN_CONFIG, then config/chatwarden.yaml)",
   )
   .showHelpAfterError()
+  .configureHelp({ showGlobalOptions: true })
   .exitOverride();
 
 const env = readEnvironment();

@@ -67,6 +67,14 @@ describe("chatwarden CLI", () => {
     expect(r.status).toBe(2);
   });
 
+  it("shows the --config option in each subcommand's help", () => {
+    for (const command of ["start", "simulate", "check-config"]) {
+      const r = cli([command, "--help"]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain("--config <file>");
+    }
+  });
+
   it("rejects an unknown command with usage and exits 2", () => {
     const r = cli(["frobnicate"]);
     expect(r.stderr).toContain("unknown command 'frobnicate'");
