@@ -55,3 +55,10 @@ export const threadOf = (ref: { thread?: string }): number | undefined =>
 export function isTelegramKey(key: string): boolean {
   return key.startsWith("telegram:");
 }
+
+/** The Telegram user id of an account key; throws for a chat posting as itself. */
+export function userIdOf(account: AccountKey | string): number {
+  const who = subjectOf(account);
+  if (who.kind !== "user") throw new TypeError(`${account} is a chat, not a user`);
+  return who.id;
+}
