@@ -2,23 +2,14 @@ import { openCase } from "../engine/audit.js";
 import type { CommandIssued } from "../events.js";
 import type { Ctx } from "../engine/context.js";
 import type { CommandSpec } from "../engine/module.js";
-import type { AccountKey, ChatKey, CommunityId } from "../ids.js";
+import type { AccountKey, CommunityId } from "../ids.js";
 import { platformOf } from "../ids.js";
 import { formatDuration } from "../settings/duration.js";
 import type { CommunitySettings } from "../settings/community.js";
-import {
-  communityById,
-  declineJoinRequests,
-  grantFull,
-  maskPhone,
-  reply,
-  takeAttempt,
-  type VerificationDeps,
-} from "./common.js";
+import { communityById, grantFull, reply, takeAttempt, type VerificationDeps } from "./common.js";
 import { abandon, begin } from "./flow.js";
-import type { Grace, Identity, LinkCode, ReviewRequest, Session } from "./state.js";
-import { translator } from "../i18n/translator.js";
-import { bindAccount, identityOf, keys, timerIds, unbindAccount } from "./state.js";
+import type { Identity, LinkCode } from "./state.js";
+import { bindAccount, identityOf, keys, unbindAccount } from "./state.js";
 
 /** The community a member means: the named one, else the one they were last seen in, else the only one. */
 async function chooseCommunity(
@@ -261,144 +252,4 @@ export function memberCommands(deps: VerificationDeps): CommandSpec[] {
     mydataCommand(deps),
     forgetmeCommand(deps),
   ];
-}
-
-/** The verification module's part of /mydata: names and phones opened, the ID number only masked. */
-export async function exportVerification(
-  ctx: Ctx,
-  account: AccountKey,
-): Promise<Record<string, unknown> | undefined> {
-  const { store, sealer } = ctx.services;
-  const out: Record<string, unknown>[] = [];
-  for (const id of (await store.get<CommunityId[]>(keys.accountIndex(account))) ?? []) {
-    const identity = await identityOf(store, id, account);
-    if (!identity) continue;
-    const grace = await store.get<Grace>(keys.grace(id, account));
-    out.push({
-      community: id,
-      identity: identity.id,
-      verified: identity.verified,
-      method: identity.method,
-      verifiedAt: new Date(identity.verifiedAt).toISOString(),
-      legalName: identity.sealedName ? sealer.open(identity.sealedName) : undefined,
-      idNumber: identity.idMask,
-      idNumberStored: identity.keyHash && identity.keyField === "id_number" ? "keyed hash only" : undefined,
-      phone: identity.sealedPhone ? maskPhone(sealer.open(identity.sealedPhone)) : undefined,
-      linkedAccounts: identity.accounts,
-      grace: grace ? { until: new Date(grace.until).toISOString(), ended: grace.ended } : undefined,
-    });
-  }
-  const pending: Record<string, unknown>[] = [];
-  for (const community of ctx.services.directory.communities) {
-    const id = await store.get<string>(keys.pendingRequest(community.id, account));
-    const request = id ? await store.get<ReviewRequest>(keys.request(community.id, id)) : undefined;
-    if (!request) continue;
-    pending.push({
-      community: community.id,
-      request: request.id,
-      status: request.status,
-      submittedAt: new Date(request.createdAt).toISOString(),
-      legalName: request.sealedName ? sealer.open(request.sealedName) : undefined,
-      idNumber: request.idMask,
-      phone: request.sealedPhone ? maskPhone(sealer.open(request.sealedPhone)) : undefined,
-    });
-  }
-  const session = await store.get<Session>(keys.session(account));
-  const inProgress = session
-    ? {
-        community: session.community,
-        step: session.steps[session.index],
-        startedAt: new Date(session.startedAt).toISOString(),
-      }
-    : undefined;
-  if (!out.length && !pending.length && !inProgress) return undefined;
-  return {
-    ...(out.length ? { identities: out } : {}),
-    ...(pending.length ? { pendingReviews: pending } : {}),
-    ...(inProgress ? { verificationInProgress: inProgress } : {}),
-  };
-}
-
-/** Deletes a waiting review request and strips the real name from its card in the review chat. */
-async function withdrawPending(ctx: Ctx, community: CommunitySettings, account: AccountKey): Promise<void> {
-  const { store } = ctx.services;
-  let id: string | undefined;
-  await store.update<string>(keys.pendingRequest(community.id, account), (cur) => {
-    id = cur;
-    return undefined;
-  });
-  if (!id) return;
-  let withdrawn: ReviewRequest | undefined;
-  await store.update<ReviewRequest>(keys.request(community.id, id), (cur) => {
-    if (cur?.status !== "pending") return cur;
-    withdrawn = cur;
-    return undefined;
-  });
-  if (!withdrawn?.card) return;
-  const t = translator(community.language);
-  ctx.emit({
-    kind: "update_card",
-    card: withdrawn.card,
-    text: `${t("verification.cardTitle", { id: withdrawn.id, member: withdrawn.displayName, account })}\n${t("verification.cardWithdrawn")}`,
-    buttons: [],
-  });
-}
-
-/**
- * /forgetme: names, phones and masks go. When an account of the identity is banned in the community, the
- * keyed hash stays (marked erased) so the same person cannot register again while the ban lasts.
- */
-export async function eraseVerification(ctx: Ctx, account: AccountKey): Promise<string[]> {
-  const { store, access } = ctx.services;
-  const kept: string[] = [];
-  await store.delete(keys.session(account));
-  ctx.emit({ kind: "cancel_timer", timerId: timerIds.step(account) });
-  // Every community, not only those the account is bound in: a waiting review request or a grace period
-  // belongs to an account that is not verified (so not bound) yet.
-  for (const community of ctx.services.directory.communities) {
-    await store.delete(keys.grace(community.id, account));
-    await withdrawPending(ctx, community, account);
-    await declineJoinRequests(ctx, community.id, account);
-  }
-  for (const id of (await store.get<CommunityId[]>(keys.accountIndex(account))) ?? []) {
-    const community = communityById(ctx, id);
-    const identity = await identityOf(store, id, account);
-    if (!identity || !community) continue;
-    let banned = false;
-    for (const other of identity.accounts) {
-      for (const chat of community.chats)
-        if ((await access.get(chat.key as ChatKey, other))?.banned) banned = true;
-    }
-    if (banned && identity.keyHash) {
-      await store.set<Identity>(keys.identity(id, identity.id), {
-        id: identity.id,
-        community: identity.community,
-        keyHash: identity.keyHash,
-        keyField: identity.keyField,
-        accounts: identity.accounts,
-        verified: false,
-        method: identity.method,
-        verifiedAt: identity.verifiedAt,
-        erased: true,
-      });
-      kept.push(
-        ctx.t("verification.keptForBan", {
-          community: community.name,
-          field: ctx.t(
-            identity.keyField === "phone" ? "verification.fieldPhone" : "verification.fieldIdNumber",
-          ),
-        }),
-      );
-    } else {
-      for (const a of identity.accounts) await unbindAccount(store, id, a);
-      await store.delete(keys.identity(id, identity.id));
-      if (identity.keyHash) await store.delete(keys.hashIndex(id, identity.keyHash));
-    }
-  }
-  // Pending sessions elsewhere and unlinked records of this account.
-  for (const id of (await store.get<CommunityId[]>(keys.accountIndex(account))) ?? []) {
-    const identity = await identityOf(store, id, account);
-    if (!identity?.erased) await unbindAccount(store, id, account);
-  }
-  return kept;
 }

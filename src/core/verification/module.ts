@@ -4,7 +4,8 @@ import { adminCommands, reviewButton } from "./admin.js";
 import { communityById, type VerificationDeps } from "./common.js";
 import { answerContact, answerRules, answerText, begin, stepTimedOut } from "./flow.js";
 import { onGraceEnd, onJoin, onJoinRequest, onMessage, onReminder, onRemoveDue } from "./gate.js";
-import { eraseVerification, exportVerification, memberCommands } from "./member-commands.js";
+import { memberCommands } from "./member-commands.js";
+import { eraseVerification, exportVerification } from "./personal-data.js";
 import type { ReviewRequest } from "./state.js";
 import { keys, TIMER } from "./state.js";
 
