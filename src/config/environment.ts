@@ -54,7 +54,3 @@ export function resolveSecret(
   chmodSync(file, 0o600);
   return { secret, source: "created", file };
 }
-
-export function readTextFile(path: string): string {
-  return readFileSync(path, "utf8");
-}

@@ -16,7 +16,6 @@ export type ChatKey = Brand<string, "ChatKey">;
 export type CommunityId = Brand<string, "CommunityId">;
 export type IdentityId = Brand<string, "IdentityId">;
 export type HoldId = Brand<string, "HoldId">;
-export type TimerId = Brand<string, "TimerId">;
 /** Case numbers count up per community from 1, so admins can say "case 17". */
 export type CaseNumber = Brand<number, "CaseNumber">;
 

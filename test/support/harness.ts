@@ -87,7 +87,7 @@ export async function startHarness(
 }
 
 /** A minimal one-community config on the console platform; `extra` is YAML indented under the community. */
-export function consoleConfig(extra = "", top = ""): string {
+export function consoleConfig(extra = "", top = "", extraChats: readonly string[] = []): string {
   return `${top}
 communities:
   - id: demo
@@ -98,9 +98,9 @@ communities:
     chats:
       - id: "console:lobby"
       - id: "console:second"
-${extra
-  .split("\n")
-  .map((l) => (l ? `    ${l}` : l))
-  .join("\n")}
+${extraChats.map((chat) => `      - id: "${chat}"\n`).join("")}${extra
+    .split("\n")
+    .map((l) => (l ? `    ${l}` : l))
+    .join("\n")}
 `;
 }

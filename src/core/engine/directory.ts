@@ -1,4 +1,4 @@
-import type { AccountKey, ChatKey, CommunityId, Platform } from "../ids.js";
+import type { ChatKey, CommunityId, Platform } from "../ids.js";
 import { platformOf } from "../ids.js";
 import type { ChatEntry, CommunitySettings, CoreSettings } from "../settings/community.js";
 
@@ -45,9 +45,5 @@ export class CommunityDirectory {
     const found = this.byChat.get(chat);
     if (found?.chat.title) return found.chat.title;
     return found ? `${found.community.name} (${chat})` : chat;
-  }
-
-  isConfiguredAdmin(community: CommunitySettings, account: AccountKey): boolean {
-    return community.admins.includes(account);
   }
 }

@@ -3,7 +3,6 @@ import type {
   ButtonPressed,
   CommandIssued,
   ContactShared,
-  CoreEvent,
   JoinRequested,
   MemberJoined,
   MemberLeft,
@@ -76,5 +75,3 @@ export class UsageError extends Error {
     super(detail ?? "usage");
   }
 }
-
-export type AnyEvent = CoreEvent;

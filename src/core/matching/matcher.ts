@@ -154,6 +154,10 @@ class AhoCorasickMatcher implements Matcher {
     return matches;
   }
 
+  /**
+   * `find` without collecting matches, stopping at the first. The transition loop is repeated rather than
+   * shared: it is the per-code-unit hot path, kept inline on purpose (not measured as a shared helper).
+   */
   test(text: string): boolean {
     if (this.size === 0) return false;
     const folded = this.fold ? foldText(text) : unfolded(text);

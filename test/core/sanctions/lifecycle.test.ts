@@ -8,18 +8,7 @@ import { consoleConfig, startHarness } from "../../support/harness.js";
 import { bareCtx, bindIdentities, casesOf, demo, lastPrivate, modlog } from "./support.js";
 
 const tg = chatKey("telegram", "-100777");
-const linkedConfig = `
-communities:
-  - id: demo
-    name: Demo
-    admins: ["console:admin"]
-    review_chat: "console:review"
-    modlog_chat: "console:modlog"
-    chats:
-      - id: "console:lobby"
-      - id: "console:second"
-      - id: "${tg}"
-`;
+const linkedConfig = consoleConfig("", "", [tg]);
 
 describe("community-wide scope for a bound identity", () => {
   it("bans every linked account in every chat of the community on that account's platform", async () => {
