@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { AccountKey, ChatKey, CommunityId } from "../core/ids.js";
 import type { ChatEntry, CommunitySettings, CoreSettings, Policy } from "../core/settings/community.js";
 import { ConfigError, problemsFrom, type ConfigProblem } from "./errors.js";
+import { checkReportChats } from "./report-chats.js";
 import { configSchema, policyKeys, policySchema, type RawCommunity, type RawConfig } from "./schema.js";
 
 export interface LoadedConfig {
@@ -65,6 +66,7 @@ export function parseConfigObject(input: unknown, options: { file?: string; base
     resolveCommunity(c, i, raw, options.baseDir, problems, warnings),
   );
   checkUnique(raw, problems);
+  checkReportChats(raw, problems, warnings);
   if (problems.length > 0) throw new ConfigError(problems, options.file);
   return { file: options.file, raw, core: { communities: communities as CommunitySettings[] }, warnings };
 }
