@@ -14,22 +14,32 @@ export function parseDuration(text: string): number | undefined {
   return total > 0 ? Math.round(total) : undefined;
 }
 
-/** "1h30m" for 5,400,000 ms: the shortest exact form, for messages and the playground. */
+const formatUnits: readonly (readonly [string, number])[] = [
+  ["d", 86_400_000],
+  ["h", 3_600_000],
+  ["m", 60_000],
+  ["s", 1_000],
+];
+
+/**
+ * "1h30m" for 5,400,000 ms: the two largest units, the smaller one rounded, for messages and the
+ * playground. A remaining time read a few milliseconds after it was set (1h − 5 ms) still shows "1h",
+ * and a grace period with 2d23h59m58s left shows "3d".
+ */
 export function formatDuration(ms: number): string {
   if (ms <= 0) return "0s";
+  if (Math.round(ms) < 1_000) return `${Math.round(ms)}ms`;
+  const largest = formatUnits.findIndex(([, size]) => ms >= size);
+  const next = largest < 0 ? formatUnits.length - 1 : Math.min(largest + 1, formatUnits.length - 1);
+  const precision = formatUnits[next]?.[1] ?? 1_000;
+  let rest = Math.round(ms / precision) * precision;
   const parts: string[] = [];
-  let rest = ms;
-  for (const [unit, size] of [
-    ["d", units.d],
-    ["h", units.h],
-    ["m", units.m],
-    ["s", units.s],
-  ] as const) {
-    const n = Math.floor(rest / (size as number));
+  for (const [unit, size] of formatUnits) {
+    const n = Math.floor(rest / size);
     if (n > 0) parts.push(`${n}${unit}`);
-    rest -= n * (size as number);
+    rest -= n * size;
   }
-  return parts.join("") || `${ms}ms`;
+  return parts.join("");
 }
 
 /** A config duration: a string like "24h"; parsed to milliseconds. */
