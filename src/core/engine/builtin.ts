@@ -44,7 +44,19 @@ export function builtinModule(listCommands: () => CommandSpec[]): Module {
         description: "core.describeLanguage",
         async run(ctx, event) {
           const choice = event.args.trim().toLowerCase();
-          if (!isLanguage(choice)) throw new UsageError(Object.keys(languages).join(", "));
+          if (!choice) throw new UsageError(Object.keys(languages).join(", "));
+          if (!isLanguage(choice)) {
+            ctx.emit({
+              kind: "send_private",
+              account: event.actor.account,
+              text: ctx.t("core.languageUnsupported", {
+                language: choice.slice(0, 20),
+                supported: Object.keys(languages).join(", "),
+              }),
+              fallbackChat: event.chat,
+            });
+            return;
+          }
           await ctx.services.store.set(languageKey(event.actor.account), choice);
           const t = await ctx.translatorFor(event.actor.account);
           ctx.emit({

@@ -19,12 +19,15 @@ describe("engine", () => {
     expect(text).toContain("/language");
   });
 
-  it("switches a member's language with /language and refuses an unknown one with the usage line", async () => {
+  it("switches a member's language with /language and refuses an unknown one by naming the supported ones", async () => {
     const h = await startHarness(consoleConfig());
+    const last = () => h.world.privateMessages(h.session.account("alice")).at(-1)?.text;
+    await h.session.tell("alice", "/language fr");
+    expect(last()).toBe("fr is not a supported language (supported: en, zh).");
     await h.session.tell("alice", "/language zh");
-    expect(h.world.privateMessages(h.session.account("alice")).at(-1)?.text).toContain("简体中文");
+    expect(last()).toContain("简体中文");
     await h.session.tell("alice", "/language klingon");
-    expect(h.world.privateMessages(h.session.account("alice")).at(-1)?.text).toMatch(/^用法：\/language/);
+    expect(last()).toBe("不支持 klingon 语言（支持的语言：en, zh）。");
   });
 
   it("does not record a failed restriction as applied, and reports the failure to the mod-log", async () => {

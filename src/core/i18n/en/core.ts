@@ -14,6 +14,7 @@ export const core = {
   usageLanguage: "/language <en|zh>",
   describeLanguage: "choose the language I use with you",
   languageSet: "From now on I will write to you in English.",
+  languageUnsupported: "{language} is not a supported language (supported: {supported}).",
   actionFailed: "⚠️ I could not {action}: {error}. Please check my admin rights.",
   // {action} of actionFailed, one per decision
   actRestrict: "restrict {account} in {chat}",

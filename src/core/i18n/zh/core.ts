@@ -15,6 +15,7 @@ export const core = {
   usageLanguage: "/language <en|zh>",
   describeLanguage: "选择我与你交流的语言",
   languageSet: "从现在起我会用简体中文与你交流。",
+  languageUnsupported: "不支持 {language} 语言（支持的语言：{supported}）。",
   actionFailed: "⚠️ 我无法{action}：{error}。请检查我的管理员权限。",
   actRestrict: "限制 {account} 在 {chat} 的权限",
   actLift: "解除 {account} 在 {chat} 的限制",
