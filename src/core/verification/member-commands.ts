@@ -197,6 +197,22 @@ async function redeem(ctx: Ctx, event: CommandIssued, account: AccountKey, code:
     ctx.emit(reply(ctx, event, ctx.t("verification.linked", { communities: linked.join(", ") })));
 }
 
+/** What /mydata shows: the profile the bot learnt and each module's export; empty when nothing is stored. */
+async function storedAbout(
+  ctx: Ctx,
+  deps: VerificationDeps,
+  account: AccountKey,
+): Promise<Record<string, unknown>> {
+  const sections: Record<string, unknown> = {};
+  const profile = await ctx.services.members.profile(account);
+  if (profile) sections.profile = profile;
+  for (const module of deps.allModules()) {
+    const data = await module.exportData?.(ctx, account);
+    if (data && Object.keys(data).length) sections[module.name] = data;
+  }
+  return sections;
+}
+
 function mydataCommand(deps: VerificationDeps): CommandSpec {
   return {
     name: "mydata",
@@ -206,13 +222,7 @@ function mydataCommand(deps: VerificationDeps): CommandSpec {
     description: "verification.describeMyData",
     async run(ctx, event) {
       const account = event.actor.account;
-      const sections: Record<string, unknown> = {};
-      const profile = await ctx.services.members.profile(account);
-      if (profile) sections.profile = profile;
-      for (const module of deps.allModules()) {
-        const data = await module.exportData?.(ctx, account);
-        if (data && Object.keys(data).length) sections[module.name] = data;
-      }
+      const sections = await storedAbout(ctx, deps, account);
       // Never a fallback into the group: this is the member's personal data.
       ctx.emit({
         kind: "send_private",
@@ -233,6 +243,14 @@ function forgetmeCommand(deps: VerificationDeps): CommandSpec {
     description: "verification.describeForgetMe",
     async run(ctx, event) {
       const account = event.actor.account;
+      const stored = await storedAbout(ctx, deps, account);
+      // A profile whose name an earlier /forgetme erased holds nothing personal any more.
+      const profile = stored.profile as { displayName?: string } | undefined;
+      if (profile && !profile.displayName) delete stored.profile;
+      if (Object.keys(stored).length === 0) {
+        ctx.emit(reply(ctx, event, ctx.t("verification.nothingStored")));
+        return;
+      }
       const kept: string[] = [];
       for (const module of deps.allModules()) kept.push(...((await module.eraseData?.(ctx, account)) ?? []));
       const chats = ctx.services.directory.communities.flatMap((c) => c.chats.map((chat) => chat.key));

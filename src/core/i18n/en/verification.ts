@@ -117,6 +117,7 @@ export const verification = {
   linked: "✅ This account is now linked to your verified identity in: {communities}.",
   myDataHeader: "Everything I store about you:",
   sentPrivately: "I sent it to you privately.",
+  nothingStored: "I have nothing stored about you, so there is nothing to erase.",
   forgotten:
     "Done: I erased your legal name, phone, ID mask, display name and verification records. You will be asked to verify again before posting where verification is required.",
   keptForBan:

@@ -91,6 +91,7 @@ export const verification = {
   linked: "✅ 此账号已关联到你已验证的身份：{communities}。",
   myDataHeader: "我保存的关于你的全部信息：",
   sentPrivately: "我已私聊发送给你。",
+  nothingStored: "我没有存储任何关于你的数据，因此无需删除。",
   forgotten:
     "已完成：我删除了你的真实姓名、手机号、证件号掩码、显示名称和验证记录。在需要验证的群里发言前，你需要重新验证。",
   keptForBan:
