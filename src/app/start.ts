@@ -39,11 +39,12 @@ export async function start(config: LoadedConfig, env: Environment, io: StartIo)
     },
   });
   let runtime = booted.runtime;
-  runtime.scheduler.start();
   if (!playground) {
     const stops = [];
     for (const platform of platforms)
       stops.push(await platform.start({ runtime, config, env, logger: booted.logger }));
+    // Timers that came due while the bot was down fire now, with the platforms' executors attached.
+    runtime.scheduler.start();
     io.note(`chatwarden running on ${platforms.map((p) => p.name).join(", ")}. Stop with Ctrl+C.`);
     await new Promise<void>((done) => {
       process.once("SIGINT", done);
@@ -55,6 +56,7 @@ export async function start(config: LoadedConfig, env: Environment, io: StartIo)
   }
   const world = new SimulatedWorld();
   const session = new ConsoleSession(runtime, world);
+  runtime.scheduler.start();
   const consoleChats = config.core.communities.flatMap((c) =>
     c.chats.filter((chat) => chat.key.startsWith("console:")).map((chat) => chat.key.slice(8)),
   );

@@ -14,11 +14,23 @@ type TimerIndex = Record<string, Instant>;
  * two loops (or a loop and a restart) never fire one timer twice.
  */
 export class TimerStore {
+  private readonly listeners = new Set<(at: Instant) => void>();
+
   constructor(private readonly store: KeyValueStore) {}
+
+  /**
+   * Calls `listener` with the due time of every timer stored from now on (the scheduler loop wakes up
+   * when one is due before the end of its sleep). Returns a function that removes the listener.
+   */
+  onScheduled(listener: (at: Instant) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   async schedule(timer: Timer): Promise<void> {
     await this.store.set(timerKey(timer.id), timer);
     await this.store.update<TimerIndex>(INDEX, (index = {}) => ({ ...index, [timer.id]: timer.at }));
+    for (const listener of this.listeners) listener(timer.at);
   }
 
   async cancel(id: string): Promise<void> {
