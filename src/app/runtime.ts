@@ -74,8 +74,10 @@ export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
     engine,
     services,
     scheduler,
+    /** Stops the scheduler, lets the timer pass and the events in progress finish, then closes the store. */
     async close() {
-      scheduler.stop();
+      await scheduler.stop();
+      await engine.idle();
       await parts.store.close();
     },
   };

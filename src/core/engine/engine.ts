@@ -42,6 +42,8 @@ export class Engine {
   private readonly commands = new Map<string, { spec: CommandSpec; module: Module }>();
   private readonly executors: Partial<Record<Platform, DecisionExecutor>>;
   private readonly runner: DecisionRunner;
+  /** Calls of `handle` and `run` still going, so the runtime can wait for them before closing the store. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: EngineOptions) {
     this.modules = [builtinModule(() => this.commandList()), accessGate, ...options.modules];
@@ -70,7 +72,24 @@ export class Engine {
     return [...new Set([...this.commands.values()].map((c) => c.spec))];
   }
 
-  async handle(event: CoreEvent): Promise<Handled> {
+  /** Handles one event: its decisions are carried out and their outcomes recorded when this resolves. */
+  handle(event: CoreEvent): Promise<Handled> {
+    return this.track(this.handleNow(event));
+  }
+
+  /** Resolves once every `handle` and `run` call started so far (and any started meanwhile) has finished. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const done = () => this.inFlight.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  private async handleNow(event: CoreEvent): Promise<Handled> {
     const decisions: Decision[] = [];
     const ctx = await this.context(event, decisions);
     try {
@@ -293,7 +312,11 @@ export class Engine {
   // ---- execution ------------------------------------------------------------------------------
 
   /** Carries out decisions made outside an event (recovery jobs, maintenance commands, tests). */
-  async run(decisions: Decision[]): Promise<Outcome[]> {
+  run(decisions: Decision[]): Promise<Outcome[]> {
+    return this.track(this.runNow(decisions));
+  }
+
+  private async runNow(decisions: Decision[]): Promise<Outcome[]> {
     const ctx = await this.context(
       {
         kind: "timer_fired",
