@@ -4,6 +4,11 @@ import { parseDocument } from "yaml";
 import type { z } from "zod";
 import type { AccountKey, ChatKey, CommunityId } from "../core/ids.js";
 import type { ChatEntry, CommunitySettings, CoreSettings, Policy } from "../core/settings/community.js";
+import {
+  needsReviewChat,
+  verificationChatProblem,
+  verificationProblems,
+} from "../core/verification/methods/index.js";
 import { ConfigError, problemsFrom, type ConfigProblem } from "./errors.js";
 import { checkReportChats } from "./report-chats.js";
 import { configSchema, policyKeys, policySchema, type RawCommunity, type RawConfig } from "./schema.js";
@@ -95,7 +100,16 @@ function resolveCommunity(
         ...own.filter((p) => !reported.has(`${prefix}${p.path.slice(chatPrefix.length)}\n${p.message}`)),
       );
     }
-    return { key: chat.id as ChatKey, title: chat.title, policy: chatPolicy ?? (policy as Policy) };
+    const entry = { key: chat.id as ChatKey, title: chat.title, policy: chatPolicy ?? (policy as Policy) };
+    const unsupported = entry.policy && verificationChatProblem(entry.policy.verification, entry.key);
+    if (unsupported) {
+      const own = chat.verification?.method !== undefined;
+      problems.push({
+        path: `${own ? `${prefix}.chats[${j}]` : prefix}.verification.method`,
+        message: unsupported,
+      });
+    }
+    return entry;
   });
   if (!c.review_chat) {
     const policies = [policy, ...chats.map((chat) => chat.policy)].filter(
@@ -106,9 +120,10 @@ function resolveCommunity(
       policies.some((p) => Object.values(p.rules.categories).some((cat) => cat.action === "hold"))
         ? 'rule categories with action "hold"'
         : "",
-      policies.some((p) => p.verification.method === "admin_review")
-        ? 'verification method "admin_review"'
-        : "",
+      policies
+        .map((p) => p.verification)
+        .filter(needsReviewChat)
+        .map((v) => `verification method "${v.method}"`)[0] ?? "",
     ].filter(Boolean);
     if (needs.length > 0) {
       warnings.push({
@@ -161,12 +176,8 @@ function parsePolicy(
       }
     });
   }
-  if (policy.verification.method === "external" && !policy.verification.external) {
-    problems.push({
-      path: `${prefix}.verification.external`,
-      message: 'required when method is "external": expected { url: "https://…" }',
-    });
-  }
+  for (const problem of verificationProblems(policy.verification))
+    problems.push({ path: `${prefix}.verification.${problem.path}`, message: problem.message });
   return policy;
 }
 

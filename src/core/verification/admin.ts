@@ -15,7 +15,8 @@ import {
   reply,
   targetOf,
 } from "./common.js";
-import { complete, refusalFor, reject, reviewCardText } from "./decide.js";
+import { complete, refusalFor, reject } from "./decide.js";
+import { reviewCardText } from "./methods/admin-review.js";
 import type { Grace, ReviewRequest } from "./state.js";
 import { identityOf, keys, unbindAccount } from "./state.js";
 

@@ -1,5 +1,6 @@
 import type { Ctx } from "../engine/context.js";
 import type { AccountKey } from "../ids.js";
+import { platformOf } from "../ids.js";
 import { type MessageKey, type Translate } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
 import {
@@ -12,12 +13,13 @@ import {
   toAdmins,
   type VerificationDeps,
 } from "./common.js";
+import { conflict, keyOf, reject, type Collected } from "./decide.js";
 import type { IdErrorCode } from "./id-validators.js";
 import { maskId, validateId } from "./id-validators.js";
+import { methodOf, stepsFor, supportsAccount } from "./methods/index.js";
 import { normalizePhone, normalizeTypedPhone } from "./phone.js";
 import type { VerificationSettings } from "./settings.js";
-import type { Session, StepName } from "./state.js";
-import { finish } from "./decide.js";
+import type { Session } from "./state.js";
 import { identityOf, keys, TIMER, timerIds } from "./state.js";
 
 /** Each validator error code has its own plain message. */
@@ -31,15 +33,6 @@ export const idErrorMessages: Record<IdErrorCode, MessageKey> = {
   bad_check_char: "verification.idBadCheckChar",
   pattern_mismatch: "verification.idPatternMismatch",
 };
-
-export function stepsFor(s: VerificationSettings): StepName[] {
-  const steps: StepName[] = [];
-  if (s.fields.legal_name) steps.push("name");
-  if (s.fields.id_number) steps.push("id");
-  if (s.fields.phone || s.method === "phone") steps.push("phone");
-  if (s.rules.trim()) steps.push("rules");
-  return steps;
-}
 
 /** Starts (or restarts) the private dialogue. `intro` is said before the first question. */
 export async function begin(
@@ -57,20 +50,25 @@ export async function begin(
     ctx.emit(tell(account, t("verification.alreadyVerified", { community: community.name })));
     return;
   }
-  if (s.method === "external" && (!deps.identityProvider || !s.external)) {
-    ctx.emit(tell(account, t("verification.unavailable", { community: community.name })));
+  const method = methodOf(s);
+  if (!supportsAccount(method, account)) {
+    const where = (method.platforms ?? []).join(", ");
     ctx.emit(
-      ...toAdmins(community, (at) => at("verification.adminExternalMissing", { community: community.name })),
+      tell(
+        account,
+        t("verification.methodNotHere", {
+          community: community.name,
+          platform: platformOf(account),
+          platforms: where,
+        }),
+      ),
     );
     return;
   }
-  if (s.method === "admin_review" && !community.reviewChat) {
+  const missing = method.missing(community, deps);
+  if (missing) {
     ctx.emit(tell(account, t("verification.unavailable", { community: community.name })));
-    ctx.emit(
-      ...toAdmins(community, (at) =>
-        at("verification.adminReviewChatMissing", { community: community.name }),
-      ),
-    );
+    ctx.emit(...toAdmins(community, (at) => at(missing, { community: community.name })));
     return;
   }
   if (await store.get<string>(keys.pendingRequest(community.id, account))) {
@@ -125,15 +123,7 @@ function promptStep(
       );
       break;
     case "phone":
-      ctx.emit(
-        tell(
-          account,
-          `${progress}${t(s.method === "phone" ? "verification.askPhoneContact" : "verification.askPhone")}`,
-          {
-            requestContact: true,
-          },
-        ),
-      );
+      ctx.emit(tell(account, `${progress}${askPhoneText(t, s)}`, { requestContact: true }));
       break;
     case "rules":
       ctx.emit(
@@ -214,11 +204,11 @@ export async function answerText(
       }
       session.idHash = sealer.keyedHash("id", check.normalized);
       session.idMask = maskId(check.normalized);
-      if (s.method === "external") session.sealedId = sealer.seal(check.normalized);
+      if (methodOf(s).keepsIdNumber) session.sealedId = sealer.seal(check.normalized);
       break;
     }
     case "phone": {
-      if (s.method === "phone") {
+      if (methodOf(s).phone === "own_contact") {
         ctx.emit(tell(account, t("verification.shareOwnContact"), { requestContact: true }));
         return true;
       }
@@ -317,6 +307,45 @@ async function advance(
   await ctx.services.store.delete(keys.session(account));
   ctx.emit({ kind: "cancel_timer", timerId: timerIds.step(account) });
   await finish(ctx, deps, community, account, next, ctx.t);
+}
+
+/** All answers are in: check the identity's key (account cap, bans), then the community's method decides. */
+async function finish(
+  ctx: Ctx,
+  deps: VerificationDeps,
+  community: CommunitySettings,
+  account: AccountKey,
+  session: Session,
+  t: Translate,
+): Promise<void> {
+  const s = community.policy.verification;
+  if (!session.idHash && !session.phoneHash && !(await takeAttempt(ctx, account, s.attempts_per_hour))) {
+    ctx.emit(tell(account, t("verification.tooManyAttempts")));
+    return;
+  }
+  const collected: Collected = {
+    sealedName: session.sealedName,
+    idHash: session.idHash,
+    idMask: session.idMask,
+    sealedPhone: session.sealedPhone,
+    phoneHash: session.phoneHash,
+  };
+  const refused = await conflict(ctx, community, account, keyOf(collected).keyHash);
+  if (refused) {
+    await reject(
+      ctx,
+      community,
+      account,
+      t(refused, { platform: platformOf(account), max: s.max_accounts_per_platform }),
+      "bot",
+    );
+    return;
+  }
+  await methodOf(s).finish(ctx, deps, community, account, session, collected, t);
+}
+
+function askPhoneText(t: Translate, s: VerificationSettings): string {
+  return t(methodOf(s).phone === "own_contact" ? "verification.askPhoneContact" : "verification.askPhone");
 }
 
 /** A step timer came due: abandon the dialogue if it is still waiting at that step. */

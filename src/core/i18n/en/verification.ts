@@ -76,6 +76,8 @@ export const verification = {
   accountCap:
     "This identity is already bound to {max} account(s) on {platform}, the most this community allows. Please use that account; to use another platform, send /link there.",
   identityBanned: "This identity cannot be verified in this community because of an active ban.",
+  methodNotHere:
+    "Verification for {community} cannot be done from {platform}: its method works only on {platforms}. Verify there, then link this account: send /link on the verified account and /link <code> here.",
   // Admins.
   adminExternalMissing:
     '⚠️ {community} uses verification method "external", but no identity provider is configured (verification.external or the runtime\'s provider is missing). Members cannot verify until it is set up.',

@@ -55,6 +55,8 @@ export const verification = {
   accountCap:
     "该身份已在 {platform} 上绑定了 {max} 个账号，达到本社区的上限。请使用那个账号；如需在其他平台使用，请在那里发送 /link。",
   identityBanned: "由于存在有效的封禁，该身份无法在本社区完成验证。",
+  methodNotHere:
+    "{community} 的验证无法在 {platform} 上完成：它的验证方式只支持 {platforms}。请先在那里完成验证，然后在已验证的账号上发送 /link，并在这里发送 /link <验证码> 关联本账号。",
   adminExternalMissing:
     '⚠️ {community} 使用 "external" 验证方式，但没有配置身份验证服务（缺少 verification.external 或运行时的 provider）。配置完成前成员无法验证。',
   adminReviewChatMissing:
