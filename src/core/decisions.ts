@@ -71,7 +71,10 @@ export interface Send {
   text: string;
   buttons?: Button[][];
   replyTo?: MessageRef;
-  /** Delete the notice again after this many milliseconds (short-lived notices in a group). */
+  /**
+   * A short-lived notice: the engine deletes it again after this many milliseconds through a durable
+   * timer (it survives restarts). Adapters ignore it.
+   */
   ttlMs?: number;
 }
 
@@ -84,6 +87,11 @@ export interface SendPrivate {
   requestContact?: boolean;
   /** When a private message is impossible, post this short-lived notice in `fallbackChat` instead. */
   fallbackChat?: ChatKey;
+  /**
+   * The answer to a button press that was refused (the presser may not do that). Platforms that
+   * acknowledge presses show it there (Telegram: an alert on the button) rather than in a private chat.
+   */
+  refusal?: true;
 }
 
 /**

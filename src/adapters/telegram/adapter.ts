@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import type { Runtime } from "../../app/runtime.js";
 import type { CoreEvent } from "../../core/events.js";
 import type { ChatKey } from "../../core/ids.js";
-import { languages, translator, type Language, type Translate } from "../../core/i18n/translator.js";
+import { translator, type Language, type Translate } from "../../core/i18n/translator.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { CommunitySettings } from "../../core/settings/community.js";
 import { AdminCache } from "./admins.js";
@@ -107,7 +107,6 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
   const admins = new AdminCache(bot.api, logger);
   const membership = new MembershipTracker();
   const fallback = translator(config.defaultLanguage ?? "en");
-  const refusals = new Set(Object.keys(languages).map((l) => translator(l as Language)("core.notAllowed")));
   let username = config.username ?? "";
   let canReadAll = true;
   let runner: RunnerHandle | undefined;
@@ -119,7 +118,6 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     botUsername: () => username,
     translatorFor: (account) => engine.translatorFor(account),
     displayName: async (account) => (await services.members.profile(account))?.displayName,
-    isRefusal: (text) => refusals.has(text),
     fallbackTtlMs: config.fallbackTtlMs,
   });
 

@@ -12,7 +12,7 @@ import type { Translate } from "../../core/i18n/translator.js";
 import type { AccountKey } from "../../core/ids.js";
 import type { MessageRef } from "../../core/model/content.js";
 import type { Logger } from "../../core/ports/logger.js";
-import { isAdminTarget, isNotModified, toFailure } from "./failures.js";
+import { isAdminTarget, isAlreadyDeleted, isNotModified, toFailure } from "./failures.js";
 import { chatIdOf, messageIdOf, subjectOf, threadOf, tgMessageRef, userIdOf } from "./keys.js";
 import { DefaultPermissions, permissionsFor } from "./permissions.js";
 import { inlineKeyboard } from "./markup.js";
@@ -27,8 +27,6 @@ export interface ExecutorDeps {
   translatorFor(account: AccountKey): Promise<Translate>;
   /** A member's display name, for the fallback notice. */
   displayName(account: AccountKey): Promise<string | undefined>;
-  /** Texts that, sent privately to someone pressing a button, are a refusal of that press. */
-  isRefusal(text: string): boolean;
   /** How long the "open a private chat with me" notice stays in the group. */
   fallbackTtlMs?: number;
 }
@@ -38,8 +36,7 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /**
  * Carries out decisions with the Bot API and reports each as an Outcome; errors never escape.
- * Short-lived notices (`ttlMs`) are deleted by an in-process timer: a restart forgets them (they are
- * meant for notices of a minute or two).
+ * Short-lived notices (`ttlMs`) are the engine's to delete (a durable timer): ignored here.
  */
 export class TelegramExecutor implements DecisionExecutor {
   private readonly defaults: DefaultPermissions;
@@ -188,7 +185,10 @@ export class TelegramExecutor implements DecisionExecutor {
       byChat.set(chat, [...(byChat.get(chat) ?? []), messageIdOf(ref)]);
     }
     for (const [chat, ids] of byChat) {
-      if (ids.length === 1) await this.deps.api.deleteMessage(chat, ids[0] as number);
+      if (ids.length === 1)
+        await this.deps.api.deleteMessage(chat, ids[0] as number).catch((error: unknown) => {
+          if (!isAlreadyDeleted(error)) throw error;
+        });
       else
         for (let i = 0; i < ids.length; i += 100)
           await this.deps.api.deleteMessages(chat, ids.slice(i, i + 100));
@@ -205,7 +205,6 @@ export class TelegramExecutor implements DecisionExecutor {
         ? { reply_parameters: { message_id: messageIdOf(d.replyTo), allow_sending_without_reply: true } }
         : {}),
     });
-    if (d.ttlMs !== undefined) this.notices.schedule(chat, sent.message_id, d.ttlMs);
     return ok([tgMessageRef(chat, sent.message_id, thread)]);
   }
 

@@ -33,5 +33,9 @@ export const isPrivateChatClosed = (error: unknown): boolean =>
 export const isNotModified = (error: unknown): boolean =>
   error instanceof GrammyError && /message is not modified/i.test(error.description);
 
+/** Deleting a message that is gone already: the deletion is done. */
+export const isAlreadyDeleted = (error: unknown): boolean =>
+  error instanceof GrammyError && /message to delete not found/i.test(error.description);
+
 export const isAdminTarget = (error: unknown): boolean =>
   error instanceof GrammyError && /user is an administrator/i.test(error.description);

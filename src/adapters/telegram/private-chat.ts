@@ -85,7 +85,7 @@ export class PrivateChat {
       !d.buttons?.length &&
       !d.requestContact &&
       d.text.length <= CALLBACK_TEXT_MAX &&
-      this.deps.isRefusal(d.text)
+      d.refusal
     ) {
       press.answered = true;
       await this.deps.api.answerCallbackQuery(press.queryId, { text: d.text, show_alert: true });

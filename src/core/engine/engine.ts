@@ -7,6 +7,7 @@ import type { Actor } from "../model/content.js";
 import type { Clock } from "../ports/clock.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { ACCESS_TIMER } from "./access.js";
+import { NOTICE_TIMER, noticeExpired } from "./notices.js";
 import type { Ctx, Services } from "./context.js";
 import { accessGate } from "./access-gate.js";
 import { replyTo } from "./command-helpers.js";
@@ -169,6 +170,10 @@ export class Engine {
           );
           return;
         }
+        if (timer.kind === NOTICE_TIMER) {
+          ctx.emit(noticeExpired(timer));
+          return;
+        }
         for (const m of this.modules) {
           const handler = m.timers?.[timer.kind];
           if (handler) return handler(ctx, timer);
@@ -317,14 +322,16 @@ export class Engine {
   }
 
   private async runNow(decisions: Decision[]): Promise<Outcome[]> {
+    // Decisions that recorders emit join this list and run after the current one, as in `handle`.
+    const list = [...decisions];
     const ctx = await this.context(
       {
         kind: "timer_fired",
         timer: { id: "manual", at: this.options.clock.now(), kind: "manual", payload: {} },
       },
-      [],
+      list,
     );
-    return this.execute(ctx, decisions);
+    return this.execute(ctx, list);
   }
 
   private execute(ctx: Ctx, decisions: Decision[]): Promise<Outcome[]> {

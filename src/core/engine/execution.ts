@@ -4,6 +4,7 @@ import { translator } from "../i18n/translator.js";
 import type { Ctx, Services } from "./context.js";
 import { describeForAdmins, targetPlatform } from "./describe.js";
 import type { Module } from "./module.js";
+import { noticeTimers } from "./notices.js";
 
 /**
  * Carries out an event's decisions in order and records each outcome: timers in the store, platform
@@ -61,6 +62,9 @@ export class DecisionRunner {
   }
 
   private async record(ctx: Ctx, decision: Decision, outcome: Outcome): Promise<void> {
+    if (decision.kind === "send")
+      for (const timer of noticeTimers(decision, outcome, ctx.now))
+        await this.services.timers.schedule(timer);
     const tag = decision.record;
     if (tag?.kind === "enforcement" && (decision.kind === "restrict" || decision.kind === "lift")) {
       await this.services.access.recordOutcome(

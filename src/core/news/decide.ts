@@ -113,7 +113,8 @@ export async function decideHold(
   }
   const actor = ctx.actor;
   if (!actor || !(await ctx.isAdmin(community, actor))) {
-    ctx.emit(answer(ctx.t("core.notAllowed")));
+    const refused = answer(ctx.t("core.notAllowed"));
+    ctx.emit(refused.kind === "send_private" ? { ...refused, refusal: true } : refused);
     return false;
   }
   const reason = customReason?.trim() || undefined;

@@ -73,7 +73,7 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
   const admin = event.actor.account;
   if (!community || !id || (verb !== "confirm" && verb !== "release")) return;
   if (!(await ctx.isAdmin(community, event.actor))) {
-    ctx.emit({ kind: "send_private", account: admin, text: ctx.t("core.notAllowed") });
+    ctx.emit({ kind: "send_private", account: admin, text: ctx.t("core.notAllowed"), refusal: true });
     return;
   }
   const status = verb === "confirm" ? "confirmed" : "released";

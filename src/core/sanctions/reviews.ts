@@ -142,7 +142,12 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
   const [verb, id] = rest.split(":");
   const community = ctx.community;
   if (!community || !id || !(await ctx.isAdmin(community, ctx.actor))) {
-    ctx.emit({ kind: "send_private", account: event.actor.account, text: ctx.t("core.notAllowed") });
+    ctx.emit({
+      kind: "send_private",
+      account: event.actor.account,
+      text: ctx.t("core.notAllowed"),
+      refusal: true,
+    });
     return;
   }
   const admin = event.actor.account;

@@ -89,6 +89,7 @@ export async function reviewButton(
       kind: "send_private",
       account: event.actor.account,
       text: ctx.t("verification.reviewOnlyAdmins"),
+      refusal: true,
     });
     return;
   }
