@@ -1,5 +1,5 @@
 import type { ForwardOrigin, MediaItem } from "../../core/model/content.js";
-import { parseDuration } from "../../core/settings/duration.js";
+import { formatDuration, readDuration } from "../../core/settings/duration.js";
 import type { PostOptions } from "./session.js";
 
 /**
@@ -138,10 +138,13 @@ function g(m: RegExpExecArray, i: number): string {
 }
 
 function duration(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined)
-    throw new Error(`expected a duration like "2h" or "30m", got ${JSON.stringify(text)}`);
-  return ms;
+  const read = readDuration(text);
+  if (read.ok) return read.ms;
+  throw new Error(
+    read.reason === "too_long"
+      ? `expected a duration up to ${formatDuration(read.max)}, got ${JSON.stringify(text)}`
+      : `expected a duration like "2h" or "30m", got ${JSON.stringify(text)}`,
+  );
 }
 
 const mediaKinds: MediaItem["kind"][] = [

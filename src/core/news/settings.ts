@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { duration } from "../settings/duration.js";
+import { MINUTE } from "../ports/clock.js";
+import { duration, durationUpTo } from "../settings/duration.js";
 
 export const newsSettingsSchema = z.strictObject({
   enabled: z.boolean().default(false),
@@ -19,7 +20,7 @@ export const newsSettingsSchema = z.strictObject({
    * Album parts arrive as separate messages; the hold waits this long after the first news part for
    * the rest, then posts one review card for the whole album.
    */
-  album_settle: duration.default(3_000),
+  album_settle: durationUpTo(5 * MINUTE).default(3_000),
   /** Put the author's verified real name in the attribution of a re-post (opt-in). */
   attribute_real_name: z.boolean().default(false),
 });

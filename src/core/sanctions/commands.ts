@@ -5,7 +5,7 @@ import { UsageError } from "../engine/module.js";
 import type { CommandIssued } from "../events.js";
 import type { AccountKey } from "../ids.js";
 import type { CommunitySettings } from "../settings/community.js";
-import { parseDuration } from "../settings/duration.js";
+import { formatDuration, parseDuration, readDuration } from "../settings/duration.js";
 import { rankOf } from "./ladder.js";
 import { voidCase } from "./pardon.js";
 import {
@@ -57,6 +57,17 @@ async function isProtected(
   return event.chat ? Boolean((await ctx.services.members.get(event.chat, target))?.admin) : false;
 }
 
+/** A typed duration, bounded like config durations (366 days: past it Telegram means forever). */
+function durationArgument(ctx: Ctx, token: string): number {
+  const read = readDuration(token);
+  if (read.ok) return read.ms;
+  throw new UsageError(
+    read.reason === "too_long"
+      ? ctx.t("sanctions.durationTooLong", { max: formatDuration(read.max), got: token })
+      : ctx.t("sanctions.badDuration"),
+  );
+}
+
 const tokensOf = (args: string) => args.split(/\s+/).filter(Boolean);
 const communityChat = (ctx: Ctx, event: CommandIssued) => (event.chat && ctx.chat ? event.chat : undefined);
 
@@ -74,10 +85,9 @@ async function sanction(
   const target = takeTarget(event, tokens);
   let duration: number | undefined;
   if (action === "mute" || action === "limit") {
-    duration = parseDuration(tokens.shift() ?? "");
-    if (duration === undefined) throw new UsageError(ctx.t("sanctions.badDuration"));
+    duration = durationArgument(ctx, tokens.shift() ?? "");
   } else if (action === "ban" && tokens[0] && parseDuration(tokens[0]) !== undefined) {
-    duration = parseDuration(tokens.shift() as string);
+    duration = durationArgument(ctx, tokens.shift() as string);
   }
   if (await isProtected(ctx, community, target, event)) {
     ctx.emit(reply(event, ctx.t("sanctions.targetIsAdmin")));

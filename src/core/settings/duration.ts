@@ -1,7 +1,14 @@
 import { z } from "zod";
+import { DAY } from "../ports/clock.js";
 
 const units: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const durationPattern = /^(?:\d+(?:\.\d+)?[smhdw])+$/;
+
+/**
+ * The longest duration anything accepts by default: Telegram treats a restriction longer than 366 days as
+ * forever, and a date past about 275,000 years cannot be represented at all (`RangeError`).
+ */
+export const MAX_DURATION_MS = 366 * DAY;
 
 /** Parses "90s", "30m", "24h", "7d", "2w", "1h30m" into milliseconds; undefined when malformed. */
 export function parseDuration(text: string): number | undefined {
@@ -12,6 +19,19 @@ export function parseDuration(text: string): number | undefined {
     total += Number(amount) * (units[unit as string] ?? 0);
   }
   return total > 0 ? Math.round(total) : undefined;
+}
+
+export type DurationReading =
+  | { ok: true; ms: number }
+  | { ok: false; reason: "malformed" }
+  | { ok: false; reason: "too_long"; max: number };
+
+/** Parses a duration and checks it against `max` (default 366 days): "too_long" carries the bound. */
+export function readDuration(text: string, max = MAX_DURATION_MS): DurationReading {
+  const ms = parseDuration(text);
+  if (ms === undefined) return { ok: false, reason: "malformed" };
+  if (!(ms <= max)) return { ok: false, reason: "too_long", max };
+  return { ok: true, ms };
 }
 
 const formatUnits: readonly (readonly [string, number])[] = [
@@ -42,26 +62,37 @@ export function formatDuration(ms: number): string {
   return parts.join("");
 }
 
-/** A config duration: a string like "24h"; parsed to milliseconds. */
-export const duration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined) {
-    ctx.addIssue({ code: "custom", message: `expected a duration like "24h", got ${JSON.stringify(text)}` });
+/** A config duration up to `max`: a string like "24h", parsed to milliseconds. */
+export function durationUpTo(max: number) {
+  return z.string().transform((text, ctx) => {
+    const read = readDuration(text, max);
+    if (read.ok) return read.ms;
+    ctx.addIssue({ code: "custom", message: durationProblem(text, read.reason, max) });
     return z.NEVER;
-  }
-  return ms;
-});
+  });
+}
 
-/** A duration or the word "off" (undefined). */
-export const optionalDuration = z.string().transform((text, ctx): number | undefined => {
-  if (text.trim().toLowerCase() === "off") return undefined;
-  const ms = parseDuration(text);
-  if (ms === undefined) {
+/** A config duration up to 366 days. */
+export const duration = durationUpTo(MAX_DURATION_MS);
+
+/** A duration up to `max` (default 366 days) or the word "off" (undefined). */
+export function optionalDurationUpTo(max: number) {
+  return z.string().transform((text, ctx): number | undefined => {
+    if (text.trim().toLowerCase() === "off") return undefined;
+    const read = readDuration(text, max);
+    if (read.ok) return read.ms;
     ctx.addIssue({
       code: "custom",
-      message: `expected a duration like "24h" or "off", got ${JSON.stringify(text)}`,
+      message: durationProblem(text, read.reason, max, ' or "off"'),
     });
     return z.NEVER;
-  }
-  return ms;
-});
+  });
+}
+
+export const optionalDuration = optionalDurationUpTo(MAX_DURATION_MS);
+
+function durationProblem(text: string, reason: "malformed" | "too_long", max: number, or = ""): string {
+  return reason === "malformed"
+    ? `expected a duration like "24h"${or}, got ${JSON.stringify(text)}`
+    : `expected a duration up to ${formatDuration(max)}${or}, got ${JSON.stringify(text)}`;
+}

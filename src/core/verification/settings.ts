@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { duration, optionalDuration } from "../settings/duration.js";
+import { DAY, MINUTE } from "../ports/clock.js";
+import { duration, durationUpTo, optionalDuration } from "../settings/duration.js";
 
 const idValidator = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("cn-resident") }),
@@ -35,7 +36,7 @@ export const verificationSettingsSchema = z.strictObject({
   external: z
     .strictObject({
       url: z.url({ protocol: /^https$/, message: "expected an https:// URL" }),
-      timeout: duration.default(10_000),
+      timeout: durationUpTo(5 * MINUTE).default(10_000),
       /** Name of the environment variable holding the bearer token sent to the endpoint. */
       token_env: z.string().optional(),
     })
@@ -56,10 +57,10 @@ export const verificationSettingsSchema = z.strictObject({
   /** Remove newcomers who have not verified after this long ("off" by default). */
   remove_unverified_after: optionalDuration.prefault("off"),
   /** A verification step with no answer for this long is abandoned. */
-  step_timeout: duration.default(15 * 60_000),
+  step_timeout: durationUpTo(7 * DAY).default(15 * MINUTE),
   max_accounts_per_platform: z.number().int().min(1).default(1),
   attempts_per_hour: z.number().int().min(1).default(5),
-  link_code_ttl: duration.default(10 * 60_000),
+  link_code_ttl: durationUpTo(7 * DAY).default(10 * MINUTE),
 });
 
 export type VerificationSettings = z.output<typeof verificationSettingsSchema>;

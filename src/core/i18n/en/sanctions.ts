@@ -44,6 +44,7 @@ export const sanctions = {
 
   noReason: "no reason given",
   badDuration: "a duration like 30m, 1h, 7d",
+  durationTooLong: "a duration up to {max}, got {got}",
   targetIsAdmin: "Admins of this community cannot be sanctioned.",
   done: "Case #{case}: {target} {what}.",
   theBot: "the bot",

@@ -45,6 +45,7 @@ export const sanctions = {
 
   noReason: "未说明原因",
   badDuration: "时长如 30m、1h、7d",
+  durationTooLong: "时长最长 {max}，收到的是 {got}",
   targetIsAdmin: "不能处罚本社区的管理员。",
   done: "案件 #{case}：{target} {what}。",
   theBot: "机器人",
