@@ -6,7 +6,7 @@ import { openCase } from "../engine/audit.js";
 import type { Ctx } from "../engine/context.js";
 import type { AccountKey, IdentityId } from "../ids.js";
 import { platformOf } from "../ids.js";
-import type { MessageKey } from "../i18n/translator.js";
+import type { MessageKey, Translate } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { declineJoinRequests, grantFull, tell } from "./common.js";
 import type { Identity, VerifyMethod } from "./state.js";
@@ -58,6 +58,24 @@ export function keyOf(c: Collected): { keyHash?: string; keyField?: "id_number" 
   if (c.idHash) return { keyHash: c.idHash, keyField: "id_number" };
   if (c.phoneHash) return { keyHash: c.phoneHash, keyField: "phone" };
   return {};
+}
+
+/**
+ * What a member hears when the ID number (or, without one, the phone) they entered is taken here: the same
+ * words for an identity at its account cap and for one with a banned account, naming neither, so a stranger
+ * who types someone else's number learns only "not usable here" (docs/verification.md, "What a stranger can
+ * learn"). The owner is pointed to /link and the admins.
+ */
+export function keyTakenText(t: Translate, field: "id_number" | "phone"): string {
+  return t(field === "id_number" ? "verification.idNotUsable" : "verification.phoneNotUsable");
+}
+
+/** The same refusal as the admins see it in the mod-log: which field, and why. */
+export function keyTakenCaseReason(field: "id_number" | "phone", why: MessageKey): string {
+  const what = field === "id_number" ? "ID number" : "phone number";
+  return why === "verification.identityBanned"
+    ? `${what} belongs to an identity with a banned account`
+    : `${what} belongs to an identity at its account cap`;
 }
 
 /**
@@ -130,20 +148,24 @@ export async function complete(
   return identity;
 }
 
-/** A refusal: the member hears the reason and what to do next; waiting join requests are declined. */
+/**
+ * A refusal: the member hears the reason and what to do next; waiting join requests are declined. The case
+ * (mod-log) records `caseReason`, which may say more than the member is told.
+ */
 export async function reject(
   ctx: Ctx,
   community: CommunitySettings,
   account: AccountKey,
   reason: string,
   by: AccountKey | "bot",
+  caseReason = "verification refused",
 ): Promise<void> {
   await openCase(ctx, community, {
     action: "verification_rejected",
     source: "verification",
     subject: account,
     actor: by,
-    reason: "verification refused",
+    reason: caseReason,
   });
   await declineJoinRequests(ctx, community.id, account);
   const t = await ctx.translatorFor(account, community);

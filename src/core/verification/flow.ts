@@ -13,7 +13,7 @@ import {
   toAdmins,
   type VerificationDeps,
 } from "./common.js";
-import { conflict, keyOf, reject, type Collected } from "./decide.js";
+import { conflict, keyOf, keyTakenCaseReason, keyTakenText, reject, type Collected } from "./decide.js";
 import type { IdErrorCode } from "./id-validators.js";
 import { maskId, validateId } from "./id-validators.js";
 import { methodOf, stepsFor, supportsAccount } from "./methods/index.js";
@@ -298,6 +298,7 @@ async function advance(
   account: AccountKey,
   session: Session,
 ): Promise<void> {
+  if (await keyTaken(ctx, community, account, session)) return;
   const next: Session = { ...session, index: session.index + 1, seq: session.seq + 1 };
   if (next.index < next.steps.length) {
     await ctx.services.store.set(keys.session(account), next);
@@ -309,7 +310,33 @@ async function advance(
   await finish(ctx, deps, community, account, next, ctx.t);
 }
 
-/** All answers are in: check the identity's key (account cap, bans), then the community's method decides. */
+/**
+ * Right after the step that gives the identity its key (the ID number; the phone when no ID number is
+ * asked): when that key belongs to an identity this account may not join (account cap, a banned account),
+ * the dialogue stops here, before the member types anything else, with words that do not say which.
+ */
+async function keyTaken(
+  ctx: Ctx,
+  community: CommunitySettings,
+  account: AccountKey,
+  session: Session,
+): Promise<boolean> {
+  const { keyHash, keyField } = keyOf(session);
+  if (!keyHash || !keyField) return false;
+  if (session.steps[session.index] !== (keyField === "id_number" ? "id" : "phone")) return false;
+  const why = await conflict(ctx, community, account, keyHash);
+  if (!why) return false;
+  await ctx.services.store.delete(keys.session(account));
+  ctx.emit({ kind: "cancel_timer", timerId: timerIds.step(account) });
+  const reason = keyTakenText(ctx.t, keyField);
+  await reject(ctx, community, account, reason, "bot", keyTakenCaseReason(keyField, why));
+  return true;
+}
+
+/**
+ * All answers are in: check the identity's key once more (another dialogue may have taken it since its
+ * step), then the community's method decides.
+ */
 async function finish(
   ctx: Ctx,
   deps: VerificationDeps,
@@ -330,14 +357,16 @@ async function finish(
     sealedPhone: session.sealedPhone,
     phoneHash: session.phoneHash,
   };
-  const refused = await conflict(ctx, community, account, keyOf(collected).keyHash);
-  if (refused) {
+  const { keyHash, keyField } = keyOf(collected);
+  const why = keyHash && keyField && (await conflict(ctx, community, account, keyHash));
+  if (keyField && why) {
     await reject(
       ctx,
       community,
       account,
-      t(refused, { platform: platformOf(account), max: s.max_accounts_per_platform }),
+      keyTakenText(t, keyField),
       "bot",
+      keyTakenCaseReason(keyField, why),
     );
     return;
   }

@@ -157,7 +157,9 @@ describe("linking an account on another platform", () => {
     await h.session.dispatch({ kind: "command", name: "verify", args: "demo", actor: fresh });
     await h.session.dispatch({ kind: "private_message", actor: fresh, text: "Dana Example" });
     await h.session.dispatch({ kind: "private_message", actor: fresh, text: ID });
-    expect(tgPrivate(tg, fresh.account)).toContain("active ban");
+    expect(tgPrivate(tg, fresh.account)).toContain(
+      "This ID number cannot be used for a new registration here",
+    );
     expect(await h.runtime.services.identities.lookup(fresh.account)).toBeUndefined();
     // The linked Telegram account lost the verification with the erased identity.
     expect((await h.runtime.services.identities.lookup(TG_DANA))?.verified).toBe(false);

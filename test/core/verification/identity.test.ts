@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { accountKey } from "../../../src/core/ids.js";
 import { HOUR, MINUTE } from "../../../src/core/ports/clock.js";
-import { cnId, consoleConfig, lastPrivate, startVerification } from "./support.js";
+import { cnId, consoleConfig, lastPrivate, privateTexts, startVerification } from "./support.js";
 import type { Harness } from "../../support/harness.js";
 
 const ID = cnId("44030519791124567");
@@ -34,7 +34,7 @@ describe("one identity, many accounts", () => {
     const h = await startVerification(config());
     await verify(h, "dana");
     await verify(h, "dana2");
-    expect(lastPrivate(h, "dana2")).toContain("already bound to 1 account(s) on console");
+    expect(lastPrivate(h, "dana2")).toContain("This ID number cannot be used for a new registration here");
     expect(await h.runtime.services.identities.lookup(h.session.account("dana2"))).toBeUndefined();
   });
 
@@ -170,6 +170,60 @@ describe("personal data", () => {
     expect(await h.runtime.services.identities.realName(dana)).toBeUndefined();
     expect((await h.runtime.services.identities.lookup(dana))?.verified).toBe(false);
     await verify(h, "dana2");
-    expect(lastPrivate(h, "dana2")).toContain("active ban");
+    expect(lastPrivate(h, "dana2")).toContain("This ID number cannot be used for a new registration here");
+  });
+});
+
+describe("an ID number already registered, at its own step", () => {
+  const full = consoleConfig(`verification:
+  required: true
+  fields: { legal_name: true, id_number: { kind: cn-resident }, phone: true }
+  rules: "Be kind."`);
+
+  async function verifyFully(h: Harness, user: string) {
+    await h.session.tell(user, "/verify demo");
+    await h.session.tell(user, "Dana Example");
+    await h.session.tell(user, ID);
+    await h.session.tell(user, "+86 138 0000 1234");
+    await h.session.press(user, "Accept");
+  }
+
+  /** A second account types the same ID number; returns what it was told right after. */
+  async function secondAccountTries(h: Harness): Promise<string> {
+    await h.session.tell("dana2", "/verify demo");
+    await h.session.tell("dana2", "Someone Else");
+    await h.session.tell("dana2", ID);
+    return lastPrivate(h, "dana2");
+  }
+
+  it("stops a second account right after the ID number, before the phone and rules steps", async () => {
+    const h = await startVerification(full);
+    await verifyFully(h, "dana");
+    const reply = await secondAccountTries(h);
+    expect(reply).toContain("This ID number cannot be used for a new registration here");
+    expect(reply).toContain("/link from your verified account, or ask an admin");
+    expect(reply).not.toContain("phone number");
+    // The dialogue is over: a phone typed now is no answer, and the rules never come.
+    await h.session.tell("dana2", "+86 138 0000 9999");
+    expect(privateTexts(h, "dana2").join("\n")).not.toContain("Be kind.");
+    expect(await h.runtime.services.identities.lookup(h.session.account("dana2"))).toBeUndefined();
+    // The admins are told why, in the mod-log.
+    expect(h.world.visible(h.session.chat("modlog")).at(-1)?.text).toContain(
+      "ID number belongs to an identity at its account cap",
+    );
+  });
+
+  it("does not confirm to a stranger whether the ID's identity is at its account cap or banned", async () => {
+    const capped = await startVerification(full);
+    await verifyFully(capped, "dana");
+    const banned = await startVerification(full);
+    await verifyFully(banned, "dana");
+    await banned.session.say("admin", "lobby", "/ban dana spam");
+    const replies = [await secondAccountTries(capped), await secondAccountTries(banned)];
+    expect(replies[0]).toBe(replies[1]);
+    for (const reply of replies) {
+      expect(reply).toContain("cannot be used for a new registration here");
+      expect(reply).not.toMatch(/already bound|account\(s\)|console|ban/i);
+    }
   });
 });

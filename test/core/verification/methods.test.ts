@@ -39,7 +39,7 @@ describe("method phone", () => {
     await h.session.shareContact("jane", "8613800001111");
     await h.session.tell("jane2", "/verify");
     await h.session.shareContact("jane2", "+86 138 0000 1111", "jane2");
-    expect(lastPrivate(h, "jane2")).toContain("already bound");
+    expect(lastPrivate(h, "jane2")).toContain("This phone number cannot be used for a new registration here");
   });
 
   it("/forgetme under a ban names the phone, not an ID number, as the one thing kept", async () => {

@@ -76,6 +76,11 @@ export const verification = {
   accountCap:
     "This identity is already bound to {max} account(s) on {platform}, the most this community allows. Please use that account; to use another platform, send /link there.",
   identityBanned: "This identity cannot be verified in this community because of an active ban.",
+  // A taken ID number (or phone): the same words whatever the reason, so a stranger learns nothing more.
+  idNotUsable:
+    "This ID number cannot be used for a new registration here. If it is yours, send /link from your verified account, or ask an admin.",
+  phoneNotUsable:
+    "This phone number cannot be used for a new registration here. If it is yours, send /link from your verified account, or ask an admin.",
   methodNotHere:
     "Verification for {community} cannot be done from {platform}: its method works only on {platforms}. Verify there, then link this account: send /link on the verified account and /link <code> here.",
   // Admins.

@@ -55,6 +55,10 @@ export const verification = {
   accountCap:
     "该身份已在 {platform} 上绑定了 {max} 个账号，达到本社区的上限。请使用那个账号；如需在其他平台使用，请在那里发送 /link。",
   identityBanned: "由于存在有效的封禁，该身份无法在本社区完成验证。",
+  idNotUsable:
+    "此证件号码不能用于在这里新注册。如果这是你的证件号码，请在已验证的账号上发送 /link，或联系管理员。",
+  phoneNotUsable:
+    "此手机号不能用于在这里新注册。如果这是你的号码，请在已验证的账号上发送 /link，或联系管理员。",
   methodNotHere:
     "{community} 的验证无法在 {platform} 上完成：它的验证方式只支持 {platforms}。请先在那里完成验证，然后在已验证的账号上发送 /link，并在这里发送 /link <验证码> 关联本账号。",
   adminExternalMissing:
