@@ -60,6 +60,22 @@ export function describeAction(
   }
 }
 
+/**
+ * " +3 pts", or " jumped to ban" when a severe category raised the total to a ladder step: the points
+ * added then are the step's threshold minus the old total, not what the category gives.
+ */
+export function pointsNote(t: Translate, c: Pick<Case, "points" | "jumpedTo">): string {
+  if (c.jumpedTo) return t("sanctions.modlogJump", { step: t(stepLabel[c.jumpedTo]) });
+  return c.points ? t("sanctions.modlogPoints", { points: round(c.points) }) : "";
+}
+
+const stepLabel = {
+  warn: "sanctions.stepWarn",
+  mute: "sanctions.stepMute",
+  limit: "sanctions.stepLimit",
+  ban: "sanctions.stepBan",
+} as const;
+
 /** Opens an audit case and posts its line in the community's mod-log chat (account keys only, no personal data). */
 export async function openCase(
   ctx: Ctx,
@@ -73,6 +89,7 @@ export async function openCase(
     chat?: ChatKey;
     category?: string;
     points?: number;
+    jumpedTo?: Case["jumpedTo"];
     until?: number;
     refersTo?: number;
   },
@@ -85,7 +102,7 @@ export async function openCase(
     const t = translator(community.language);
     const extras = [
       input.category ? t("sanctions.modlogCategory", { category: input.category }) : "",
-      input.points ? t("sanctions.modlogPoints", { points: round(input.points) }) : "",
+      pointsNote(t, input),
     ].join("");
     ctx.emit({
       kind: "send",

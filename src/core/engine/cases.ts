@@ -45,6 +45,8 @@ export interface Case {
   /** Content category for rule hits ("spam", "terrorism"). */
   category?: string;
   points?: number;
+  /** A severe category's hit raised the points to this ladder step's action ("ban"). */
+  jumpedTo?: "warn" | "mute" | "limit" | "ban";
   /** For timed sanctions: when it ends. */
   until?: Instant;
   refersTo?: CaseNumber;

@@ -23,6 +23,7 @@ import {
 } from "./service.js";
 import { recordViolation } from "./sink.js";
 import { accountFromToken, replyTo } from "../engine/command-helpers.js";
+import { pointsNote } from "../engine/audit.js";
 
 /** Answers where the command was issued: a short-lived notice in a group, else privately. */
 export function reply(event: CommandIssued, text: string): Decision {
@@ -337,7 +338,7 @@ export const sanctionCommands: CommandSpec[] = [
           case: c.number,
           date: new Date(c.at).toISOString().slice(0, 16).replace("T", " "),
           what: describeAction(ctx.t, c.action, c.until, c.at, c.refersTo),
-          extras: [c.category ? ` [${c.category}]` : "", c.points ? ` +${round(c.points)}` : ""].join(""),
+          extras: [c.category ? ` [${c.category}]` : "", pointsNote(ctx.t, c)].join(""),
           reason: c.reason,
         }),
       );

@@ -60,6 +60,8 @@ export interface Escalation {
   added: number;
   /** The ladder step the total reaches, or -1. */
   step: number;
+  /** The total was raised to a severe category's jump step (so `added` is not the category's points). */
+  jumped: boolean;
 }
 
 /**
@@ -74,8 +76,9 @@ export function escalate(
 ): Escalation {
   let total = current + points;
   const jumpStep = jump === undefined ? undefined : ladder[jump];
-  if (jumpStep && total < jumpStep.at) total = jumpStep.at;
-  return { total, added: total - current, step: stepFor(total, ladder) };
+  const jumped = jumpStep !== undefined && total < jumpStep.at;
+  if (jumped) total = jumpStep.at;
+  return { total, added: total - current, step: stepFor(total, ladder), jumped };
 }
 
 /**

@@ -52,6 +52,7 @@ export async function recordViolation(ctx: Ctx, v: ViolationInput): Promise<Case
     chat: v.chat,
     category: v.category,
     points: escalation.added,
+    jumpedTo: escalation.jumped ? step?.action : undefined,
     until,
   });
   if (escalates && step.action !== "warn") {

@@ -56,10 +56,10 @@ describe("ladder", () => {
   });
 
   it("jumps a severe violation to its step whatever the total, raising the total to that step's threshold", () => {
-    expect(escalate(0, 1, ladder, 4)).toEqual({ total: 12, added: 12, step: 4 });
-    expect(escalate(2, 1, ladder, undefined)).toEqual({ total: 3, added: 1, step: 1 });
+    expect(escalate(0, 1, ladder, 4)).toEqual({ total: 12, added: 12, step: 4, jumped: true });
+    expect(escalate(2, 1, ladder, undefined)).toEqual({ total: 3, added: 1, step: 1, jumped: false });
     // Already above the jump's threshold: the points simply add.
-    expect(escalate(13, 1, ladder, 4)).toEqual({ total: 14, added: 1, step: 4 });
+    expect(escalate(13, 1, ladder, 4)).toEqual({ total: 14, added: 1, step: 4, jumped: false });
   });
 
   it("ranks a hand-imposed action at its first step on the ladder", () => {

@@ -235,7 +235,7 @@ describe("rights and usage", () => {
     expect(first).toMatchObject({ action: "warn", reason: "rude" });
     await h.session.say("admin", "lobby", "/cases bob");
     expect(lastPrivate(h, "admin")).toMatch(
-      /Cases of console:bob \(points now: 1\):\n#1 .* warned \[admin_warning\] \+1 — rude/,
+      /Cases of console:bob \(points now: 1\):\n#1 .* warned \[admin_warning\] \+1 pts — rude/,
     );
   });
 });

@@ -123,6 +123,27 @@ describe("severe categories", () => {
     expect(await points(h, bob)).toBe(12);
     expect(lastPrivate(h, "bob")).toContain("banned (case #1)");
   });
+
+  it("says the hit jumped to the ban step instead of a point count the category does not give", async () => {
+    const config = (language: string) =>
+      consoleConfig(
+        `language: ${language}\nrules:\n  categories:\n    extremism:\n      terms: ["pledge allegiance to the caliphate"]\n      points: 10\n      jump_to: ban`,
+      );
+    for (const [language, jump] of [
+      ["en", "[extremism] jumped to ban:"],
+      ["zh", "[extremism] 直接升至封禁："],
+    ] as const) {
+      const h = await startHarness(config(language));
+      await h.session.say("bob", "lobby", "you should pledge allegiance to the caliphate");
+      const modlog = h.world.visible(h.session.chat("modlog")).map((m) => m.text);
+      expect(modlog.at(-1)).toContain(jump);
+      expect(modlog.join("\n")).not.toMatch(/\+12/);
+      await h.session.tell("admin", "/cases bob");
+      const cases = lastPrivate(h, "admin");
+      expect(cases).toContain(jump.slice(0, -1));
+      expect(cases).not.toMatch(/\+12/);
+    }
+  });
 });
 
 describe("scope", () => {

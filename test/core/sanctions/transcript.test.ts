@@ -20,7 +20,10 @@ describe("examples/sanctions.transcript", () => {
     expect(out).toContain("bob in news has full rights again");
     expect(out).toContain("✅ Confirmed by console:admin: case #4.");
     expect(out).toContain("your appeal of case #4 was accepted");
-    expect(out).toContain("#6 console:eve banned — by the bot (rule) [terrorism] +12 pts");
+    expect(out).toContain(
+      "#6 console:eve banned — by the bot (rule) [terrorism] jumped to ban: matched terrorism term",
+    );
+    expect(out).not.toContain("+12 pts");
     expect(out).toContain("#7 console:eve pardoned (case #6 taken back)");
     expect(out).toContain("/ban is for admins of this community.");
     expect(out).toMatch(

@@ -51,6 +51,11 @@ export const sanctions = {
   modlogLine: "#{case} {subject} {what} — by {actor} ({source}){extras}: {reason}",
   modlogCategory: " [{category}]",
   modlogPoints: " +{points} pts",
+  modlogJump: " jumped to {step}",
+  stepWarn: "warning",
+  stepMute: "mute",
+  stepLimit: "limit",
+  stepBan: "ban",
 
   notice:
     "{community}: you were {what} (case #{case}).\nReason: {reason}\nIf you think this is a mistake, send me /appeal {case}.",

@@ -52,6 +52,11 @@ export const sanctions = {
   modlogLine: "#{case} {subject} {what} — 执行者 {actor}（{source}）{extras}：{reason}",
   modlogCategory: " [{category}]",
   modlogPoints: " +{points} 分",
+  modlogJump: " 直接升至{step}",
+  stepWarn: "警告",
+  stepMute: "禁言",
+  stepLimit: "限制",
+  stepBan: "封禁",
 
   notice:
     "{community}：你{what}（案件 #{case}）。\n原因：{reason}\n如果你认为有误，请私聊发送 /appeal {case}。",
