@@ -76,7 +76,16 @@ const stepLabel = {
   ban: "sanctions.stepBan",
 } as const;
 
-/** Opens an audit case and posts its line in the community's mod-log chat (account keys only, no personal data). */
+/** The name to show for an account: the acting member's own name from the event, else the one last seen. */
+export async function nameFor(ctx: Ctx, account: AccountKey): Promise<string> {
+  if (ctx.actor?.account === account && ctx.actor.displayName) return ctx.actor.displayName;
+  return ctx.services.members.nameOf(account);
+}
+
+/**
+ * Opens an audit case and posts its line in the community's mod-log chat. The line names members by the
+ * display name the bot saw (the case keeps the account key); never a real name or other personal data.
+ */
 export async function openCase(
   ctx: Ctx,
   community: CommunitySettings,
@@ -110,8 +119,8 @@ export async function openCase(
       text: t("sanctions.modlogLine", {
         case: opened.number,
         what: describeAction(t, input.action, input.until, ctx.now, input.refersTo),
-        subject: input.subject,
-        actor: input.actor === "bot" ? t("sanctions.theBot") : input.actor,
+        subject: await nameFor(ctx, input.subject),
+        actor: input.actor === "bot" ? t("sanctions.theBot") : await nameFor(ctx, input.actor),
         source: input.source,
         extras,
         reason: input.reason,

@@ -86,6 +86,14 @@ export class MemberRegistry {
     return this.store.get<AccountProfile>(profileKey(account));
   }
 
+  /**
+   * The name to show for an account in group notices and the mod-log: its display name as the bot last
+   * saw it, else (never seen, or erased by /forgetme) the account key. Audit records keep the key.
+   */
+  async nameOf(account: AccountKey): Promise<string> {
+    return (await this.profile(account))?.displayName || account;
+  }
+
   async accountsIn(chat: ChatKey): Promise<AccountKey[]> {
     return ((await this.store.get<string[]>(chatIndexKey(chat))) ?? []) as AccountKey[];
   }

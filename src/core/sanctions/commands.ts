@@ -128,7 +128,7 @@ async function sanction(
       event,
       ctx.t("sanctions.done", {
         case: opened.number,
-        target,
+        target: await ctx.services.members.nameOf(target),
         what: describeAction(ctx.t, action, until, ctx.now),
       }),
     ),
@@ -194,7 +194,7 @@ export const sanctionCommands: CommandSpec[] = [
           event,
           ctx.t("sanctions.done", {
             case: opened.number,
-            target,
+            target: await ctx.services.members.nameOf(target),
             what: describeAction(ctx.t, opened.action, opened.until, ctx.now),
           }),
         ),
@@ -274,7 +274,11 @@ export const sanctionCommands: CommandSpec[] = [
       ctx.emit(
         reply(
           event,
-          ctx.t("sanctions.done", { case: opened.number, target, what: ctx.t("sanctions.whatUnban") }),
+          ctx.t("sanctions.done", {
+            case: opened.number,
+            target: await ctx.services.members.nameOf(target),
+            what: ctx.t("sanctions.whatUnban"),
+          }),
         ),
       );
     },
@@ -307,7 +311,7 @@ export const sanctionCommands: CommandSpec[] = [
           event,
           ctx.t("sanctions.done", {
             case: result.case.number,
-            target: result.earlier.subject,
+            target: await ctx.services.members.nameOf(result.earlier.subject),
             what: describeAction(ctx.t, "pardon", undefined, ctx.now, number),
           }),
         ),

@@ -21,10 +21,10 @@ describe("examples/rules.transcript", () => {
     expect(numbers.length).toBeGreaterThanOrEqual(8);
     const out = lines.join("\n");
     expect(out).toContain(
-      '#1 console:mallory warned — by the bot (rule) [spam] +1 pts: matched spam term "free crypto"',
+      '#1 mallory warned — by the bot (rule) [spam] +1 pts: matched spam term "free crypto"',
     );
-    expect(out).toContain("held post approved — by console:admin (hold) [slander]");
-    expect(out).toContain("console:eve banned — by the bot (rule) [terrorism]");
+    expect(out).toContain("held post approved — by admin (hold) [slander]");
+    expect(out).toContain("eve banned — by the bot (rule) [terrorism]");
     expect(out).toContain("term “share before they delete this” (written “Share before they delete this”)");
   });
 });

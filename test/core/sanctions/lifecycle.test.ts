@@ -67,9 +67,7 @@ describe("a ban reaching linked accounts on another platform", () => {
     const notice = telegram.privateMessages(bobTg).at(-1)?.text ?? "";
     expect(notice).toContain("you were banned (case #1)");
     expect(notice).toContain("/appeal 1");
-    expect(modlog(h)).toEqual([
-      expect.stringMatching(/^#1 telegram:4242 banned — by the bot \(rule\) \[terrorism\]/),
-    ]);
+    expect(modlog(h)).toEqual([expect.stringMatching(/^#1 Bob banned — by the bot \(rule\) \[terrorism\]/)]);
 
     await h.session.say("admin", "lobby", "/unban telegram:4242 cleared");
     expect(telegram.isBanned(tg, bobTg)).toBe(false);

@@ -28,7 +28,7 @@ describe("the ladder through admin warnings", () => {
     expect(cases.every((c) => c.source === "admin" && c.category === "admin_warning")).toBe(true);
     expect(modlog(h)).toHaveLength(3);
     expect(modlog(h)[2]).toMatch(
-      /^#3 console:bob muted for 1h — by console:admin \(admin\) \[admin_warning\] \+1 pts: third$/,
+      /^#3 bob muted for 1h — by admin \(admin\) \[admin_warning\] \+1 pts: third$/,
     );
     await h.advance(HOUR + 1000);
     expect(h.world.levelOf(h.session.chat("lobby"), bob)).toBe("full");

@@ -16,15 +16,15 @@ describe("examples/sanctions.transcript", () => {
     );
     const out = lines.join("\n");
     expect(result.exitCode).toBe(0);
-    expect(out).toContain("#3 console:bob muted for 1h");
+    expect(out).toContain("#3 bob muted for 1h");
     expect(out).toContain("bob in news has full rights again");
     expect(out).toContain("✅ Confirmed by console:admin: case #4.");
     expect(out).toContain("your appeal of case #4 was accepted");
     expect(out).toContain(
-      "#6 console:eve banned — by the bot (rule) [terrorism] jumped to ban: matched terrorism term",
+      "#6 eve banned — by the bot (rule) [terrorism] jumped to ban: matched terrorism term",
     );
     expect(out).not.toContain("+12 pts");
-    expect(out).toContain("#7 console:eve pardoned (case #6 taken back)");
+    expect(out).toContain("#7 eve pardoned (case #6 taken back)");
     expect(out).toContain("/ban is for admins of this community.");
     expect(out).toMatch(
       /restart[\s\S]*mallory unbanned in lobby[\s\S]*#9 console:mallory unbanned — by the bot \(system\)/,
