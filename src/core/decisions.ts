@@ -76,6 +76,13 @@ export interface Send {
    * timer (it survives restarts). Adapters ignore it.
    */
   ttlMs?: number;
+  /**
+   * A notice asking a member who never opened a private chat with the bot to do so (their texts wait
+   * in the core's outbox). The text begins with `name`. The adapter adds a button that opens the
+   * private chat (Telegram: a t.me deep link whose start payload carries `start`, the data of the
+   * button the waiting text offered) and may mention the member.
+   */
+  invite?: { account: AccountKey; name: string; label: string; start?: string };
 }
 
 export interface SendPrivate {

@@ -42,6 +42,11 @@ export class SimulatedWorld implements DecisionExecutor {
   readonly banned = new Set<string>();
   readonly pendingJoins = new Set<string>();
   readonly admins = new Set<string>();
+  /**
+   * Members the bot may not write to privately (as on Telegram before they open the bot): a private
+   * message to them fails as `forbidden` until they write to the bot themselves.
+   */
+  readonly closedPrivate = new Set<AccountKey>();
   readonly effects: Effect[] = [];
   private readonly failures: { kind: PlatformDecision["kind"]; error: PlatformFailure }[] = [];
   onEffect?: (effect: Effect) => void;
@@ -62,6 +67,7 @@ export class SimulatedWorld implements DecisionExecutor {
 
   /** A member posts: the world assigns the message number. */
   post(chat: ChatKey, author: AccountKey, text: string, content?: PostContent, thread?: string): SimMessage {
+    if (chat === SimulatedWorld.privateChat(author)) this.closedPrivate.delete(author);
     const message = this.append(chat, { author, text, content, thread });
     this.onPost?.(message);
     return message;
@@ -121,6 +127,15 @@ export class SimulatedWorld implements DecisionExecutor {
         return this.done(decision, { status: "ok", refs: [message.ref] }, message);
       }
       case "send_private": {
+        if (this.closedPrivate.has(decision.account))
+          return this.done(decision, {
+            status: "failed",
+            error: {
+              code: "forbidden",
+              message: "the member has not opened a private chat with the bot",
+              retryable: false,
+            },
+          });
         const message = this.append(SimulatedWorld.privateChat(decision.account), {
           author: "bot",
           text: decision.text,

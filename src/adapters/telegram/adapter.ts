@@ -46,8 +46,6 @@ export interface TelegramAdapterConfig {
   /** Pacing of sends (@grammyjs/transformer-throttler options); `false` turns it off. */
   throttle?: APIThrottlerOptions | false;
   retry?: { maxRetryAttempts: number; maxDelaySeconds: number };
-  /** How long the "open a private chat with me" notice stays (default 2 minutes). */
-  fallbackTtlMs?: number;
 }
 
 export interface TelegramAdapter {
@@ -117,8 +115,6 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     logger,
     botUsername: () => username,
     translatorFor: (account) => engine.translatorFor(account),
-    displayName: async (account) => (await services.members.profile(account))?.displayName,
-    fallbackTtlMs: config.fallbackTtlMs,
   });
 
   const env = (): TranslateEnv => ({
@@ -160,8 +156,6 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     const m = update.message;
     if (m?.from && m.chat.type === "supergroup" && m.chat.is_forum)
       executor.noteTopic(m.chat.id, m.from.id, m.is_topic_message ? m.message_thread_id : undefined);
-    const privateFrom = m?.chat.type === "private" ? m.from?.id : undefined;
-    if (privateFrom !== undefined) await executor.deliverPending(privateFrom);
     const events = await translateUpdate(update, env());
     if (!query) {
       for (const event of events) await handle(event);

@@ -16,7 +16,7 @@ import { isAdminTarget, isAlreadyDeleted, isNotModified, toFailure } from "./fai
 import { chatIdOf, messageIdOf, subjectOf, threadOf, tgMessageRef, userIdOf } from "./keys.js";
 import { DefaultPermissions, permissionsFor } from "./permissions.js";
 import { inlineKeyboard } from "./markup.js";
-import { NoticeTimers } from "./notices.js";
+import { deepLink, encodePayload } from "./deeplink.js";
 import { PrivateChat } from "./private-chat.js";
 
 export interface ExecutorDeps {
@@ -25,14 +25,11 @@ export interface ExecutorDeps {
   botUsername: () => string;
   /** Texts in a member's language (the engine's choice of language). */
   translatorFor(account: AccountKey): Promise<Translate>;
-  /** A member's display name, for the fallback notice. */
-  displayName(account: AccountKey): Promise<string | undefined>;
-  /** How long the "open a private chat with me" notice stays in the group. */
-  fallbackTtlMs?: number;
 }
 
 const ok = (refs?: MessageRef[]): Outcome => (refs ? { status: "ok", refs } : { status: "ok" });
 const seconds = (ms: number) => Math.floor(ms / 1000);
+const TOPICS_MAX = 10_000;
 
 /**
  * Carries out decisions with the Bot API and reports each as an Outcome; errors never escape.
@@ -40,30 +37,30 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
  */
 export class TelegramExecutor implements DecisionExecutor {
   private readonly defaults: DefaultPermissions;
-  private readonly notices: NoticeTimers;
-  /** Private messages, and what waits for members who have not opened the bot yet. */
-  readonly privateChat: PrivateChat;
+  private readonly privateChat: PrivateChat;
+  /** The forum topic each member last wrote in, per chat: where a notice inviting them goes. */
+  private readonly topics = new Map<string, number>();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.defaults = new DefaultPermissions(deps.api);
-    this.notices = new NoticeTimers(deps.api, deps.logger);
-    this.privateChat = new PrivateChat(deps, this.notices);
+    this.privateChat = new PrivateChat(deps);
   }
 
-  /** Cancels the pending notice deletions (on stop). */
+  /** Forgets the noted topics (on stop). */
   dispose(): void {
-    this.notices.dispose();
-    this.privateChat.clear();
-  }
-
-  /** The member wrote to the bot in private: deliver what waited for them. */
-  deliverPending(userId: number, now = Date.now()): Promise<void> {
-    return this.privateChat.deliverPending(userId, now);
+    this.topics.clear();
   }
 
   /** A member wrote in a forum topic (or, with `thread` undefined, outside any topic). */
   noteTopic(chat: number, user: number, thread: number | undefined): void {
-    this.privateChat.noteTopic(chat, user, thread);
+    const key = `${chat}|${user}`;
+    this.topics.delete(key);
+    if (thread === undefined) return;
+    this.topics.set(key, thread);
+    if (this.topics.size > TOPICS_MAX) {
+      const oldest = this.topics.keys().next().value;
+      if (oldest !== undefined) this.topics.delete(oldest);
+    }
   }
 
   async execute(decision: PlatformDecision): Promise<Outcome> {
@@ -196,6 +193,7 @@ export class TelegramExecutor implements DecisionExecutor {
   }
 
   private async send(d: Send): Promise<Outcome> {
+    if (d.invite) return this.invite(d, d.invite);
     const chat = chatIdOf(d.chat);
     const thread = threadOf(d);
     const sent = await this.deps.api.sendMessage(chat, d.text, {
@@ -206,6 +204,41 @@ export class TelegramExecutor implements DecisionExecutor {
         : {}),
     });
     return ok([tgMessageRef(chat, sent.message_id, thread)]);
+  }
+
+  /**
+   * The notice asking a member to open the bot: a text_mention of them and a t.me deep-link button.
+   * Button data that fits the start payload travels in it, so the member lands where the button would
+   * have taken them. In a forum it goes where the member last wrote; the general topic if that topic is
+   * gone or closed.
+   */
+  private async invite(d: Send, invite: NonNullable<Send["invite"]>): Promise<Outcome> {
+    const chat = chatIdOf(d.chat);
+    const user = userIdOf(invite.account);
+    const payload = invite.start ? encodePayload(invite.start) : undefined;
+    const options = {
+      entities: d.text.startsWith(invite.name)
+        ? [
+            {
+              type: "text_mention" as const,
+              offset: 0,
+              length: invite.name.length,
+              user: { id: user, is_bot: false, first_name: invite.name },
+            },
+          ]
+        : [],
+      reply_markup: {
+        inline_keyboard: [[{ text: invite.label, url: deepLink(this.deps.botUsername(), payload) }]],
+      },
+    };
+    const topic = threadOf(d) ?? this.topics.get(`${chat}|${user}`);
+    const sent =
+      topic === undefined
+        ? await this.deps.api.sendMessage(chat, d.text, options)
+        : await this.deps.api
+            .sendMessage(chat, d.text, { ...options, message_thread_id: topic })
+            .catch(() => this.deps.api.sendMessage(chat, d.text, options));
+    return ok([tgMessageRef(chat, sent.message_id)]);
   }
 
   /** Copies the originals into the review chat first (their media outlive the deletion), then the card. */

@@ -8,6 +8,7 @@ import type { Clock } from "../ports/clock.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { ACCESS_TIMER } from "./access.js";
 import { NOTICE_TIMER, noticeExpired } from "./notices.js";
+import { deliveries, PrivateOutbox, privateWriter } from "./outbox.js";
 import type { Ctx, Services } from "./context.js";
 import { accessGate } from "./access-gate.js";
 import { replyTo } from "./command-helpers.js";
@@ -93,6 +94,12 @@ export class Engine {
   private async handleNow(event: CoreEvent): Promise<Handled> {
     const decisions: Decision[] = [];
     const ctx = await this.context(event, decisions);
+    // Writing to the bot privately opens the private chat: what waited for the member goes first.
+    const writer = privateWriter(event);
+    if (writer)
+      decisions.push(
+        ...deliveries(event, writer, await new PrivateOutbox(this.services.store).take(writer, ctx.now)),
+      );
     try {
       await this.dispatch(ctx, event);
     } catch (error) {

@@ -1,10 +1,11 @@
-import type { Decision, DecisionExecutor, Outcome, PlatformDecision } from "../decisions.js";
+import type { Decision, DecisionExecutor, Outcome, PlatformDecision, SendPrivate } from "../decisions.js";
 import type { ChatKey, Platform } from "../ids.js";
 import { translator } from "../i18n/translator.js";
 import type { Ctx, Services } from "./context.js";
 import { describeForAdmins, targetPlatform } from "./describe.js";
 import type { Module } from "./module.js";
 import { noticeTimers } from "./notices.js";
+import { OPEN_PRIVATE_NOTICE_TTL_MS, PrivateOutbox } from "./outbox.js";
 
 /**
  * Carries out an event's decisions in order and records each outcome: timers in the store, platform
@@ -91,9 +92,38 @@ export class DecisionRunner {
         { decision: decision.kind, account: decision.account },
         "private message impossible",
       );
+      await this.privateChatClosed(ctx, decision);
       return;
     }
     await this.reportFailure(decision, outcome.error.message);
+  }
+
+  /**
+   * A private text the platform would not deliver waits in the outbox (a refusal of a press does not:
+   * it answers that moment only). With a fallback chat, the member is asked there, in a notice that
+   * deletes itself, to open a private chat; one live notice per member and chat.
+   */
+  private async privateChatClosed(ctx: Ctx, decision: SendPrivate): Promise<void> {
+    const outbox = new PrivateOutbox(this.services.store);
+    if (!decision.refusal) await outbox.keep(decision, ctx.now);
+    const chat = decision.fallbackChat;
+    if (!chat || !(await outbox.claimNotice(chat, decision.account, ctx.now))) return;
+    const t = await ctx.translatorFor(decision.account);
+    const profile = await this.services.members.profile(decision.account);
+    const name = profile?.displayName || t("core.someone");
+    const start = decision.buttons?.flat()[0]?.data;
+    ctx.emit({
+      kind: "send",
+      chat,
+      text: t("core.openPrivate", { name }),
+      ttlMs: OPEN_PRIVATE_NOTICE_TTL_MS,
+      invite: {
+        account: decision.account,
+        name,
+        label: t("core.openPrivateButton"),
+        ...(start ? { start } : {}),
+      },
+    });
   }
 
   /** Platform failures reach the community's mod-log chat (never in a loop, never with personal data). */

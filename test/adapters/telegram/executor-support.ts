@@ -22,7 +22,6 @@ export async function startExecutor(): Promise<ExecutorRig> {
     logger: silentLogger,
     botUsername: () => tg.botUser.username ?? "bot",
     translatorFor: () => Promise.resolve(translator("en")),
-    displayName: () => Promise.resolve(undefined),
   });
   return {
     tg,

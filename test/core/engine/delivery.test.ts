@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { SendPrivate } from "../../../src/core/decisions.js";
-import { consoleConfig, startHarness } from "../../support/harness.js";
+import type { AccountKey } from "../../../src/core/ids.js";
+import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
+
+const fromBot = (h: Harness, account: AccountKey) =>
+  h.world
+    .privateMessages(account)
+    .filter((m) => m.author === "bot")
+    .map((m) => m.text);
 
 const NEWS = `news:
   enabled: true
@@ -51,5 +58,91 @@ describe("delivery: refused presses", () => {
     await h.session.say("bob", "lobby", "see https://www.reuters.com/world/x");
     const { decisions } = await h.session.press("admin", "Approve", { chat: "review" });
     expect(decisions.some((d) => d.kind === "send_private" && d.refusal)).toBe(false);
+  });
+});
+
+describe("delivery: private texts for a member the bot may not write to yet", () => {
+  it("keeps the text in the store and delivers it, once, when the member writes to the bot, also after a restart", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    h.world.closedPrivate.add(bob);
+    await h.session.say("bob", "lobby", "/help");
+    expect(h.world.privateMessages(bob)).toEqual([]);
+    await h.restart();
+    await h.advance(60 * 60_000);
+    await h.session.tell("bob", "hello");
+    const texts = fromBot(h, bob);
+    expect(texts[0]).toContain("/language");
+    expect(texts).toHaveLength(2); // the waiting /help answer, then the answer to "hello"
+    await h.session.tell("bob", "hello again");
+    expect(fromBot(h, bob).filter((t) => t.includes("/language"))).toHaveLength(1);
+  });
+
+  it("asks the member once per chat, in a notice that deletes itself, to open a private chat", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    const lobby = h.session.chat("lobby");
+    h.world.closedPrivate.add(bob);
+    await h.session.say("bob", "lobby", "hi, I am Bob");
+    await h.session.say("bob", "lobby", "/help");
+    await h.session.say("bob", "lobby", "/language zh");
+    const notices = () => h.world.visible(lobby).filter((m) => m.author === "bot");
+    expect(notices().map((m) => m.text)).toEqual([
+      "bob, I have a message for you. Press the button to open a private chat with me.",
+    ]);
+    const invite = h.world.effects.find((e) => e.decision.kind === "send")?.decision;
+    expect(invite).toMatchObject({ invite: { account: bob, name: "bob", label: "Open private chat" } });
+    await h.advance(2 * 60_000 + 1);
+    expect(notices()).toEqual([]);
+    await h.session.say("bob", "lobby", "/help");
+    expect(notices()).toHaveLength(1);
+  });
+
+  it("keeps the newest 10 texts for at most 24 hours", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    h.world.closedPrivate.add(bob);
+    const send = (text: string) => h.runtime.engine.run([{ kind: "send_private", account: bob, text }]);
+    await send("old");
+    await h.advance(23 * 60 * 60_000);
+    for (let i = 1; i <= 12; i++) await send(`text ${i}`);
+    await h.advance(2 * 60 * 60_000); // "old" is past 24 hours now; the rest are not
+    await h.session.tell("bob", "/nope");
+    const texts = fromBot(h, bob);
+    expect(texts.slice(0, -1)).toEqual(Array.from({ length: 10 }, (_, i) => `text ${i + 3}`));
+  });
+
+  it("does not keep the refusal of a press, which only answers that moment", async () => {
+    const h = await startHarness(consoleConfig(NEWS));
+    const carol = h.session.account("carol");
+    await h.session.say("bob", "lobby", "see https://www.reuters.com/world/x");
+    h.world.closedPrivate.add(carol);
+    await h.session.press("carol", "Approve", { chat: "review" });
+    await h.session.tell("carol", "/nope");
+    expect(fromBot(h, carol)).toEqual([expect.stringContaining("/nope")]);
+  });
+
+  it("does not deliver again the invitation whose button the member is pressing through the link", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    h.world.closedPrivate.add(bob);
+    await h.runtime.engine.run([
+      {
+        kind: "send_private",
+        account: bob,
+        text: "Please press Start",
+        buttons: [[{ label: "Start", data: "x:start" }]],
+      },
+      { kind: "send_private", account: bob, text: "Another text" },
+    ]);
+    h.world.closedPrivate.delete(bob);
+    const { decisions } = await h.session.dispatch({
+      kind: "button_pressed",
+      data: "x:start",
+      actor: h.session.actor("bob"),
+    });
+    expect(
+      decisions.filter((d) => d.kind === "send_private").map((d) => d.kind === "send_private" && d.text),
+    ).toEqual(["Another text"]);
   });
 });

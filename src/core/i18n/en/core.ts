@@ -33,6 +33,10 @@ export const core = {
   actGrantRole: "give {account} the role {role} in {chat}",
   actRevokeRole: "take the role {role} from {account} in {chat}",
   actTimer: "schedule a timer",
+  // A member who never opened a private chat with the bot (the texts wait for them)
+  openPrivate: "{name}, I have a message for you. Press the button to open a private chat with me.",
+  openPrivateButton: "Open private chat",
+  someone: "Hello",
   notAllowed: "Only admins of this community can do that.",
   // Telegram adapter
   telegramMissingRights:
@@ -44,9 +48,6 @@ export const core = {
     "I cannot read every message here: privacy mode is on and I am not an admin. Make me an admin (or turn privacy mode off with @BotFather and add me again).",
   telegramNotConfigured:
     'This chat is not part of any community in my configuration, so I will not act here. To protect it, add "{chat}" to a community\'s chats in the config file.',
-  telegramOpenPrivate: "{name}, I have a message for you. Press the button to open a private chat with me.",
-  telegramOpenPrivateButton: "Open private chat",
-  telegramSomeone: "Hello",
   telegramShareContactButton: "Share my phone number",
   gateReadOnly:
     "Your message in {chat} was removed: you can only read there for now. Send /mydata to see why, or /appeal if you think it is a mistake.",

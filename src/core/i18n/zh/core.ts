@@ -33,6 +33,10 @@ export const core = {
   actGrantRole: "在 {chat} 授予 {account} 角色 {role}",
   actRevokeRole: "在 {chat} 撤销 {account} 的角色 {role}",
   actTimer: "安排定时任务",
+  // 从未与机器人私聊过的成员（消息会为其保留）
+  openPrivate: "{name}，我有一条消息要发给你。请点击下面的按钮打开与我的私聊。",
+  openPrivateButton: "打开私聊",
+  someone: "你好",
   notAllowed: "只有本社区的管理员可以这样做。",
   // Telegram 适配器
   telegramMissingRights: "我需要更多管理员权限才能保护这个群。请把我设为管理员，并开启：{rights}。",
@@ -43,9 +47,6 @@ export const core = {
     "我无法读取这里的所有消息：隐私模式已开启，而我不是管理员。请把我设为管理员（或通过 @BotFather 关闭隐私模式后重新添加我）。",
   telegramNotConfigured:
     '这个群不属于我配置中的任何社区，所以我不会在这里执行任何操作。如需保护它，请在配置文件中把 "{chat}" 加入某个社区的 chats。',
-  telegramOpenPrivate: "{name}，我有一条消息要发给你。请点击下面的按钮打开与我的私聊。",
-  telegramOpenPrivateButton: "打开私聊",
-  telegramSomeone: "你好",
   telegramShareContactButton: "分享我的手机号",
   gateReadOnly:
     "你在 {chat} 的消息已被删除：你目前在那里只能阅读。发送 /mydata 查看原因；如认为有误，可发送 /appeal。",

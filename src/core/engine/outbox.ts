@@ -1,0 +1,121 @@
+import type { Button, Decision, SendPrivate } from "../decisions.js";
+import type { CoreEvent } from "../events.js";
+import type { AccountKey, ChatKey } from "../ids.js";
+import type { Instant } from "../ports/clock.js";
+import type { KeyValueStore } from "../ports/store.js";
+
+/** How long a private text waits for a member who cannot be written to, and how many wait. */
+export const OUTBOX_TTL_MS = 24 * 60 * 60_000;
+export const OUTBOX_MAX = 10;
+/** How long the "open a private chat with me" notice stays in a group (one live notice per member and chat). */
+export const OPEN_PRIVATE_NOTICE_TTL_MS = 2 * 60_000;
+
+/** A private text that could not be delivered, as it waits in the store. */
+export interface WaitingText {
+  text: string;
+  buttons?: Button[][];
+  requestContact?: boolean;
+  at: Instant;
+}
+
+const outboxKey = (account: AccountKey) => `outbox:${account}`;
+const noticeKey = (chat: ChatKey, account: AccountKey) => `outbox-notice:${chat}|${account}`;
+
+/**
+ * Private texts waiting for a member the bot may not write to yet (Telegram: the member never opened
+ * the bot or blocked it; Discord: closed DMs; Matrix: no DM room). They live in the store (24 h, the
+ * newest 10 per member) and go out, oldest first, as soon as the member writes to the bot privately,
+ * also after a restart. Every change is one atomic `update`.
+ */
+export class PrivateOutbox {
+  constructor(private readonly store: KeyValueStore) {}
+
+  /** Keeps a private text the platform refused to deliver (`forbidden`). */
+  async keep(decision: SendPrivate, now: Instant): Promise<void> {
+    const item: WaitingText = {
+      text: decision.text,
+      ...(decision.buttons?.length ? { buttons: decision.buttons } : {}),
+      ...(decision.requestContact ? { requestContact: true } : {}),
+      at: now,
+    };
+    await this.store.update<WaitingText[]>(
+      outboxKey(decision.account),
+      (current = []) => [...live(current, now), item].slice(-OUTBOX_MAX),
+      OUTBOX_TTL_MS,
+    );
+  }
+
+  /** Takes what waits for the member (oldest first); it is gone from the store afterwards. */
+  async take(account: AccountKey, now: Instant): Promise<WaitingText[]> {
+    let taken: WaitingText[] = [];
+    await this.store.update<WaitingText[]>(outboxKey(account), (current) => {
+      if (!current) return current;
+      taken = live(current, now);
+      return undefined;
+    });
+    return taken;
+  }
+
+  /** What waits for the member, without taking it (for tests and /mydata). */
+  async peek(account: AccountKey, now: Instant): Promise<WaitingText[]> {
+    return live((await this.store.get<WaitingText[]>(outboxKey(account))) ?? [], now);
+  }
+
+  /**
+   * Claims the right to post an "open a private chat" notice for the member in a chat: true unless a
+   * notice of the last `OPEN_PRIVATE_NOTICE_TTL_MS` is still up there.
+   */
+  async claimNotice(chat: ChatKey, account: AccountKey, now: Instant): Promise<boolean> {
+    let claimed = false;
+    await this.store.update<Instant>(
+      noticeKey(chat, account),
+      (since) => {
+        if (since !== undefined && now - since < OPEN_PRIVATE_NOTICE_TTL_MS) return since;
+        claimed = true;
+        return now;
+      },
+      OPEN_PRIVATE_NOTICE_TTL_MS,
+    );
+    return claimed;
+  }
+}
+
+const live = (items: readonly WaitingText[], now: Instant) =>
+  items.filter((item) => now - item.at < OUTBOX_TTL_MS);
+
+/** The member behind an event in the private chat with the bot: writing there opens it. */
+export function privateWriter(event: CoreEvent): AccountKey | undefined {
+  switch (event.kind) {
+    case "private_message":
+    case "contact_shared":
+      return event.actor.account;
+    case "command":
+    case "button_pressed":
+      return event.chat ? undefined : event.actor.account;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The waiting texts as the private messages that deliver them. A text whose button the member is
+ * pressing right now (a deep link that carried the button) is answered by the press itself.
+ */
+export function deliveries(
+  event: CoreEvent,
+  account: AccountKey,
+  waiting: readonly WaitingText[],
+): Decision[] {
+  const pressed = event.kind === "button_pressed" ? event.data : undefined;
+  const answered = (w: WaitingText) =>
+    pressed !== undefined && Boolean(w.buttons?.flat().some((b) => b.data === pressed));
+  return waiting
+    .filter((w) => !answered(w))
+    .map((w) => ({
+      kind: "send_private",
+      account,
+      text: w.text,
+      ...(w.buttons ? { buttons: w.buttons } : {}),
+      ...(w.requestContact ? { requestContact: true } : {}),
+    }));
+}
