@@ -3,7 +3,7 @@ import type { DestinationStream } from "pino";
 import { NodeSealer, nodeRandom } from "../adapters/crypto/node-sealer.js";
 import { createHttpIdentityProvider } from "../adapters/identity/http-identity-provider.js";
 import { createPinoLogger } from "../adapters/logging/pino-logger.js";
-import { createMemoryStore, createSqliteStore } from "../adapters/storage/keyv-store.js";
+import { openStore } from "../adapters/storage/open-store.js";
 import type { Environment } from "../config/environment.js";
 import { resolveSecret } from "../config/environment.js";
 import type { LoadedConfig } from "../config/load.js";
@@ -19,7 +19,7 @@ export interface BootOptions {
   env: Environment;
   clock?: Clock;
   /** Override the configured store (the playground keeps its own file; simulate uses memory). */
-  storage?: { kind: "sqlite"; path: string } | { kind: "memory" };
+  storage?: { url: string };
   logDestination?: DestinationStream;
   /** Told where the secret came from ("created" on first run). */
   onSecret?: (info: { source: string; file?: string }) => void;
@@ -43,14 +43,17 @@ export async function boot(options: BootOptions): Promise<Booted> {
   });
   const secret = resolveSecret(env, dataDir);
   options.onSecret?.({ source: secret.source, file: secret.file });
-  const storage = options.storage ?? config.raw.storage;
-  const store =
-    storage.kind === "memory" ? createMemoryStore() : await createSqliteStore(resolve(storage.path));
+  const url = options.storage?.url ?? env.storageUrl ?? config.raw.storage.url;
+  const clock = options.clock ?? systemClock;
+  const store = await openStore(url, {
+    now: () => clock.now(),
+    onBackendError: (error) => logger.warn({ err: error.message }, "storage connection error (recovering)"),
+  });
   const build = () =>
     createRuntime({
       settings: config.core,
       store,
-      clock: options.clock ?? systemClock,
+      clock,
       sealer: new NodeSealer(secret.secret),
       random: nodeRandom,
       logger,

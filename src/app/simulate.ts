@@ -57,7 +57,7 @@ export async function simulate(
       logLevel: env.logLevel ?? "silent",
     },
     clock,
-    storage: { kind: "memory" },
+    storage: { url: "memory://" },
   });
   const world = new SimulatedWorld();
   const session = new ConsoleSession(booted.runtime, world);

@@ -27,7 +27,7 @@ export async function start(config: LoadedConfig, env: Environment, io: StartIo)
     env,
     clock,
     storage: playground
-      ? { kind: "sqlite", path: resolve(config.raw.data_dir, "playground.sqlite") }
+      ? { url: `sqlite://${resolve(config.raw.data_dir, "playground.sqlite")}` }
       : undefined,
     onSecret: ({ source, file }) => {
       if (source === "created")

@@ -10,6 +10,8 @@ export interface Environment {
   telegramApiRoot?: string;
   telegramWebhookSecret?: string;
   logLevel?: string;
+  /** CHATWARDEN_STORAGE_URL: replaces `storage.url` (keeps a database password out of the config file). */
+  storageUrl?: string;
   /**
    * Any other variable the configuration names (e.g. verification.external.token_env): the config file
    * says which variable, the environment holds the secret.
@@ -27,6 +29,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     telegramApiRoot: nonEmpty(env.TELEGRAM_API_ROOT)?.replace(/\/+$/, ""),
     telegramWebhookSecret: nonEmpty(env.TELEGRAM_WEBHOOK_SECRET),
     logLevel: nonEmpty(env.LOG_LEVEL),
+    storageUrl: nonEmpty(env.CHATWARDEN_STORAGE_URL),
     variable,
   };
 }

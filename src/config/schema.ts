@@ -54,10 +54,33 @@ export const communitySchema = z.strictObject({
   sanctions: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const storageSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("sqlite"), path: z.string().default("./data/chatwarden.sqlite") }),
-  z.strictObject({ kind: z.literal("memory") }),
-]);
+const STORAGE_URL = /^(sqlite:\/\/.+|memory:\/\/|(redis|rediss|postgres|postgresql):\/\/.+)$/;
+
+/**
+ * Where the state lives, as one URL: `sqlite://./data/chatwarden.sqlite` (the default, embedded),
+ * `memory://` (lost at exit), `redis://host:6379/0`, `postgres://user@host/db`. The older tagged form
+ * (`kind: sqlite, path: …` / `kind: memory`) is still read. CHATWARDEN_STORAGE_URL overrides it, so a
+ * password never has to sit in the config file.
+ */
+export const storageSchema = z.preprocess(
+  (input) => {
+    if (!input || typeof input !== "object" || !("kind" in input)) return input;
+    const { kind, path, ...rest } = input as { kind: unknown; path?: unknown };
+    if (kind === "memory" && path === undefined) return { url: "memory://", ...rest };
+    if (kind === "sqlite")
+      return { url: `sqlite://${typeof path === "string" ? path : "./data/chatwarden.sqlite"}`, ...rest };
+    return input;
+  },
+  z.strictObject({
+    url: z
+      .string()
+      .regex(STORAGE_URL, {
+        message:
+          'expected a storage URL like "sqlite://./data/chatwarden.sqlite", "memory://", "redis://127.0.0.1:6379/0" or "postgres://user@host/db"',
+      })
+      .default("sqlite://./data/chatwarden.sqlite"),
+  }),
+);
 
 export const telegramSchema = z.strictObject({
   mode: z.enum(["polling", "webhook"]).default("polling"),
@@ -75,7 +98,7 @@ export const telegramSchema = z.strictObject({
 export const configSchema = z.strictObject({
   language: languageSchema.default("en"),
   data_dir: z.string().default("./data"),
-  storage: storageSchema.prefault({ kind: "sqlite" }),
+  storage: storageSchema.prefault({}),
   log: z
     .strictObject({
       level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),

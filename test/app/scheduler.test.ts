@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createSqliteStore } from "../../src/adapters/storage/keyv-store.js";
+import { SqliteStore } from "../../src/adapters/storage/sqlite-store.js";
 import { TimerStore } from "../../src/core/engine/timers.js";
 import { HOUR, MINUTE } from "../../src/core/ports/clock.js";
 import { consoleConfig, FakeClock, startHarness } from "../support/harness.js";
@@ -11,7 +11,7 @@ describe("durable scheduler", () => {
   it("fires a timer that came due while the bot was down, after a restart on the same SQLite file", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "chatwarden-sched-")), "s.sqlite");
     const clock = new FakeClock();
-    const first = await startHarness(consoleConfig(), { store: await createSqliteStore(path), clock });
+    const first = await startHarness(consoleConfig(), { store: new SqliteStore(path), clock });
     const alice = first.session.account("alice");
     const lobby = first.session.chat("lobby");
     await first.runtime.engine.run(
@@ -26,7 +26,7 @@ describe("durable scheduler", () => {
     await first.store.close();
 
     clock.advance(2 * HOUR); // down for two hours
-    const second = await startHarness(consoleConfig(), { store: await createSqliteStore(path), clock });
+    const second = await startHarness(consoleConfig(), { store: new SqliteStore(path), clock });
     second.world.access.set(`${lobby}|${alice}`, { level: "read_only" }); // the platform still has the restriction
     expect(await second.runtime.scheduler.runDue()).toBe(1);
     expect(second.world.levelOf(lobby, alice)).toBe("full");

@@ -131,9 +131,12 @@ describe("configuration errors name the field and the expected value", () => {
     ]);
   });
 
-  it("lists the valid storage kinds when the kind is unknown", () => {
+  it("names the storage URL forms when the URL is not one of them", () => {
+    expect(problems(base("", "storage:\n  url: mysql://db/x\n"))).toEqual([
+      'storage.url: expected a storage URL like "sqlite://./data/chatwarden.sqlite", "memory://", "redis://127.0.0.1:6379/0" or "postgres://user@host/db", got "mysql://db/x"',
+    ]);
     expect(problems(base("", "storage:\n  kind: postgres\n"))).toEqual([
-      'storage.kind: expected one of "sqlite", "memory", got "postgres"',
+      "storage.kind: unknown key (check the spelling; see config/chatwarden.example.yaml)",
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { NodeSealer, nodeRandom } from "../../src/adapters/crypto/node-sealer.js";
 import { ConsoleSession } from "../../src/adapters/console/session.js";
 import { SimulatedWorld } from "../../src/adapters/console/world.js";
-import { createMemoryStore } from "../../src/adapters/storage/keyv-store.js";
+import { MemoryStore } from "../../src/adapters/storage/memory-store.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { parseConfigText } from "../../src/config/load.js";
 import type { Clock } from "../../src/core/ports/clock.js";
@@ -52,7 +52,7 @@ export async function startHarness(
   } = {},
 ): Promise<Harness> {
   const loaded = parseConfigText(config, { baseDir: resolve(import.meta.dirname, "../..") });
-  const store = options.store ?? createMemoryStore();
+  const store = options.store ?? new MemoryStore();
   const clock = options.clock ?? new FakeClock();
   const build = () =>
     createRuntime({

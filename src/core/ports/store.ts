@@ -1,39 +1,133 @@
 /**
- * The one storage port. Implementations (Keyv over SQLite, memory, later Redis and PostgreSQL) all run
- * the same contract suite in test/contract/store.contract.ts.
+ * The one storage port. Implementations (memory, SQLite, Redis, PostgreSQL) all run the same contract
+ * suite in test/contract/store.contract.ts, including two instances of one backend racing each other.
  *
- * Atomicity: `update` is the only read-modify-write primitive. Everything that must happen exactly once
- * (claiming a held post, adding violation points, taking a case number, consuming a link code,
- * counting verification attempts, adding to an index) goes through `update`, and an implementation
- * must serialize concurrent updates of one key. Plain get-then-set is never used for those.
+ * Atomicity: everything that must happen exactly once (claiming a held post, adding violation points,
+ * taking a case number, consuming a link code, counting verification attempts, leasing a timer) goes
+ * through one of the atomic members below (`update`, `change`, `setIfAbsent`, `increment`, the
+ * time-ordered set), and each is atomic across processes on every backend: a transaction on SQLite,
+ * a Lua script on Redis, a version column or `SKIP LOCKED` on PostgreSQL. Plain get-then-set is never
+ * used for those.
+ *
+ * Values are JSON: what goes in comes back equal (`structuredClone` semantics for plain data).
  */
 export interface KeyValueStore {
-  /** The stored value, or undefined when absent. A backend failure throws StoreError, never "absent". */
+  /** The stored value, or undefined when absent or expired. A backend failure throws StoreError, never "absent". */
   get<T>(key: string): Promise<T | undefined>;
   /** Stores a JSON-serializable value; `ttlMs` makes it expire. */
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
   /** Removes a value; true when there was one. */
   delete(key: string): Promise<boolean>;
   /**
-   * Atomic read-modify-write of one key. `fn` receives the current value and returns the new one;
-   * returning `undefined` deletes, returning the very same object leaves the store untouched.
-   * Returns what `fn` returned. If `fn` throws, nothing is written and the error propagates.
+   * Atomic read-modify-write of one key (the older form of `change`). `fn` receives the current value
+   * and returns the new one; returning `undefined` deletes, returning the very same object leaves the
+   * store untouched. Returns what `fn` returned. If `fn` throws, nothing is written and the error
+   * propagates. `fn` may run more than once (optimistic backends retry when another process wrote
+   * first): it must be a pure function of its argument.
    */
   update<T>(
     key: string,
     fn: (current: T | undefined) => T | undefined,
     ttlMs?: number,
   ): Promise<T | undefined>;
+  /**
+   * Atomic read-modify-write that says what happened. `fn(current)` returns `{ value, result }`:
+   * `value` is the new value (`undefined` deletes, `KEEP` writes nothing), `result` is what `change`
+   * resolves to. `fn` may run more than once and must not touch anything outside itself; use
+   * `result` to carry what the caller needs to know ("I claimed it").
+   */
+  change<T, R>(key: string, fn: (current: T | undefined) => Change<T, R>, ttlMs?: number): Promise<R>;
+  /** Stores the value only if the key is absent (or expired); true when this call stored it. */
+  setIfAbsent<T>(key: string, value: T, ttlMs?: number): Promise<boolean>;
+  /**
+   * Adds `by` to a counter and returns the new total. An absent or expired counter starts at 0 and
+   * gets `ttlMs` (when given); later increments keep the expiry the counter was created with.
+   */
+  increment(key: string, by?: number, ttlMs?: number): Promise<number>;
+
+  /** Adds a member to an unordered set (an index); true when it was not there. */
+  addToSet(set: string, member: string): Promise<boolean>;
+  /** Removes a member from a set; true when it was there. */
+  removeFromSet(set: string, member: string): Promise<boolean>;
+  /** A page of a set's members in a stable order after `after` (exclusive), at most `limit`. */
+  setMembers(set: string, options?: { after?: string; limit?: number }): Promise<string[]>;
+  /** How many members a set has. */
+  setSize(set: string): Promise<number>;
+
+  /** Adds or replaces an entry of a time-ordered set (timers): one atomic record of id, time and payload. */
+  schedule(set: string, entry: Scheduled): Promise<void>;
+  /**
+   * Removes an entry; with `onlyAt`, only if its time is still that (a lease the caller holds).
+   * True when something was removed.
+   */
+  unschedule(set: string, id: string, onlyAt?: number): Promise<boolean>;
+  /** One entry by id. */
+  scheduled(set: string, id: string): Promise<Scheduled | undefined>;
+  /**
+   * Leases up to `limit` entries due at `now` (time ≤ now), earliest first: each leased entry's time
+   * is moved to `leaseUntil` in the same atomic step, so no other process leases it until then. The
+   * entries come back with `at` set to `leaseUntil` (pass that as `onlyAt` to remove them when done);
+   * `dueAt` is the time they were due.
+   */
+  leaseDue(set: string, now: number, leaseUntil: number, limit: number): Promise<Leased[]>;
+  /** The earliest time in the set, or undefined when it is empty. */
+  nextAt(set: string): Promise<number | undefined>;
+  /** How many entries the set has. */
+  scheduledCount(set: string): Promise<number>;
+
+  /** Deletes expired values; returns how many. Backends with native expiry return 0. */
+  sweep(): Promise<number>;
+  /**
+   * Every live record, for `chatwarden migrate` and exports: plain values with their remaining TTL,
+   * set members, scheduled entries. Pages internally; never loads the whole store at once.
+   */
+  dump(): AsyncIterable<DumpRecord>;
   close(): Promise<void>;
 }
+
+/** Returned by a `change` function: the new value (or KEEP / undefined) and the caller's result. */
+export interface Change<T, R> {
+  value: T | undefined | typeof KEEP;
+  result: R;
+}
+
+/** "Write nothing" for `change`. */
+export const KEEP: unique symbol = Symbol("keep");
+
+export interface Scheduled {
+  id: string;
+  at: number;
+  payload: unknown;
+}
+
+export interface Leased extends Scheduled {
+  dueAt: number;
+}
+
+export type DumpRecord =
+  | { kind: "value"; key: string; value: unknown; ttlMs?: number }
+  | { kind: "set"; set: string; member: string }
+  | { kind: "scheduled"; set: string; entry: Scheduled };
 
 export class StoreError extends Error {
   override readonly name = "StoreError";
   constructor(
     message: string,
-    readonly code: "backend_failed" | "serialization" | "closed",
+    readonly code: "backend_failed" | "serialization" | "closed" | "contention",
     options?: { cause?: unknown },
   ) {
     super(message, options);
   }
+}
+
+/** The legacy `update` expressed through `change`: one place for its rules. */
+export function updateThroughChange<T>(
+  fn: (current: T | undefined) => T | undefined,
+): (current: T | undefined) => Change<T, T | undefined> {
+  return (current) => {
+    const next = fn(current);
+    if (next === current && next !== undefined) return { value: KEEP, result: next };
+    if (next === undefined && current === undefined) return { value: KEEP, result: undefined };
+    return { value: next, result: next };
+  };
 }

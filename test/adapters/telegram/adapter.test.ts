@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { AccountKey, ChatKey } from "../../../src/core/ids.js";
 import { NodeSealer, nodeRandom } from "../../../src/adapters/crypto/node-sealer.js";
-import { createMemoryStore } from "../../../src/adapters/storage/keyv-store.js";
+import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
 import { createTelegramAdapter } from "../../../src/adapters/telegram/adapter.js";
 import { createRuntime } from "../../../src/app/runtime.js";
 import { parseConfigText } from "../../../src/config/load.js";
@@ -330,7 +330,7 @@ describe("telegram adapter: starting", () => {
           `storage: { kind: memory }\ncommunities:\n  - id: d\n    name: D\n    chats: [{ id: "telegram:-100123" }]\n    news: { enabled: false }\n    rules: { categories: {} }\n`,
           { baseDir: "." },
         ).core,
-        store: createMemoryStore(),
+        store: new MemoryStore(),
         clock: { now: () => Date.now() },
         sealer: new NodeSealer(TEST_SECRET),
         random: nodeRandom,

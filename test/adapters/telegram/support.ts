@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { User } from "grammy/types";
 import { NodeSealer, nodeRandom } from "../../../src/adapters/crypto/node-sealer.js";
-import { createMemoryStore } from "../../../src/adapters/storage/keyv-store.js";
+import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
 import {
   createTelegramAdapter,
   type TelegramAdapter,
@@ -70,7 +70,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<TgWorld> {
   const modlog = tg.addChat({ type: "supergroup", title: "Modlog", creatorId: owner.id });
   const config = `
 language: en
-storage: { kind: memory }
+storage: { url: "memory://" }
 communities:
   - id: demo
     name: Demo
@@ -84,7 +84,7 @@ ${(options.policy ?? "")
   .join("\n")}
 `;
   const loaded = parseConfigText(config, { baseDir: resolve(import.meta.dirname, "../../..") });
-  const store = createMemoryStore();
+  const store = new MemoryStore();
   const clock = new FakeClock(Date.now());
   const events: CoreEvent[] = [];
   const build = async () => {

@@ -4,7 +4,8 @@
  * and texts in the author's language.
  */
 import { describe, expect, it } from "vitest";
-import { createMemoryStore } from "../../../src/adapters/storage/keyv-store.js";
+import { interceptStore } from "../../support/intercept-store.js";
+import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
 import { DAY } from "../../../src/core/ports/clock.js";
 import { StoreError, type KeyValueStore } from "../../../src/core/ports/store.js";
 import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
@@ -30,24 +31,23 @@ const holdIdOf = (h: Harness) => /Held post (h\w+)/.exec(card(h)?.text ?? "")?.[
 
 /** A memory store whose writes to keys with `prefix` fail once armed, like a full disk. */
 function failingWrites(prefix: string): { store: KeyValueStore; arm: () => void } {
-  const inner = createMemoryStore();
+  const inner = new MemoryStore();
   let armed = false;
   const check = (key: string) => {
     if (armed && key.startsWith(prefix)) throw new StoreError("disk full", "backend_failed");
   };
-  const store: KeyValueStore = {
-    get: (key) => inner.get(key),
-    async set(key, value, ttl) {
-      check(key);
-      return inner.set(key, value, ttl);
-    },
-    delete: (key) => inner.delete(key),
-    async update(key, fn, ttl) {
-      check(key);
-      return inner.update(key, fn, ttl);
-    },
-    close: () => inner.close(),
-  };
+  const writes = new Set<string>([
+    "set",
+    "update",
+    "change",
+    "setIfAbsent",
+    "increment",
+    "addToSet",
+    "schedule",
+  ]);
+  const store = interceptStore(inner, (op, key) => {
+    if (writes.has(op)) check(key);
+  });
   return { store, arm: () => (armed = true) };
 }
 
@@ -68,26 +68,13 @@ describe("news holds: the post is stored before anything happens on the platform
 
 /** A memory store that lets other work run before every access to a hold, so racing flows interleave. */
 function slowHolds(): KeyValueStore {
-  const inner = createMemoryStore();
+  const inner = new MemoryStore();
   const pause = async (key: string) => {
     if (key.startsWith("news:hold:")) for (let i = 0; i < 3; i++) await new Promise(setImmediate);
   };
-  return {
-    async get(key) {
-      await pause(key);
-      return inner.get(key);
-    },
-    async set(key, value, ttl) {
-      await pause(key);
-      return inner.set(key, value, ttl);
-    },
-    delete: (key) => inner.delete(key),
-    async update(key, fn, ttl) {
-      await pause(key);
-      return inner.update(key, fn, ttl);
-    },
-    close: () => inner.close(),
-  };
+  return interceptStore(inner, async (op, key) => {
+    if (op !== "delete") await pause(key);
+  });
 }
 
 describe("news holds: exactly once against the expiry timer", () => {

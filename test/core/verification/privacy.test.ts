@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SecretMismatchError } from "../../../src/adapters/crypto/node-sealer.js";
 import { createPinoLogger } from "../../../src/adapters/logging/pino-logger.js";
-import { createSqliteStore } from "../../../src/adapters/storage/keyv-store.js";
+import { SqliteStore } from "../../../src/adapters/storage/sqlite-store.js";
 import type { PlatformDecision } from "../../../src/core/decisions.js";
 import type { IdentityProvider } from "../../../src/core/verification/identity-provider.js";
 import { cnId, consoleConfig, startVerification } from "./support.js";
@@ -51,7 +51,7 @@ describe("privacy", () => {
       level: "trace",
       destination: { write: (line: string) => void logs.push(line) },
     });
-    const store = await createSqliteStore(file);
+    const store = new SqliteStore(file);
     const failing: IdentityProvider = {
       check: async () => ({ status: "error", message: "no answer within 10000 ms" }),
     };
@@ -88,7 +88,7 @@ describe("privacy", () => {
   it("the scan finds a name, an ID number and a phone planted in clear in the SQLite file or the logs", async () => {
     const [p1, p2, p3] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
     const file = join(tmp, "planted.sqlite");
-    const store = await createSqliteStore(file);
+    const store = new SqliteStore(file);
     await store.set("planted", { note: `${p2.name} ${p1.id}` });
     await store.close();
     const logs = [JSON.stringify({ msg: "oops", phone: p3.phone })];
@@ -121,7 +121,7 @@ describe("privacy", () => {
   });
 
   it("refuses to start with another CHATWARDEN_SECRET on the same store, with a clear message", async () => {
-    const store = await createSqliteStore(join(tmp, "secret.sqlite"));
+    const store = new SqliteStore(join(tmp, "secret.sqlite"));
     const h = await startVerification(config("self_declared"), {
       store,
       secret: "the-first-secret-of-this-store",

@@ -1,0 +1,289 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { Change, DumpRecord, KeyValueStore, Leased, Scheduled } from "../../core/ports/store.js";
+import { KEEP, StoreError, updateThroughChange } from "../../core/ports/store.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires INTEGER) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS kv_expires ON kv (expires) WHERE expires IS NOT NULL;
+CREATE TABLE IF NOT EXISTS sets (name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY (name, member)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS timed (name TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, payload TEXT NOT NULL,
+  PRIMARY KEY (name, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS timed_due ON timed (name, at);
+`;
+
+const PAGE = 500;
+
+/**
+ * The embedded store: one SQLite file through better-sqlite3 (one binding, synchronous, prepared
+ * statements reused), plain JSON text, WAL journal with synchronous=NORMAL. Each atomic operation is
+ * one `BEGIN IMMEDIATE` transaction, so it stays atomic when two processes open the same file (SQLite's
+ * own file lock; `busy_timeout` waits for the other writer).
+ */
+export class SqliteStore implements KeyValueStore {
+  private readonly db: Database.Database;
+  private readonly q;
+  private closed = false;
+
+  constructor(
+    path: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    try {
+      this.db = new Database(path, { timeout: 5_000 });
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = NORMAL");
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      throw wrap("open", path, error);
+    }
+    const db = this.db;
+    this.q = {
+      get: db.prepare<[string, number], { value: string }>(
+        "SELECT value FROM kv WHERE key = ? AND (expires IS NULL OR expires > ?)",
+      ),
+      getRow: db.prepare<[string], { value: string; expires: number | null }>(
+        "SELECT value, expires FROM kv WHERE key = ?",
+      ),
+      put: db.prepare<[string, string, number | null]>(
+        "INSERT INTO kv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
+      ),
+      del: db.prepare<[string]>("DELETE FROM kv WHERE key = ?"),
+      delLive: db.prepare<[string, number]>(
+        "DELETE FROM kv WHERE key = ? AND (expires IS NULL OR expires > ?)",
+      ),
+      sweep: db.prepare<[number]>("DELETE FROM kv WHERE expires IS NOT NULL AND expires <= ?"),
+      sadd: db.prepare<[string, string]>("INSERT OR IGNORE INTO sets (name, member) VALUES (?, ?)"),
+      srem: db.prepare<[string, string]>("DELETE FROM sets WHERE name = ? AND member = ?"),
+      smembers: db.prepare<[string, string, number], { member: string }>(
+        "SELECT member FROM sets WHERE name = ? AND member > ? ORDER BY member LIMIT ?",
+      ),
+      scard: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sets WHERE name = ?"),
+      zput: db.prepare<[string, string, number, string]>(
+        "INSERT INTO timed (name, id, at, payload) VALUES (?, ?, ?, ?) ON CONFLICT (name, id) DO UPDATE SET at = excluded.at, payload = excluded.payload",
+      ),
+      zdel: db.prepare<[string, string]>("DELETE FROM timed WHERE name = ? AND id = ?"),
+      zdelAt: db.prepare<[string, string, number]>("DELETE FROM timed WHERE name = ? AND id = ? AND at = ?"),
+      zget: db.prepare<[string, string], { id: string; at: number; payload: string }>(
+        "SELECT id, at, payload FROM timed WHERE name = ? AND id = ?",
+      ),
+      zdue: db.prepare<[string, number, number], { id: string; at: number; payload: string }>(
+        "SELECT id, at, payload FROM timed WHERE name = ? AND at <= ? ORDER BY at, id LIMIT ?",
+      ),
+      zlease: db.prepare<[number, string, string]>("UPDATE timed SET at = ? WHERE name = ? AND id = ?"),
+      zmin: db.prepare<[string], { at: number | null }>("SELECT min(at) AS at FROM timed WHERE name = ?"),
+      zcard: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM timed WHERE name = ?"),
+      pageKv: db.prepare<[string, number], { key: string; value: string; expires: number | null }>(
+        "SELECT key, value, expires FROM kv WHERE key > ? ORDER BY key LIMIT ?",
+      ),
+      pageSets: db.prepare<[string, string, string, number], { name: string; member: string }>(
+        "SELECT name, member FROM sets WHERE (name, member) > (?, ?) OR name > ? ORDER BY name, member LIMIT ?",
+      ),
+      pageTimed: db.prepare<
+        [string, string, string, number],
+        { name: string; id: string; at: number; payload: string }
+      >(
+        "SELECT name, id, at, payload FROM timed WHERE (name, id) > (?, ?) OR name > ? ORDER BY name, id LIMIT ?",
+      ),
+    };
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return this.run("get", key, () => {
+      const row = this.q.get.get(key, this.now());
+      return row ? (JSON.parse(row.value) as T) : undefined;
+    });
+  }
+
+  async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
+    this.run("set", key, () => this.put(key, value, ttlMs));
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.run("delete", key, () => {
+      const live = this.q.delLive.run(key, this.now()).changes > 0;
+      this.q.del.run(key);
+      return live;
+    });
+  }
+
+  update<T>(key: string, fn: (current: T | undefined) => T | undefined, ttlMs?: number) {
+    return this.change(key, updateThroughChange(fn), ttlMs);
+  }
+
+  async change<T, R>(key: string, fn: (current: T | undefined) => Change<T, R>, ttlMs?: number): Promise<R> {
+    return this.run("change", key, () =>
+      this.immediate(() => {
+        const row = this.q.get.get(key, this.now());
+        const { value, result } = fn(row ? (JSON.parse(row.value) as T) : undefined);
+        if (value === KEEP) return result;
+        if (value === undefined) this.q.del.run(key);
+        else this.put(key, value, ttlMs);
+        return result;
+      }),
+    );
+  }
+
+  async setIfAbsent<T>(key: string, value: T, ttlMs?: number): Promise<boolean> {
+    return this.run("setIfAbsent", key, () =>
+      this.immediate(() => {
+        if (this.q.get.get(key, this.now())) return false;
+        this.put(key, value, ttlMs);
+        return true;
+      }),
+    );
+  }
+
+  async increment(key: string, by = 1, ttlMs?: number): Promise<number> {
+    return this.run("increment", key, () =>
+      this.immediate(() => {
+        const now = this.now();
+        const row = this.q.getRow.get(key);
+        const live = row && (row.expires === null || row.expires > now) ? row : undefined;
+        const total = (live ? Number(JSON.parse(live.value)) : 0) + by;
+        const expires = live ? live.expires : ttlMs === undefined ? null : now + ttlMs;
+        this.q.put.run(key, JSON.stringify(total), expires);
+        return total;
+      }),
+    );
+  }
+
+  async addToSet(set: string, member: string): Promise<boolean> {
+    return this.run("addToSet", set, () => this.q.sadd.run(set, member).changes > 0);
+  }
+
+  async removeFromSet(set: string, member: string): Promise<boolean> {
+    return this.run("removeFromSet", set, () => this.q.srem.run(set, member).changes > 0);
+  }
+
+  async setMembers(set: string, options: { after?: string; limit?: number } = {}): Promise<string[]> {
+    return this.run("setMembers", set, () =>
+      this.q.smembers.all(set, options.after ?? "", options.limit ?? -1).map((r) => r.member),
+    );
+  }
+
+  async setSize(set: string): Promise<number> {
+    return this.run("setSize", set, () => this.q.scard.get(set)!.n);
+  }
+
+  async schedule(set: string, entry: Scheduled): Promise<void> {
+    this.run("schedule", set, () => {
+      this.q.zput.run(set, entry.id, entry.at, json(entry.payload, entry.id));
+    });
+  }
+
+  async unschedule(set: string, id: string, onlyAt?: number): Promise<boolean> {
+    return this.run("unschedule", set, () =>
+      onlyAt === undefined
+        ? this.q.zdel.run(set, id).changes > 0
+        : this.q.zdelAt.run(set, id, onlyAt).changes > 0,
+    );
+  }
+
+  async scheduled(set: string, id: string): Promise<Scheduled | undefined> {
+    return this.run("scheduled", set, () => {
+      const row = this.q.zget.get(set, id);
+      return row ? { id: row.id, at: row.at, payload: JSON.parse(row.payload) } : undefined;
+    });
+  }
+
+  async leaseDue(set: string, now: number, leaseUntil: number, limit: number): Promise<Leased[]> {
+    return this.run("leaseDue", set, () =>
+      this.immediate(() =>
+        this.q.zdue.all(set, now, limit).map((row) => {
+          this.q.zlease.run(leaseUntil, set, row.id);
+          return { id: row.id, at: leaseUntil, dueAt: row.at, payload: JSON.parse(row.payload) };
+        }),
+      ),
+    );
+  }
+
+  async nextAt(set: string): Promise<number | undefined> {
+    return this.run("nextAt", set, () => this.q.zmin.get(set)?.at ?? undefined);
+  }
+
+  async scheduledCount(set: string): Promise<number> {
+    return this.run("scheduledCount", set, () => this.q.zcard.get(set)!.n);
+  }
+
+  async sweep(): Promise<number> {
+    return this.run("sweep", "*", () => this.q.sweep.run(this.now()).changes);
+  }
+
+  async *dump(): AsyncIterable<DumpRecord> {
+    let after = "";
+    for (;;) {
+      const rows = this.run("dump", "kv", () => this.q.pageKv.all(after, PAGE));
+      const now = this.now();
+      for (const row of rows) {
+        if (row.expires !== null && row.expires <= now) continue;
+        yield {
+          kind: "value",
+          key: row.key,
+          value: JSON.parse(row.value),
+          ...(row.expires === null ? {} : { ttlMs: row.expires - now }),
+        };
+      }
+      if (rows.length < PAGE) break;
+      after = rows[rows.length - 1]!.key;
+    }
+    let [name, member] = ["", ""];
+    for (;;) {
+      const rows = this.run("dump", "sets", () => this.q.pageSets.all(name, member, name, PAGE));
+      for (const row of rows) yield { kind: "set", set: row.name, member: row.member };
+      if (rows.length < PAGE) break;
+      ({ name, member } = rows[rows.length - 1]!);
+    }
+    let [tname, id] = ["", ""];
+    for (;;) {
+      const rows = this.run("dump", "timed", () => this.q.pageTimed.all(tname, id, tname, PAGE));
+      for (const row of rows)
+        yield {
+          kind: "scheduled",
+          set: row.name,
+          entry: { id: row.id, at: row.at, payload: JSON.parse(row.payload) },
+        };
+      if (rows.length < PAGE) break;
+      ({ name: tname, id } = rows[rows.length - 1]!);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  private put(key: string, value: unknown, ttlMs?: number): void {
+    this.q.put.run(key, json(value, key), ttlMs === undefined ? null : this.now() + ttlMs);
+  }
+
+  private immediate<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  private run<T>(op: string, key: string, work: () => T): T {
+    if (this.closed) throw new StoreError(`store is closed (${op} ${key})`, "closed");
+    try {
+      return work();
+    } catch (error) {
+      throw wrap(op, key, error);
+    }
+  }
+}
+
+function json(value: unknown, key: string): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new StoreError(`cannot store ${typeof value} at ${key}`, "serialization");
+  return text;
+}
+
+function wrap(op: string, key: string, error: unknown): unknown {
+  if (error instanceof StoreError) return error;
+  // An error thrown by the caller's own function passes through unchanged.
+  if (!(error instanceof Error) || !("code" in error) || !String(error.code).startsWith("SQLITE"))
+    return error;
+  return new StoreError(`store ${op} failed (${key}): ${error.message}`, "backend_failed", { cause: error });
+}

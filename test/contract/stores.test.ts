@@ -1,0 +1,65 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import type { KeyValueStore } from "../../src/core/ports/store.js";
+import { MemoryStore } from "../../src/adapters/storage/memory-store.js";
+import { SqliteStore } from "../../src/adapters/storage/sqlite-store.js";
+import { storeContract } from "./store.contract.js";
+
+storeContract("memory", { make: async () => new MemoryStore() });
+
+const paths = new WeakMap<KeyValueStore, string>();
+const openSqlite = (path: string) => {
+  const store = new SqliteStore(path);
+  paths.set(store, path);
+  return store;
+};
+storeContract("SQLite", {
+  make: async () => openSqlite(join(mkdtempSync(join(tmpdir(), "chatwarden-store-")), "state.sqlite")),
+  second: async (store) => openSqlite(paths.get(store)!),
+  reopen: async (store) => {
+    await store.close();
+    return openSqlite(paths.get(store)!);
+  },
+});
+
+describe("SQLite store specifics", () => {
+  it("runs the database in WAL mode and keeps plain JSON text", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "chatwarden-wal-")), "wal.sqlite");
+    const store = new SqliteStore(path);
+    await store.set("k", { a: "张" });
+    const probe = new Database(path, { readonly: true });
+    expect(probe.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(probe.prepare("SELECT value FROM kv WHERE key = 'k'").get()).toEqual({ value: '{"a":"张"}' });
+    probe.close();
+    await store.close();
+  });
+
+  it("sweeps expired rows out of the file", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "chatwarden-sweep-")), "s.sqlite");
+    const store = new SqliteStore(path);
+    for (let i = 0; i < 50; i++) await store.set(`attempt:${i}`, i, 1);
+    await store.set("live", 1);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await store.sweep()).toBe(50);
+    const probe = new Database(path, { readonly: true });
+    expect(probe.prepare("SELECT count(*) AS n FROM kv").get()).toEqual({ n: 1 });
+    probe.close();
+    await store.close();
+  });
+
+  it("surfaces a backend failure as a StoreError, never as absent", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "chatwarden-fail-")), "f.sqlite");
+    const store = new SqliteStore(path);
+    const other = new Database(path);
+    other.prepare("DROP TABLE kv").run();
+    other.close();
+    await expect(store.get("banned:alice")).rejects.toMatchObject({
+      name: "StoreError",
+      code: "backend_failed",
+    });
+    await store.close();
+  });
+});
