@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NodeSealer, nodeRandom } from "../../src/adapters/crypto/node-sealer.js";
-import { createMemoryStore } from "../../src/adapters/storage/keyv-store.js";
+import { MemoryStore } from "../../src/adapters/storage/memory-store.js";
 import { systemClock } from "../../src/app/boot.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { parseConfigText } from "../../src/config/load.js";
@@ -12,7 +12,7 @@ async function realTimeRuntime(): Promise<Runtime> {
   const loaded = parseConfigText(consoleConfig(), { baseDir: resolve(import.meta.dirname, "../..") });
   return createRuntime({
     settings: loaded.core,
-    store: createMemoryStore(),
+    store: new MemoryStore(),
     clock: systemClock,
     sealer: new NodeSealer(TEST_SECRET),
     random: nodeRandom,

@@ -1,38 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { createMemoryStore } from "../../src/adapters/storage/keyv-store.js";
+import { MemoryStore } from "../../src/adapters/storage/memory-store.js";
 import { MINUTE } from "../../src/core/ports/clock.js";
 import type { Logger } from "../../src/core/ports/logger.js";
-import { StoreError, type KeyValueStore } from "../../src/core/ports/store.js";
+import { StoreError } from "../../src/core/ports/store.js";
+import { interceptStore } from "../support/intercept-store.js";
 import { consoleConfig, startHarness } from "../support/harness.js";
 
 /** A store whose every call takes a while, and which refuses calls once closed (as the SQLite one does). */
-class SlowStore implements KeyValueStore {
-  delayMs = 0;
-  closed = false;
-  constructor(readonly inner: KeyValueStore) {}
-  private async gate(op: string, key: string): Promise<void> {
-    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
-    if (this.closed) throw new StoreError(`store is closed (${op} ${key})`, "closed");
-  }
-  async get<T>(key: string): Promise<T | undefined> {
-    await this.gate("get", key);
-    return this.inner.get<T>(key);
-  }
-  async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
-    await this.gate("set", key);
-    await this.inner.set(key, value, ttlMs);
-  }
-  async delete(key: string): Promise<boolean> {
-    await this.gate("delete", key);
-    return this.inner.delete(key);
-  }
-  async update<T>(key: string, fn: (c: T | undefined) => T | undefined, ttlMs?: number) {
-    await this.gate("update", key);
-    return this.inner.update<T>(key, fn, ttlMs);
-  }
-  async close(): Promise<void> {
-    this.closed = true;
-  }
+function slowStore() {
+  const inner = new MemoryStore();
+  const state = { delayMs: 0, closed: false };
+  const store = interceptStore(
+    inner,
+    async (op, key) => {
+      if (state.delayMs > 0) await new Promise((r) => setTimeout(r, state.delayMs));
+      if (state.closed) throw new StoreError(`store is closed (${op} ${key})`, "closed");
+    },
+    { close: async () => void (state.closed = true) },
+  );
+  return Object.assign(state, { store, inner });
 }
 
 function recordingLogger(lines: string[]): Logger {
@@ -57,9 +43,12 @@ const verification = `verification:
 
 describe("shutdown", () => {
   it("lets a verification timing out during shutdown finish: the sealed answers are erased, no store error", async () => {
-    const store = new SlowStore(createMemoryStore());
+    const store = slowStore();
     const errors: string[] = [];
-    const h = await startHarness(consoleConfig(verification), { store, logger: recordingLogger(errors) });
+    const h = await startHarness(consoleConfig(verification), {
+      store: store.store,
+      logger: recordingLogger(errors),
+    });
     const alice = h.session.account("alice");
     await h.session.tell("alice", "/verify");
     await h.session.tell("alice", "Alice Example");
@@ -77,9 +66,12 @@ describe("shutdown", () => {
   });
 
   it("waits for an event still being handled before closing the store", async () => {
-    const store = new SlowStore(createMemoryStore());
+    const store = slowStore();
     const errors: string[] = [];
-    const h = await startHarness(consoleConfig(verification), { store, logger: recordingLogger(errors) });
+    const h = await startHarness(consoleConfig(verification), {
+      store: store.store,
+      logger: recordingLogger(errors),
+    });
     const alice = h.session.account("alice");
     await h.session.tell("alice", "/verify");
     store.delayMs = 5;

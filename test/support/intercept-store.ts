@@ -7,9 +7,11 @@ import type { KeyValueStore } from "../../src/core/ports/store.js";
 export function interceptStore(
   inner: KeyValueStore,
   before: (operation: keyof KeyValueStore, key: string) => void | Promise<void>,
+  overrides: Partial<KeyValueStore> = {},
 ): KeyValueStore {
   return new Proxy(inner, {
     get(target, prop, receiver) {
+      if (prop in overrides) return overrides[prop as keyof KeyValueStore];
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== "function" || prop === "dump")
         return typeof value === "function" ? value.bind(target) : value;
