@@ -10,7 +10,7 @@ const rateKey = (chat: string, account: string, bucket: number) => `rate:${chat}
 const noticeKey = (chat: string, account: string, why: string) => `gate-notice:${chat}:${account}:${why}`;
 
 /**
- * Deletes the message and, at most once an hour per reason, tells the member privately why (never in
+ * Deletes the message (later modules may still record what it says) and, at most once an hour per reason, tells the member privately why (never in
  * the group: a limited member posting again should not make the bot chatty there).
  */
 async function remove(
@@ -44,7 +44,8 @@ async function remove(
             : ctx.t("core.gateRate", { chat, cap });
     ctx.emit({ kind: "send_private", account, text });
   }
-  return "stop";
+  // Removed, not stopped: a content-rule hit in it still counts (the rules module records it).
+  return "removed";
 }
 
 /** Whether a post is allowed at an access level: read_only allows nothing, text_only no links or media. */

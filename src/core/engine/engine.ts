@@ -1,5 +1,5 @@
 import type { Decision, DecisionExecutor, Outcome } from "../decisions.js";
-import type { CommandIssued, CoreEvent } from "../events.js";
+import type { CommandIssued, CoreEvent, MessageEdited, MessagePosted } from "../events.js";
 import type { AccountKey, ChatKey, Platform } from "../ids.js";
 import type { Language, Translate } from "../i18n/translator.js";
 import { languageFromTag, translator } from "../i18n/translator.js";
@@ -119,14 +119,26 @@ export class Engine {
 
   // ---- dispatch -------------------------------------------------------------------------------
 
+  /** Modules in order until one stops; after a removal, later modules only record (`onRemovedMessage`). */
+  private async messagePipeline(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<void> {
+    let removed = false;
+    for (const m of this.modules) {
+      if (removed) await m.onRemovedMessage?.(ctx, event);
+      else if (m.onMessage) {
+        const verdict = await m.onMessage(ctx, event);
+        if (verdict === "stop") return;
+        removed = verdict === "removed";
+      }
+    }
+  }
+
   private async dispatch(ctx: Ctx, event: CoreEvent): Promise<void> {
     if ("actor" in event && event.actor.isBot) return;
     switch (event.kind) {
       case "message_posted":
       case "message_edited":
         if (!ctx.chat) return; // only configured chats: not the review or mod-log chat
-        for (const m of this.modules) if (m.onMessage && (await m.onMessage(ctx, event)) === "stop") return;
-        return;
+        return this.messagePipeline(ctx, event);
       case "member_joined":
         if (ctx.chat) for (const m of this.modules) await m.onJoin?.(ctx, event);
         return;

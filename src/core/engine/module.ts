@@ -15,8 +15,12 @@ import type { MessageKey } from "../i18n/translator.js";
 import type { Timer } from "../ports/scheduler.js";
 import type { Ctx } from "./context.js";
 
-/** What a message handler tells the pipeline: let later modules see the message, or stop here. */
-export type Verdict = "continue" | "stop";
+/**
+ * What a message handler tells the pipeline: let later modules see the message, stop here, or
+ * "removed": this module deleted it (the access gate), so later modules must not act on the message
+ * again but may still record what it says (`onRemovedMessage`).
+ */
+export type Verdict = "continue" | "stop" | "removed";
 
 /**
  * A module is one pillar (verification, news holds, sanctions) or a piece of the engine. It reacts to
@@ -28,6 +32,11 @@ export interface Module {
   readonly name: string;
   readonly commands?: readonly CommandSpec[];
   onMessage?(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<Verdict>;
+  /**
+   * A message an earlier module already removed (a muted member's post): record what it says (a rule hit
+   * still counts), but emit no delete, hold or re-post for it.
+   */
+  onRemovedMessage?(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<void>;
   onJoin?(ctx: Ctx, event: MemberJoined): Promise<void>;
   onLeave?(ctx: Ctx, event: MemberLeft): Promise<void>;
   onJoinRequest?(ctx: Ctx, event: JoinRequested): Promise<void>;

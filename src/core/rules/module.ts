@@ -42,6 +42,7 @@ export function rulesModule(): Module {
     name: "rules",
     commands: [rulesCommand],
     onMessage,
+    onRemovedMessage,
     buttons: { [BUTTON_PREFIX]: pressHoldButton },
     recorders: { [CARD_TAG]: (ctx, tag, outcome) => recordCard(ctx, tag, outcome) },
     exportData,
@@ -49,17 +50,21 @@ export function rulesModule(): Module {
   };
 }
 
-async function onMessage(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<Verdict> {
+/** The most severe hit of a non-admin's message, with whether it is the first time this message is acted on for it. */
+async function findHit(
+  ctx: Ctx,
+  event: MessagePosted | MessageEdited,
+): Promise<{ community: CommunitySettings; hit: RuleHit; first: boolean } | undefined> {
   const { community, policy, actor } = ctx;
-  if (!community || !policy || !actor || !policy.rules.enabled) return "continue";
+  if (!community || !policy || !actor || !policy.rules.enabled) return undefined;
   const compiled = compiledRulesFor(policy.rules, (category) =>
     ctx.services.logger.warn({ community: community.id, category }, "invalid content-rule pattern skipped"),
   );
   const hits = compiled.scan(event.content);
-  if (hits.length === 0) return "continue";
-  if (actor.isChatAdmin || (await ctx.isAdmin(community, actor))) return "continue";
+  if (hits.length === 0) return undefined;
+  if (actor.isChatAdmin || (await ctx.isAdmin(community, actor))) return undefined;
   const hit = mostSevere(hits, policy.sanctions.ladder);
-  if (!hit) return "continue";
+  if (!hit) return undefined;
 
   // An edit of a message already acted on for this category is not acted on twice.
   let first = false;
@@ -72,6 +77,38 @@ async function onMessage(ctx: Ctx, event: MessagePosted | MessageEdited): Promis
     },
     ACTED_TTL,
   );
+  return { community, hit, first };
+}
+
+/**
+ * A message the access gate already deleted (the member is muted, limited or unverified): a hit still
+ * counts. `delete` and `record` categories record the violation; a `hold` category needs an admin's
+ * judgement on a message that can no longer be copied or released, so it is only logged.
+ */
+async function onRemovedMessage(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<void> {
+  const found = await findHit(ctx, event);
+  if (!found?.first) return;
+  const { community, hit } = found;
+  const action = hit.category.settings.action;
+  ctx.services.logger.info(
+    {
+      community: community.id,
+      account: event.actor.account,
+      category: hit.category.name,
+      by: hit.by,
+      action,
+      removedBy: "access-gate",
+    },
+    "content rule hit",
+  );
+  if (action !== "hold") await recordViolation(ctx, community, event, hit);
+}
+
+async function onMessage(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<Verdict> {
+  const found = await findHit(ctx, event);
+  if (!found) return "continue";
+  const { community, hit, first } = found;
+  const actor = event.actor;
   if (!first) return hit.category.settings.action === "record" ? "continue" : "stop";
 
   ctx.services.logger.info(
