@@ -2,6 +2,10 @@
  * Cyrillic and Greek letters that look like Latin letters, mapped one-to-one to the Latin letter a
  * reader sees. Used by the fold table so that `fаlun` (Cyrillic `а`) matches the term `falun`.
  *
+ * They are applied only inside a word that mixes scripts (Latin letters together with Cyrillic or
+ * Greek ones, as in `fаlun`), never to a word written wholly in Cyrillic or Greek: `Сор` is the
+ * Russian word for litter, not the English `cop` (see fold.ts).
+ *
  * Upper- and lower-case forms are listed separately because they can look like different Latin
  * letters: Greek `Η` looks like `H`, but `η` looks like `n`. The fold table applies
  * {@link UPPER_CONFUSABLES} before lower-casing and {@link LOWER_CONFUSABLES} after it.
@@ -81,7 +85,10 @@ export const LOWER_CONFUSABLES: Readonly<Record<string, string>> = {
   υ: "u",
   χ: "x",
   ω: "w",
-  // Latin letters that read as plain ASCII letters
+};
+
+/** Latin letters that read as plain ASCII letters: always folded, whatever the word around them. */
+export const LATIN_LOOKALIKES: Readonly<Record<string, string>> = {
   ı: "i",
   ɩ: "i",
   ɑ: "a",

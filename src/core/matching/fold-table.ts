@@ -1,13 +1,20 @@
-import { LOWER_CONFUSABLES, UPPER_CONFUSABLES } from "./confusables.js";
+import { LATIN_LOOKALIKES, LOWER_CONFUSABLES, UPPER_CONFUSABLES } from "./confusables.js";
 import { buildT2sMap } from "./t2s.js";
 
 /**
  * Per-code-unit fold tables used by the matcher's scan.
  *
  * Every BMP code unit gets a class (what role it plays when deciding which separators to skip) and
- * a folded form: NFKC, then lower case, then Latin/Greek/Cyrillic accents stripped, then look-alike
- * letters mapped to Latin, then Traditional → Simplified Chinese. The folded form is one code unit
- * for almost every character; the rest (ligatures such as `ﬁ`, `…`, `㎏`) have an expansion.
+ * a folded form: NFKC, then lower case, then Latin/Greek/Cyrillic accents stripped, then Latin
+ * look-alikes (`ı`, `ɑ`) mapped to ASCII, then Traditional → Simplified Chinese. The folded form is
+ * one code unit for almost every character; the rest (ligatures such as `ﬁ`, `…`, `㎏`) have an
+ * expansion.
+ *
+ * Cyrillic and Greek letters keep their script in the folded form (`С` → `с`, not Latin `c`). Their
+ * Latin look-alike is in a second table, {@link FoldTables.confusable}, which the scan applies only
+ * to words that mix Latin with Cyrillic or Greek letters (see fold.ts); {@link FoldTables.script}
+ * tells the scan which script each letter is in.
+ *
  * Astral code points that fold (math alphanumerics `𝐟`, enclosed letters `🅐`, CJK compatibility
  * supplement, Traditional astral ideographs, tag characters) are kept in a small map.
  *
@@ -20,12 +27,18 @@ export const LETTER = 1; // Latin, Greek or Cyrillic letter (after folding)
 export const WORD = 2; // anything else that is kept: digits, kana, hangul, symbols, quotes, commas
 export const SPACE = 3; // white space: a run of it folds to one " "
 export const SOFT = 4; // separator punctuation that may be skipped: . - _ * · ・ / | ~ + = ^ ` # \
-export const DROP = 5; // invisible: zero-width, joiners, variation selectors, combining accents
+export const DROP = 5; // invisible: zero-width, joiners, variation selectors, combining and spacing accents
 export const BOUNDARY = 6; // start or end of text, or just after a separator run (never stored)
 /** Flag: the folded form is longer than one unit; `MAP[c]` indexes {@link FoldTables.expansions}. */
 export const MULTI = 8;
 /** Class of a high surrogate: look the code point up in {@link FoldTables.astral}. */
 export const HIGH = 16;
+
+/** Script of a letter, {@link FoldTables.script}: 0 for anything that is not a letter. */
+export const LATIN = 1;
+export const CYRILLIC_GREEK = 2;
+/** `LATIN | CYRILLIC_GREEK`: a word that mixes the scripts, where look-alikes fold to Latin. */
+export const MIXED = 3;
 
 export interface FoldTables {
   /** class per BMP code unit: IDEO | LETTER | WORD | SPACE | SOFT | DROP, or MULTI|class, or HIGH */
@@ -35,6 +48,17 @@ export interface FoldTables {
   readonly expansions: readonly Uint16Array[];
   /** astral code point → (expansion index << 4) | class; class DROP means "remove" */
   readonly astral: ReadonlyMap<number, number>;
+  /**
+   * per BMP code unit whose class is LETTER, and per folded letter unit: LATIN or CYRILLIC_GREEK
+   * (the script of the folded letter); 0 otherwise
+   */
+  readonly script: Uint8Array;
+  /**
+   * per BMP code unit: the Latin letter a Cyrillic or Greek letter looks like (`С` → `c`, `Η` → `h`,
+   * `η` → `n`), or 0. Upper and lower case may differ, so look up the original code unit first and
+   * the folded unit second (for letters that came from an expansion or an astral character).
+   */
+  readonly confusable: Uint16Array;
 }
 
 const SOFT_CHARS = new Set(
@@ -43,7 +67,7 @@ const SOFT_CHARS = new Set(
 const DEFAULT_IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
 const HAS_MARK = /\p{M}/u;
 const MARKS = /\p{M}/gu;
-function isCombiningAccent(c: number): boolean {
+export function isCombiningAccent(c: number): boolean {
   return (
     (c >= 0x0300 && c <= 0x036f) ||
     (c >= 0x0483 && c <= 0x0489) ||
@@ -54,7 +78,15 @@ function isCombiningAccent(c: number): boolean {
   );
 }
 const LATINISH_LETTER = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]$/u;
+const LATIN_SCRIPT = /^\p{Script=Latin}$/u;
+const CYRILLIC_GREEK_SCRIPT = /^[\p{Script=Greek}\p{Script=Cyrillic}]$/u;
 const IS_LETTER = /^\p{L}$/u;
+// Spacing accents (`´`, `¨`, Greek `ͺ`): NFKC makes them a space plus a combining mark.
+const SPACING_ACCENT = /^[\p{Sk}\p{L}]$/u;
+const SPACE_AND_MARKS = /^ \p{M}+$/u;
+// Cyrillic letters written with a mark that are letters of their own, not accented forms: `мой` is
+// not `мои`. (`ё` is folded to `е`, as Russian writers do themselves.)
+const OWN_LETTER = /^[йїў]$/u;
 const WHITE = /^\s$/u;
 
 let tables: FoldTables | undefined;
@@ -108,6 +140,7 @@ function mayFoldSpecially(c: number, s: string, t2s: ReadonlyMap<number, number>
     t2s.has(c) ||
     UPPER_CONFUSABLES[s] !== undefined ||
     LOWER_CONFUSABLES[s] !== undefined ||
+    LATIN_LOOKALIKES[s] !== undefined ||
     DEFAULT_IGNORABLE.test(s) ||
     s.normalize("NFD") !== s
   );
@@ -119,8 +152,11 @@ function buildTables(): FoldTables {
   const map = new Uint16Array(0x10000);
   const expansions: Uint16Array[] = [];
   const astral = new Map<number, number>();
+  const script = new Uint8Array(0x10000);
+  const confusable = new Uint16Array(0x10000);
 
-  const foldOnce = (cp: number): string => {
+  // `lookalikes`: also map Cyrillic and Greek look-alikes to Latin (for the `confusable` table).
+  const foldOnce = (cp: number, lookalikes: boolean): string => {
     if (cp < 0x80) {
       if (cp >= 0x41 && cp <= 0x5a) return String.fromCharCode(cp + 0x20);
       if (cp < 0x20 && !(cp >= 0x09 && cp <= 0x0d)) return "";
@@ -129,17 +165,19 @@ function buildTables(): FoldTables {
     const s = String.fromCodePoint(cp);
     if (DEFAULT_IGNORABLE.test(s) || cp === 0x180e || isCombiningAccent(cp)) return "";
     if (cp < 0x20 && !WHITE.test(s)) return ""; // control characters
-    const upper = UPPER_CONFUSABLES[s];
+    const upper = lookalikes ? UPPER_CONFUSABLES[s] : undefined;
     if (upper !== undefined) return upper;
     let r = s.normalize("NFKC").toLowerCase();
+    // An accent written on its own is dropped like a combining one, not turned into a word break.
+    if (SPACE_AND_MARKS.test(r) && SPACING_ACCENT.test(s)) return "";
     const decomposed = r.normalize("NFD");
-    if (decomposed !== r && HAS_MARK.test(decomposed)) {
+    if (decomposed !== r && HAS_MARK.test(decomposed) && !OWN_LETTER.test(r)) {
       const stripped = decomposed.replace(MARKS, "");
       if (stripped.length > 0 && Array.from(stripped).every((ch) => ch.charCodeAt(0) < 0x0530)) r = stripped;
     }
     let out = "";
     for (const ch of r) {
-      const lower = LOWER_CONFUSABLES[ch];
+      const lower = LATIN_LOOKALIKES[ch] ?? (lookalikes ? LOWER_CONFUSABLES[ch] : undefined);
       if (lower !== undefined) {
         out += lower;
         continue;
@@ -151,12 +189,12 @@ function buildTables(): FoldTables {
     return out;
   };
   // Fold until stable, so folding folded text changes nothing.
-  const fold = (cp: number): string => {
-    let r = foldOnce(cp);
+  const fold = (cp: number, lookalikes = false): string => {
+    let r = foldOnce(cp, lookalikes);
     if (r.length <= 2 && r.codePointAt(0) === cp) return r;
     for (let round = 0; round < 3; round++) {
       let next = "";
-      for (const ch of r) next += foldOnce(ch.codePointAt(0) ?? 0);
+      for (const ch of r) next += foldOnce(ch.codePointAt(0) ?? 0, lookalikes);
       if (next === r) break;
       r = next;
     }
@@ -205,6 +243,8 @@ function buildTables(): FoldTables {
     }
     const folded = fold(c);
     const k = classOf(folded);
+    const latin = k === LETTER ? fold(c, true) : folded;
+    if (latin !== folded && latin.length === 1 && folded.length === 1) confusable[c] = latin.charCodeAt(0);
     if (k === SPACE) {
       map[c] = 0x20;
       cls[c] = SPACE;
@@ -253,7 +293,13 @@ function buildTables(): FoldTables {
   for (const [src, dst] of t2s) {
     if (src > 0xffff && !astral.has(src)) addAstral(src, String.fromCodePoint(dst));
   }
-  return { cls, map, expansions, astral };
+  // Folded units fold to themselves, so this covers the letters of expansions and astral characters too.
+  for (let c = 0; c < 0x10000; c++) {
+    if (cls[c] !== LETTER) continue;
+    const folded = String.fromCharCode(map[c] as number);
+    script[c] = LATIN_SCRIPT.test(folded) ? LATIN : CYRILLIC_GREEK_SCRIPT.test(folded) ? CYRILLIC_GREEK : 0;
+  }
+  return { cls, map, expansions, astral, script, confusable };
 }
 
 /** Class used for an astral code point that has no entry in the astral map. */

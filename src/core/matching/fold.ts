@@ -3,13 +3,16 @@ import {
   DROP,
   HIGH,
   IDEO,
+  LATIN,
   LETTER,
+  MIXED,
   MULTI,
   SOFT,
   SPACE,
   WORD,
   astralClass,
   foldTables,
+  isCombiningAccent,
   type FoldTables,
 } from "./fold-table.js";
 
@@ -92,17 +95,23 @@ function peekClass(t: FoldTables, text: string, p: number): number {
 /**
  * Folds `text` into `out` (a shared buffer by default) and returns it.
  *
- * Per character: NFKC, lower case, accents stripped, look-alike letters to Latin, Traditional to
- * Simplified Chinese, invisible characters removed (see fold-table.ts). Then separators: a run of
- * white space and separator punctuation (`. - _ * · ・ / |` …) is dropped when it sits between two
- * CJK ideographs (`法 轮.功` → `法轮功`) or between two single letters (`f.a.l.u.n` → `falun`);
- * otherwise it is kept, with each stretch of white space folded to one space. Words of two or more
- * letters are never joined: `me me` stays `me me`.
+ * Per character: NFKC, lower case, accents stripped, Traditional to Simplified Chinese, invisible
+ * characters removed (see fold-table.ts). Per word: in a word that mixes Latin letters with Cyrillic
+ * or Greek ones (`fаlun` with a Cyrillic `а`, `ΡΟΚΕR`), Cyrillic and Greek look-alikes become the
+ * Latin letter they look like; a word wholly in Cyrillic or Greek keeps its letters (`Сор в комнате`
+ * stays Russian and never matches `cop`). A word here is a run of letters in the folded output, so
+ * invisible characters and skipped separators do not split it (`f.а.l.u.n` is one mixed word).
+ *
+ * Then separators: a run of white space and separator punctuation (`. - _ * · ・ / |` …) is dropped
+ * when it sits between two CJK ideographs (`法 轮.功` → `法轮功`) or between two single letters
+ * (`f.a.l.u.n` → `falun`); otherwise it is kept, with each stretch of white space folded to one
+ * space. Words of two or more letters are never joined: `me me` stays `me me`.
  */
 export function foldText(text: string, out: FoldedText = shared): FoldedText {
   const t = foldTables();
   const cls = t.cls;
   const map = t.map;
+  const script = t.script;
   const n = text.length;
   ensureCapacity(out, n + 64);
   let units = out.units;
@@ -113,21 +122,33 @@ export function foldText(text: string, out: FoldedText = shared): FoldedText {
   // many letters in a row ended with it.
   let prev = BOUNDARY;
   let letterRun = 0;
+  // Scripts of the letters in the current word: LATIN | CYRILLIC_GREEK bits, 0 outside a word.
+  let word = 0;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     const cl = cls[c] as number;
     if (cl <= WORD) {
-      units[k] = map[c] as number;
+      const u = map[c] as number;
+      if (cl === LETTER) {
+        letterRun = prev === LETTER ? letterRun + 1 : 1;
+        // every folded letter below U+0370 is Latin: English text needs no table read here
+        word |= u < 0x370 ? LATIN : (script[u] as number);
+      } else if (word !== 0) {
+        if (word === MIXED) foldLookalikes(t, text, out, k);
+        word = 0;
+      }
+      units[k] = u;
       starts[k] = i;
       ends[k] = i + 1;
       k++;
-      if (cl === LETTER) letterRun = prev === LETTER ? letterRun + 1 : 1;
       prev = cl;
       i++;
       continue;
     }
     if (cl === DROP) {
+      // A combining accent belongs to the character before it: a match ending there includes it.
+      if (k > 0 && ends[k - 1] === i && isCombiningAccent(c)) ends[k - 1] = i + 1;
       i++;
       continue;
     }
@@ -147,6 +168,8 @@ export function foldText(text: string, out: FoldedText = shared): FoldedText {
         }
         if (simple) {
           if (!skip) {
+            if (word === MIXED) foldLookalikes(t, text, out, k);
+            word = 0;
             units[k] = 0x20;
             starts[k] = i;
             ends[k] = i + 1;
@@ -162,15 +185,18 @@ export function foldText(text: string, out: FoldedText = shared): FoldedText {
     slowK = k;
     slowPrev = prev;
     slowRun = letterRun;
+    slowWord = word;
     // `| 0` keeps these small integers in the optimised loop
     i = foldSlow(t, text, i, out) | 0;
     k = slowK | 0;
     prev = slowPrev | 0;
     letterRun = slowRun | 0;
+    word = slowWord | 0;
     units = out.units;
     starts = out.starts;
     ends = out.ends;
   }
+  if (word === MIXED) foldLookalikes(t, text, out, k);
   out.length = k;
   return out;
 }
@@ -179,6 +205,29 @@ export function foldText(text: string, out: FoldedText = shared): FoldedText {
 let slowK = 0;
 let slowPrev = BOUNDARY;
 let slowRun = 0;
+let slowWord = 0;
+
+/** Ends the current word before a unit that is not a letter is written at `k`. */
+function endWord(t: FoldTables, text: string, out: FoldedText, k: number): void {
+  if (slowWord === MIXED) foldLookalikes(t, text, out, k);
+  slowWord = 0;
+}
+
+/**
+ * Maps the Cyrillic and Greek look-alikes of the mixed-script word that ends at `units[end - 1]` to
+ * Latin. The word is the run of letter units before `end` (every other unit has script 0). The
+ * original character decides first (`Н` looks like `h`, its lower case `н` like nothing); a letter
+ * that came from an expansion or an astral character is looked up by its folded unit.
+ */
+function foldLookalikes(t: FoldTables, text: string, out: FoldedText, end: number): void {
+  const { units, starts } = out;
+  const { confusable, script } = t;
+  for (let j = end - 1; j >= 0 && script[units[j] as number] !== 0; j--) {
+    let latin = confusable[text.charCodeAt(starts[j] as number)] as number;
+    if (latin === 0) latin = confusable[units[j] as number] as number;
+    if (latin !== 0) units[j] = latin;
+  }
+}
 
 /** Folds the separator run, expansion or astral character at `i`; returns the next index. */
 function foldSlow(t: FoldTables, text: string, i: number, out: FoldedText): number {
@@ -201,6 +250,7 @@ function foldSlow(t: FoldTables, text: string, i: number, out: FoldedText): numb
     const lo = text.charCodeAt(i + 1);
     if (!(lo >= 0xdc00 && lo <= 0xdfff)) {
       // lone high surrogate: keep as is
+      endWord(t, text, out, k);
       units[k] = c;
       starts[k] = i;
       ends[k] = i + 1;
@@ -212,6 +262,7 @@ function foldSlow(t: FoldTables, text: string, i: number, out: FoldedText): numb
     const cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
     const entry = t.astral.get(cp);
     if (entry === undefined) {
+      endWord(t, text, out, k);
       units[k] = c;
       units[k + 1] = lo;
       starts[k] = starts[k + 1] = i;
@@ -252,6 +303,7 @@ function foldSlow(t: FoldTables, text: string, i: number, out: FoldedText): numb
       skip = after !== LETTER;
     }
     if (!skip) {
+      endWord(t, text, out, k);
       ensureCapacity(out, k + (j - i) * 4 + (n - j) + 64);
       units = out.units;
       starts = out.starts;
@@ -311,12 +363,14 @@ function foldSlow(t: FoldTables, text: string, i: number, out: FoldedText): numb
     starts = out.starts;
     ends = out.ends;
   }
+  if (cl !== LETTER) endWord(t, text, out, k);
   for (let q = 0; q < len; q++) {
     units[k] = exp === undefined ? c : (exp[q] as number);
     starts[k] = i;
     ends[k] = i + size;
     k++;
   }
+  if (cl === LETTER) for (let q = k - len; q < k; q++) slowWord |= t.script[units[q] as number] as number;
   slowK = k;
   slowRun = cl === LETTER ? (prev === LETTER ? letterRun : 0) + len : 0;
   slowPrev = cl;

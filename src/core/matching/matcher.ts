@@ -31,9 +31,9 @@ export interface Matcher {
 
 export interface MatcherOptions {
   /**
-   * Fold terms and text before matching (default true): NFKC, case, invisible characters,
-   * Traditional → Simplified, look-alike letters, separators inside Chinese and single-letter
-   * runs. With `false` the match is on exact code units.
+   * Fold terms and text before matching (default true): NFKC, case, accents, invisible characters,
+   * Traditional → Simplified, look-alike letters inside mixed-script words, separators inside
+   * Chinese and single-letter runs. With `false` the match is on exact code units.
    */
   fold?: boolean;
 }

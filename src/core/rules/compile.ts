@@ -183,7 +183,9 @@ function wordEdges(term: string): { start: boolean; end: boolean } {
 
 /**
  * Whether the text just outside a match continues a word, so that "ass" does not match in "classic".
- * Looks past invisible characters; ideographs never count (Chinese and Japanese have no spaces).
+ * Looks past characters that fold to nothing (invisible characters, combining and spacing accents), as
+ * the matcher does, so "poke" does not match in "Poke\u0301mon" either; ideographs never count
+ * (Chinese and Japanese have no spaces).
  */
 function continuesWord(text: string, at: number, direction: -1 | 1): boolean {
   let i = direction < 0 ? at - 1 : at;
@@ -196,10 +198,8 @@ function continuesWord(text: string, at: number, direction: -1 | 1): boolean {
     } else if (direction > 0 && code >= 0xd800 && code <= 0xdbff) {
       ch = text.slice(i, i + 2);
     }
-    if (!INVISIBLE.test(ch)) {
-      const folded = foldForDisplay(ch);
-      return WORD_CHAR.test(folded) && !IDEOGRAPHIC.test(folded);
-    }
+    const folded = INVISIBLE.test(ch) ? "" : foldForDisplay(ch);
+    if (folded !== "") return WORD_CHAR.test(folded) && !IDEOGRAPHIC.test(folded);
     i += direction > 0 ? ch.length : -1;
   }
   return false;

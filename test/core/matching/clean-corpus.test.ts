@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildMatcher } from "../../../src/core/matching/index.js";
 
@@ -88,7 +90,59 @@ const CHINESE = `
 请不要在这个聊天里发布个人信息。
 `;
 
-const SENTENCES = [...ENGLISH.trim().split("\n"), ...CHINESE.trim().split("\n")];
+// Russian, with many words written only in letters that look Latin (Сор, сахар, Рим, есть, Мы, Вера,
+// ТОРТ): they must stay Cyrillic and never hit English terms such as "cop", "caxap" or "top".
+const RUSSIAN = `
+Сор в комнате надо убрать до прихода гостей.
+Мы есть хотим, купи сахар и хлеб по дороге домой.
+Рим был построен не за один день.
+Встреча переносится на пятницу, в семь часов вечера.
+Вера испекла торт, и все попросили добавки.
+Кот опять спит на моём рабочем месте.
+Сколько стоит кофе в этом кафе?
+У меня есть вопрос по новому расписанию поездов.
+Море сегодня спокойное, можно выйти на лодке.
+Хор репетирует по средам в актовом зале.
+Сок и вода стоят в холодильнике на верхней полке.
+Оксана сказала, что автобус опаздывает на двадцать минут.
+Мы едем к бабушке на выходные, вернёмся в понедельник.
+Роса на траве блестела под утренним солнцем.
+Рома принёс коробку с новыми книгами для библиотеки.
+Сахар кончился, возьми ещё пачку в магазине у дома.
+Ехать в аэропорт лучше заранее, на дорогах пробки.
+Оса залетела в окно и напугала детей.
+Весь отдел работает из дома до конца недели.
+Ваша посылка прибыла в пункт выдачи.
+Напомните, пожалуйста, адрес ресторана на субботу.
+Погода в Москве сегодня тёплая и солнечная.
+Дети рисовали морковь, помидоры и огурцы.
+Мой брат играет в футбол каждую субботу.
+Спасибо за помощь вчера, я очень это ценю.
+Наша команда закончила проект на два дня раньше срока.
+Библиотека закрыта в понедельник из-за праздника.
+Не публикуйте личные данные в этом чате.
+Поезд задержался из-за проблемы с сигналом.
+В музее новая выставка современного искусства.
+Моё любимое время года осень, когда листья меняют цвет.
+Нам нужно ещё три стула для вечеринки в пятницу.
+Учитель попросил учеников прочитать пятую главу.
+Этот рецепт требует два яйца, стакан молока и немного муки.
+СРОЧНО: ВСЕ НА СОБРАНИЕ В ТРИ ЧАСА!
+ТОРТ ГОТОВ, КОФЕ ТОЖЕ.
+Рак на горе свистнет, тогда и поговорим.
+Хорошо, что ты пришёл вовремя.
+Кора у этого дерева совсем сухая.
+Ухо болит уже второй день, запишусь к врачу.
+Есть ли у кого-нибудь зарядка для телефона?
+Сосед сверху опять делает ремонт, и бой часов не слышно.
+Тема собрания: бюджет на следующий год.
+`;
+
+const SENTENCES = [
+  ...ENGLISH.trim().split("\n"),
+  ...CHINESE.trim().split("\n"),
+  ...RUSSIAN.trim().split("\n"),
+];
 // a few hundred lines: the sentences, and pairs of them joined as chat messages
 const CORPUS = [
   ...SENTENCES,
@@ -104,10 +158,24 @@ const TERMS = (
   "我们 你们 他们 明天 今天 下午 星期 朋友 学校 城里 咖啡 天气 火车 图书 会议 电影 公园 " +
   "动物 秋天 面包 手机 信息 问题 项目 照片 新鲜 历史 日本 艺术 的人 是城 天早 到场 我的 一个 " +
   "车站 上九 点开 请大 家准 时到 们应 该把 推迟 因为 帮助 大约 鲸鱼 报告 现代 树叶 蔬菜 " +
-  "法轮 轮功 中国 干杯 后来"
+  "法轮 轮功 中国 干杯 后来 " +
+  // English words that Russian words above would spell if their letters were folded to Latin
+  "cop caxap pum ectb mbi bepa topt kot kocpe mope xop cok pak oca yxo kopa pom pa po ok ax cop cox " +
+  // Russian words, "мои" and "бои" are one letter (й) away from "мой" and "бой" in the corpus
+  "сор сахар рим есть мы торт кофе море хор сок рак оса ухо кора рома вера кот дома мои бои"
 )
   .split(/\s+/)
   .filter((t, i, all) => t.length > 0 && all.indexOf(t) === i);
+
+const root = resolve(import.meta.dirname, "../../..");
+const SHIPPED_TERMS = readdirSync(resolve(root, "config/terms"))
+  .filter((file) => file.endsWith(".txt"))
+  .flatMap((file) =>
+    readFileSync(resolve(root, "config/terms", file), "utf8")
+      .split(/\r?\n/)
+      .map((line) => line.replace(/#.*$/, "").trim())
+      .filter((line) => line !== ""),
+  );
 
 describe("matching a clean corpus", () => {
   it(`finds exactly what the naive lowercase includes loop finds (${CORPUS.length} lines, ${TERMS.length} terms)`, () => {
@@ -128,5 +196,14 @@ describe("matching a clean corpus", () => {
     }
     expect(naiveHits).toBeGreaterThan(500); // the term list really does hit the corpus
     expect(differences).toEqual([]);
+  });
+
+  it("has no hit of the shipped term lists (config/terms) in clean English, Chinese or Russian", () => {
+    expect(SHIPPED_TERMS.length).toBeGreaterThan(20);
+    const matcher = buildMatcher(SHIPPED_TERMS.map((term, id) => ({ term, id })));
+    const hits = CORPUS.flatMap((line) =>
+      matcher.find(line).map((m) => `${m.term} in ${JSON.stringify(line)}`),
+    );
+    expect(hits).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { LATIN, LETTER, foldTables } from "../../../src/core/matching/fold-table.js";
 import { buildMatcher, foldForDisplay, type TermMatch } from "../../../src/core/matching/index.js";
 
 const terms = [
@@ -80,6 +81,52 @@ describe("buildMatcher folding (each evasion is caught)", () => {
   it("strips accents on Latin letters: fálún", () => {
     expect(only("fálún", 1).matched).toBe("fálún");
   });
+  it("strips combining accents (decomposed text) and reports them with the letter they sit on", () => {
+    const m = buildMatcher([{ term: "free", id: 9 }]);
+    const text = "fre\u0301e\u0301 stuff";
+    expect(m.find(text).map((x) => x.matched)).toEqual(["fre\u0301e\u0301"]);
+  });
+  it("drops spacing accents (´ ¨) inside a word instead of turning them into a space", () => {
+    const m = buildMatcher([{ term: "free", id: 9 }]);
+    expect(foldForDisplay("Poke\u00b4mon fre\u00a8e \u037a")).toBe("pokemon free ");
+    expect(m.find("fre\u00b4e").map((x) => x.matched)).toEqual(["fre\u00b4e"]);
+  });
+});
+
+describe("buildMatcher look-alike letters only in mixed-script words", () => {
+  const m = buildMatcher(["cop", "poker", "top", "hello", "сор", "falun"].map((term, id) => ({ term, id })));
+  const terms = (text: string) => m.find(text).map((x) => x.term);
+
+  it('does not fold a word written wholly in Cyrillic: "Сор в комнате" does not hit cop', () => {
+    expect(terms("Сор в комнате")).toEqual(["сор"]);
+    expect(terms("Мы едем в Рим, есть сахар и кофе")).toEqual([]);
+    expect(foldForDisplay("Сор в комнате")).toBe("сор в комнате");
+  });
+  it("does not fold a word written wholly in Greek: ΤΟΡ is not top", () => {
+    expect(terms("\u03a4\u039f\u03a1 \u03c4\u03bf\u03c1")).toEqual([]);
+  });
+  it("a Cyrillic term matches Cyrillic text, not Latin look-alikes", () => {
+    expect(terms("cop")).toEqual(["cop"]);
+    expect(terms("СОР")).toEqual(["сор"]);
+  });
+  it("folds look-alikes in a word that mixes Latin and Cyrillic, whatever the case", () => {
+    expect(terms("c\u043e\u0440")).toEqual(["cop"]); // Latin c, Cyrillic о р
+    expect(terms("\u041dello")).toEqual(["hello"]); // Cyrillic capital Н looks like h
+    expect(terms("\u0420OKER")).toEqual(["poker"]);
+  });
+  it("treats a word as mixed across invisible characters and joined single letters", () => {
+    expect(terms("f\u200b\u0430lun")).toEqual(["falun"]);
+    expect(terms("f.\u0430.l.u.n")).toEqual(["falun"]);
+    expect(terms("\u0441 o p")).toEqual(["cop"]);
+  });
+  it("does not let a Latin word next to a Cyrillic one make it mixed", () => {
+    expect(terms("ok Сор")).toEqual(["сор"]);
+    expect(terms("Сор-ok")).toEqual(["сор"]);
+  });
+  it("folds a look-alike written as a mathematical or full-width letter in a mixed word", () => {
+    expect(terms("ｃ\u043e\u0440")).toEqual(["cop"]);
+    expect(terms("\u{1d41c}\u043e\u0440")).toEqual(["cop"]); // 𝐜 then Cyrillic о р
+  });
 });
 
 describe("buildMatcher separators between words", () => {
@@ -148,12 +195,31 @@ describe("buildMatcher positions and overlaps", () => {
   });
 });
 
+describe("fold tables", () => {
+  it("fold every letter below U+0370 to a Latin letter (the scan relies on it)", () => {
+    const { cls, map, script } = foldTables();
+    const wrong: string[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const u = map[c] as number;
+      if (cls[c] === LETTER && u < 0x370 && script[u] !== LATIN) wrong.push(c.toString(16));
+      if (cls[c] === LETTER && script[c] !== script[u]) wrong.push(c.toString(16));
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe("foldForDisplay", () => {
   it("shows the folded text", () => {
     expect(foldForDisplay("ＦＡＬＵＮ 法 輪 功 f.a.l.u.n me me")).toBe("falun 法轮功 falun me me");
   });
   it("is idempotent", () => {
-    const samples = ["ＦＡＬＵＮ 法 輪 功", "f.a.l.u.n", "ﬁne ½ 𝐚𝐛 ⼈ 么 麼 什麼", "café\u0301 Ω ß İ"];
+    const samples = [
+      "ＦＡＬＵＮ 法 輪 功",
+      "f.a.l.u.n",
+      "ﬁne ½ 𝐚𝐛 ⼈ 么 麼 什麼",
+      "café\u0301 Ω ß İ",
+      "Сор fаlun ΗΕLLO Нello f.а.l.u.n Poke´mon",
+    ];
     for (const s of samples) expect(foldForDisplay(foldForDisplay(s))).toBe(foldForDisplay(s));
   });
 });

@@ -4,6 +4,8 @@ import { buildMatcher } from "../../../src/core/matching/index.js";
 
 // Small alphabets so that terms occur often and overlap.
 const LETTERS = "abcdeABE";
+// Cyrillic letters that look like Latin a, c, e, o, p (and their capitals), in words of their own
+const CYRILLIC = "асеорАСЕОР";
 const HANZI = "法轮功中国人民";
 
 function word(rand: () => number, alphabet: string, min: number, max: number): string {
@@ -14,9 +16,9 @@ function word(rand: () => number, alphabet: string, min: number, max: number): s
 }
 
 /**
- * Text without evasion: English words of two or more letters separated by one space, Chinese runs
- * without separators, Chinese and English separated by a space or a comma, never two Chinese runs
- * separated only by white space.
+ * Text without evasion: English words and Russian-looking words (wholly Cyrillic) of two or more
+ * letters separated by one space, Chinese runs without separators, Chinese and the others separated
+ * by a space or a comma, never two Chinese runs separated only by white space.
  */
 function cleanText(rand: () => number): string {
   let s = "";
@@ -31,7 +33,7 @@ function cleanText(rand: () => number): string {
       last = "zh";
     } else {
       if (last !== "") s += last === "zh" && rand() < 0.3 ? "" : " ";
-      s += word(rand, LETTERS, 2, 6);
+      s += rand() < 0.3 ? word(rand, CYRILLIC, 2, 6) : word(rand, LETTERS, 2, 6);
       last = "en";
     }
   }
@@ -44,7 +46,9 @@ describe("matching random clean text", () => {
     const terms = new Set<string>();
     while (terms.size < 60) {
       const r = rand();
-      if (r < 0.45) terms.add(word(rand, "abcde", 2, 4));
+      if (r < 0.3) terms.add(word(rand, "abcde", 2, 4));
+      else if (r < 0.38) terms.add(word(rand, "acepo", 2, 3));
+      else if (r < 0.45) terms.add(word(rand, "асеор", 2, 3));
       else if (r < 0.55) terms.add(`${word(rand, "abcde", 2, 3)} ${word(rand, "abcde", 2, 3)}`);
       else terms.add(word(rand, HANZI, 1, 3));
     }

@@ -38,6 +38,18 @@ describe("compileRules", () => {
     expect(rules.scan(post("cl\u200bass"))).toEqual([]);
   });
 
+  it("strips accents without making a whole-word term match inside an accented word", () => {
+    const rules = compileRules({ x: cat({ terms: ["poke", "free"] }) });
+    const matched = (text: string) => rules.scan(post(text)).map((h) => h.matched);
+    expect(matched("Pokémon")).toEqual([]); // precomposed é
+    expect(matched("Poke\u0301mon")).toEqual([]); // e + combining acute
+    expect(matched("Poke\u00b4mon")).toEqual([]); // spacing acute
+    expect(matched("e\u0301poke")).toEqual([]);
+    expect(matched("fréé stuff")).toEqual(["fréé"]);
+    expect(matched("get fre\u0301e\u0301")).toEqual(["fre\u0301e\u0301"]);
+    expect(matched("poké")).toEqual(["poké"]);
+  });
+
   it("matches Chinese terms inside running text (no spaces between words)", () => {
     const rules = compileRules({ spam: cat({ terms: ["加微信"] }) });
     expect(rules.scan(post("想要的话加微信详聊")).map((h) => h.rule)).toEqual(["加微信"]);
