@@ -33,6 +33,21 @@ describe("default categories", () => {
     });
   }
 
+  it("term files explain whole-word matching in their header, and the examples they give hold", () => {
+    for (const name of Object.keys(defaultCategories)) {
+      const header = readFileSync(resolve(root, `config/terms/${name}.txt`), "utf8");
+      expect(header, name).toContain("whole words");
+      expect(header, name).not.toContain("also inside longer words");
+    }
+    const terms = ["spam", "ass", "poke", "cop", "free", "falun"];
+    const rules = compileRules({
+      x: { terms, term_files: [], patterns: [], domains: [], points: 1, action: "delete" },
+    });
+    const hits = (text: string) => rules.scan({ text, links: [], media: [] }).length;
+    for (const text of ["spammer", "classic", "Pokémon", "Сор"]) expect(hits(text), text).toBe(0);
+    for (const text of ["fréé", "f\u0430lun", "f r e e"]) expect(hits(text), text).toBe(1);
+  });
+
   it("are what a community gets when it leaves categories out, and `{}` means none", () => {
     const omitted = rulesSettingsSchema.parse({});
     expect(Object.keys(omitted.categories)).toEqual(Object.keys(defaultCategories));
