@@ -133,15 +133,19 @@ Folding happens inside the scan, one code unit at a time, through lookup tables 
 (src/core/matching/fold-table.ts): a class table (\`Uint8Array(65536)\`) and a folded-unit table
 (\`Uint16Array(65536)\`). Each BMP code unit's entry is the result of NFKC (full-width letters, Kangxi radicals,
 CJK compatibility ideographs, ligatures, circled letters), lower-casing, stripping accents from Latin, Greek and
-Cyrillic letters, mapping Cyrillic and Greek look-alikes to Latin (one-to-one), and Traditional → Simplified
-Chinese (a character map built from opencc-js's TSCharacters plus its Hong Kong and Taiwan variant tables).
-Invisible characters (zero-width spaces and joiners, soft hyphen, BOM, variation selectors, combining accents)
-have class "drop". The few characters that fold to several units (\`ﬁ\`, \`…\`, \`㎏\`) point to an expansion
-list, and astral characters that fold (math alphanumerics \`𝐟𝐚𝐥𝐮𝐧\`, enclosed letters, astral Traditional
-ideographs) are in a small map. The scan writes folded units, and for each unit the original start and end
-offsets, into reused typed arrays (no strings are built), and the Aho–Corasick walk maps each folded unit to a
-dense symbol id and follows a double-array trie (\`base[s] + sym\`, checked by \`check[]\`) with failure links.
-A match's position is read back from the offset arrays, so \`start\`/\`end\` always point into the original text.
+Cyrillic letters, and Traditional → Simplified Chinese (a character map built from opencc-js's TSCharacters plus
+its Hong Kong and Taiwan variant tables). Invisible characters (zero-width spaces and joiners, soft hyphen, BOM,
+variation selectors, combining and spacing accents) have class "drop". Cyrillic and Greek look-alikes (\`а\` →
+\`a\`) are mapped to Latin only inside a word that mixes Latin with Cyrillic or Greek letters: while the scan
+writes a word it ORs each letter's script (Latin, or Cyrillic/Greek) into one small integer — a comparison for
+a letter below U+0370, a read of a script table (\`Uint8Array(65536)\`) for the others — and only when a word
+ends mixed does it go back over that word's units and rewrite them from a look-alike table. The few characters
+that fold to several units (\`ﬁ\`, \`…\`, \`㎏\`) point to an expansion list, and astral characters that fold
+(math alphanumerics \`𝐟𝐚𝐥𝐮𝐧\`, enclosed letters, astral Traditional ideographs) are in a small map. The scan
+writes folded units, and for each unit the original start and end offsets, into reused typed arrays (no strings
+are built), and the Aho–Corasick walk maps each folded unit to a dense symbol id and follows a double-array
+trie (\`base[s] + sym\`, checked by \`check[]\`) with failure links. A match's position is read back from the offset arrays,
+so \`start\`/\`end\` always point into the original text.
 
 Separators are handled by the class table too: a run of white space and separator punctuation
 (\`. - _ * · ・ / | ~ + = ^ # \\\`\`) is removed when it sits between two CJK ideographs (\`法 轮.功\`) or between two
@@ -150,7 +154,10 @@ of two or more letters are never joined, so "me me" does not match "meme". Sente
 never skipped, so ordinary Chinese text does not join across clause boundaries.
 
 Known limits: the Traditional → Simplified map works per character, so a few characters that are also used in
-Simplified text fold too (\`乾\` → \`干\`, \`於\` → \`于\`): a term \`干\` also matches \`乾\`. Separators between Chinese
-characters are skipped even in ordinary text, so \`北京 - 上海\` contains \`京上\` after folding.
+Simplified text fold too (\`乾\` → \`干\`, \`於\` → \`于\`): a term \`干\` also matches \`乾\`. Separators between
+Chinese characters are skipped even in ordinary text, so \`北京 - 上海\` contains \`京上\` after folding. A word made
+only of Cyrillic look-alikes (\`сор\`) is not caught as the Latin term \`cop\`: that is the price of no false
+positives on Russian text. A decomposed \`й\` (\`и\` plus a combining breve) folds to \`и\`; the usual precomposed
+\`й\` stays \`й\`.
 `;
 }
