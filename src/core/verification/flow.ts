@@ -216,9 +216,12 @@ export async function answerText(
         ctx.emit(tell(account, t("verification.tooManyAttempts")));
         return true;
       }
-      const phone = normalizeTypedPhone(answer);
+      const phone = normalizeTypedPhone(answer, s.default_country_code);
       if (!phone) {
-        ctx.emit(tell(account, t("verification.phoneInvalid"), { requestContact: true }));
+        const usage = s.default_country_code
+          ? t("verification.phoneInvalidNational", { code: s.default_country_code })
+          : t("verification.phoneInvalid");
+        ctx.emit(tell(account, usage, { requestContact: true }));
         return true;
       }
       session.sealedPhone = sealer.seal(phone);
@@ -374,7 +377,10 @@ async function finish(
 }
 
 function askPhoneText(t: Translate, s: VerificationSettings): string {
-  return t(methodOf(s).phone === "own_contact" ? "verification.askPhoneContact" : "verification.askPhone");
+  if (methodOf(s).phone === "own_contact") return t("verification.askPhoneContact");
+  return s.default_country_code
+    ? t("verification.askPhoneNational", { code: s.default_country_code })
+    : t("verification.askPhone");
 }
 
 /** A step timer came due: abandon the dialogue if it is still waiting at that step. */

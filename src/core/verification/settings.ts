@@ -48,6 +48,17 @@ export const verificationSettingsSchema = z.strictObject({
       phone: z.boolean().default(false),
     })
     .default({ legal_name: true, id_number: false, phone: false }),
+  /**
+   * Read a typed phone number without a country code as a national number of this country ("+86").
+   * Unset: typed numbers must be in international form (+86 …, 0086 …); no country is ever assumed.
+   * YAML reads an unquoted +86 as the number 86, so numbers are accepted too.
+   */
+  default_country_code: z
+    .union([z.string(), z.number()])
+    .transform((v) => String(v).trim())
+    .pipe(z.string().regex(/^\+?[1-9]\d{0,2}$/, 'expected a country calling code like "+86" or "+44"'))
+    .transform((v) => (v.startsWith("+") ? v : `+${v}`))
+    .optional(),
   /** Rules a member must accept; empty = no rules step. */
   rules: z.string().default(""),
   unverified: limitedAccessSchema.default({ level: "read_only", max_per_hour: 0 }),

@@ -68,6 +68,57 @@ describe("verification flow", () => {
     expect(lastPrivate(h, "alice")).toContain("+86*******0000");
   });
 
+  it("in a zh community without default_country_code, refuses a national number with the international form in Chinese", async () => {
+    const h = await startVerification(
+      consoleConfig(
+        `verification:
+  required: true
+  fields: { legal_name: true, phone: true }`,
+        "language: zh",
+      ),
+    );
+    await h.session.tell("alice", "/verify");
+    await h.session.tell("alice", "Alice Example");
+    await h.session.tell("alice", "138 0000 0000");
+    expect(lastPrivate(h, "alice")).toContain("按国际格式输入：+ 加国家代码再加号码");
+    expect(await h.runtime.services.identities.lookup(h.session.account("alice"))).toBeUndefined();
+  });
+
+  it("reads a national number as the community's explicit default_country_code, and says so when asking", async () => {
+    const h = await startVerification(
+      consoleConfig(
+        `verification:
+  required: true
+  default_country_code: +86
+  fields: { legal_name: true, phone: true }`,
+        "language: zh",
+      ),
+    );
+    await h.session.tell("alice", "/verify");
+    await h.session.tell("alice", "Alice Example");
+    expect(lastPrivate(h, "alice")).toContain("按 +86 处理");
+    await h.session.tell("alice", "0138 0000 0000");
+    expect(lastPrivate(h, "alice")).toContain("开头不带 0 的本国号码（按 +86 处理）");
+    await h.session.tell("alice", "138 0000 0000");
+    expect(lastPrivate(h, "alice")).toContain("已通过 Demo 的验证");
+    await h.session.tell("alice", "/mydata");
+    expect(lastPrivate(h, "alice")).toContain("+86*******0000");
+  });
+
+  it("with a default_country_code still takes a number typed with another country code as written", async () => {
+    const h = await startVerification(
+      consoleConfig(`verification:
+  required: true
+  default_country_code: "+86"
+  fields: { legal_name: false, phone: true }`),
+    );
+    await h.session.tell("alice", "/verify");
+    await h.session.tell("alice", "+44 20 7946 0958");
+    expect(lastPrivate(h, "alice")).toContain("verified for Demo");
+    await h.session.tell("alice", "/mydata");
+    expect(lastPrivate(h, "alice")).toContain("+44******0958");
+  });
+
   it("starts from a /start deep-link payload", async () => {
     const h = await startVerification(consoleConfig(policy()));
     await h.session.tell("alice", "/start verify-demo");

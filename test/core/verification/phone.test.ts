@@ -53,3 +53,26 @@ describe("normalizeTypedPhone", () => {
     expect(normalizeTypedPhone("＋８６ １３８００００００００")).toBe("+8613800000000");
   });
 });
+
+describe("normalizeTypedPhone with a community's default country code", () => {
+  it("reads a national number as that country's", () => {
+    expect(normalizeTypedPhone("138 0000 0000", "+86")).toBe("+8613800000000");
+    expect(normalizeTypedPhone("(138) 0000-0000", "+86")).toBe("+8613800000000");
+  });
+
+  it("keeps a number typed with a country code as written", () => {
+    expect(normalizeTypedPhone("+44 20 7946 0958", "+86")).toBe("+442079460958");
+    expect(normalizeTypedPhone("0044 20 7946 0958", "+86")).toBe("+442079460958");
+  });
+
+  it("refuses a national number with a trunk 0 instead of guessing whether the 0 belongs to it", () => {
+    expect(normalizeTypedPhone("020 7946 0958", "+44")).toBeNull();
+    expect(normalizeTypedPhone("(0)20 7946 0958", "+44")).toBeNull();
+  });
+
+  it("refuses what is not a number, and a number too short or too long with the code", () => {
+    expect(normalizeTypedPhone("call me", "+86")).toBeNull();
+    expect(normalizeTypedPhone("12345", "+86")).toBeNull();
+    expect(normalizeTypedPhone("1234567890123456", "+86")).toBeNull();
+  });
+});

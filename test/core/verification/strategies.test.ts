@@ -101,3 +101,20 @@ describe("verification methods as strategies", () => {
     expect(decisions.some((d) => d.kind === "send_private" && d.requestContact)).toBe(false);
   });
 });
+
+describe("verification.default_country_code", () => {
+  const withCode = (value: string) =>
+    community(`      default_country_code: ${value}`, `      - id: "telegram:-100123"`);
+
+  it("accepts a calling code quoted or not (YAML reads an unquoted +86 as a number)", () => {
+    for (const value of ['"+86"', "+86", "86", '"44"']) expect(problems(withCode(value))).toEqual([]);
+    const loaded = parseConfigText(withCode("+86"), { baseDir: root });
+    expect(loaded.core.communities[0]?.policy.verification.default_country_code).toBe("+86");
+  });
+
+  it("refuses something that is not a calling code, naming the field", () => {
+    expect(problems(withCode('"+86 1"'))).toEqual([
+      'communities[0].verification.default_country_code: expected a country calling code like "+86" or "+44", got "+86 1"',
+    ]);
+  });
+});

@@ -32,7 +32,9 @@ export const verification = {
   askId: "Please send your ID number.",
   askIdCn: "Please send your 18-character resident ID number (the last character may be X).",
   askPhone:
-    "Please share your phone number with the button below, or type it with the country code (e.g. +86 138 0000 0000).",
+    "Please share your phone number with the button below, or type it in international form: + and the country code, then the number (e.g. +44 20 7946 0958).",
+  askPhoneNational:
+    "Please share your phone number with the button below, or type it: with its country code, or as a number of this country (read as {code} …).",
   askPhoneContact:
     "Please share your phone number with the button below. It must be the number of this account.",
   askRules: "Please read the rules and accept them:\n\n{rules}",
@@ -52,7 +54,9 @@ export const verification = {
     "The last character of the ID number does not match the others, so there is a typo somewhere. Please check every digit.",
   idPatternMismatch: "The ID number does not have the format this community expects. Please check it.",
   phoneInvalid:
-    "That is not a phone number I can use. Please include the country code, e.g. +86 138 0000 0000.",
+    "That is not a phone number I can use. Please include the country code, in international form: + and the country code, then the number (e.g. +44 20 7946 0958).",
+  phoneInvalidNational:
+    "That is not a phone number I can use. Please type it with its country code (e.g. {code} …), or as a number of this country without a leading 0 (read as {code} …).",
   shareOwnContact:
     "Please share your own contact with the button below — a typed number or someone else's contact card cannot be accepted.",
   tooManyAttempts: "Too many attempts. Please wait an hour and try again.",

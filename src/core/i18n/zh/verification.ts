@@ -23,7 +23,9 @@ export const verification = {
   askName: "请发送你的真实姓名，与身份证件上的完全一致。",
   askId: "请发送你的证件号码。",
   askIdCn: "请发送你的 18 位居民身份证号码（最后一位可能是 X）。",
-  askPhone: "请用下方按钮分享你的手机号，或输入带国家代码的号码（例如 +86 138 0000 0000）。",
+  askPhone: "请用下方按钮分享你的手机号，或按国际格式输入：+ 加国家代码再加号码（例如 +86 138 0000 0000）。",
+  askPhoneNational:
+    "请用下方按钮分享你的手机号，或直接输入：可以带国家代码，也可以输入本国号码（按 {code} 处理）。",
   askPhoneContact: "请用下方按钮分享你的手机号，必须是本账号绑定的号码。",
   askRules: "请阅读并接受以下规则：\n\n{rules}",
   buttonAccept: "接受",
@@ -38,7 +40,10 @@ export const verification = {
   idFutureDate: "证件号码中的出生日期晚于今天，请检查。",
   idBadCheckChar: "证件号码的最后一位与前面的数字不符，说明某处有输入错误，请逐位检查。",
   idPatternMismatch: "证件号码的格式不符合本社区的要求，请检查。",
-  phoneInvalid: "这个手机号无法使用。请带上国家代码，例如 +86 138 0000 0000。",
+  phoneInvalid:
+    "这个手机号无法使用。请带上国家代码，按国际格式输入：+ 加国家代码再加号码（例如 +86 138 0000 0000）。",
+  phoneInvalidNational:
+    "这个手机号无法使用。请输入带国家代码的号码（例如 {code} …），或输入开头不带 0 的本国号码（按 {code} 处理）。",
   shareOwnContact: "请用下方按钮分享你本人的联系方式——手动输入的号码或他人的名片都不能接受。",
   tooManyAttempts: "尝试次数过多，请一小时后再试。",
   cancelled: "验证已取消，你发送的内容都没有保留。随时发送 /verify 重新开始。",
