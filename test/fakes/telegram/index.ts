@@ -73,6 +73,16 @@ export class FakeTelegram extends UserActions {
     this.server.failNext(method, spec, times);
   }
 
+  /** The next `times` calls of `method` get no answer at all: the connection stays open and silent. */
+  hang(method: string, times?: number): void {
+    this.server.hang(method, times);
+  }
+
+  /** Runs `observer` on every API call as it arrives, before the fake carries it out. */
+  onCall(observer: (call: CallRecord) => void): void {
+    this.server.observers.push(observer);
+  }
+
   /** Every API call the bot made, in order (method, params, result or error). */
   get calls(): readonly CallRecord[] {
     return this.server.calls;

@@ -77,6 +77,9 @@ async function readParams(req: IncomingMessage, url: URL): Promise<Params> {
 export class BotApiServer {
   readonly calls: CallRecord[] = [];
   private readonly failures = new Map<string, { spec: FailureSpec; remaining: number }[]>();
+  private readonly hangs = new Map<string, number>();
+  /** Called for every recognised call before it is carried out (a test may kill the bot here). */
+  observers: ((call: CallRecord) => void)[] = [];
   private readonly handlers = new Map<string, [string, Handler]>();
   private readonly server: Server;
   apiRoot = "";
@@ -102,6 +105,19 @@ export class BotApiServer {
     const list = this.failures.get(key) ?? [];
     list.push({ spec, remaining: times });
     this.failures.set(key, list);
+  }
+
+  /** The next `times` calls of `method` are never answered (a server that accepts and goes silent). */
+  hang(method: string, times = Infinity): void {
+    this.hangs.set(method.toLowerCase(), times);
+  }
+
+  private hung(method: string): boolean {
+    const key = method.toLowerCase();
+    const left = this.hangs.get(key) ?? 0;
+    if (left <= 0) return false;
+    this.hangs.set(key, left - 1);
+    return true;
   }
 
   private injected(method: string): ApiError | undefined {
@@ -142,6 +158,8 @@ export class BotApiServer {
       const params = await readParams(req, url);
       record = { method, params, ok: false };
       this.calls.push(record);
+      for (const observe of this.observers) observe(record);
+      if (this.hung(method)) return;
       const failure = this.injected(method);
       if (failure) throw failure;
       const aborts: (() => void)[] = [];
