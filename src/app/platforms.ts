@@ -13,6 +13,8 @@ export interface PlatformStarter {
     config: LoadedConfig;
     env: Environment;
     logger: Logger;
+    /** Aborted on SIGTERM / SIGINT: a start in progress gives up at once (and throws). */
+    signal?: AbortSignal;
   }): Promise<() => Promise<void>>;
 }
 

@@ -40,18 +40,34 @@ export async function start(config: LoadedConfig, env: Environment, io: StartIo)
   });
   let runtime = booted.runtime;
   if (!playground) {
-    const stops = [];
-    for (const platform of platforms)
-      stops.push(await platform.start({ runtime, config, env, logger: booted.logger }));
-    // Timers that came due while the bot was down fire now, with the platforms' executors attached.
-    runtime.scheduler.start();
-    io.note(`chatwarden running on ${platforms.map((p) => p.name).join(", ")}. Stop with Ctrl+C.`);
-    await new Promise<void>((done) => {
-      process.once("SIGINT", done);
-      process.once("SIGTERM", done);
-    });
-    for (const stop of stops) await stop();
-    await runtime.close();
+    // SIGTERM / SIGINT at any stage (connecting, polling, handling) stops cleanly with exit code 0;
+    // a second signal while stopping ends the process at once (Node's default).
+    const stopping = new AbortController();
+    const stop = () => stopping.abort();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    const stops: (() => Promise<void>)[] = [];
+    try {
+      for (const platform of platforms) {
+        if (stopping.signal.aborted) break;
+        stops.push(
+          await platform.start({ runtime, config, env, logger: booted.logger, signal: stopping.signal }),
+        );
+      }
+      if (!stopping.signal.aborted) {
+        // Timers that came due while the bot was down fire now, with the platforms' executors attached.
+        runtime.scheduler.start();
+        io.note(`chatwarden running on ${platforms.map((p) => p.name).join(", ")}. Stop with Ctrl+C.`);
+        await new Promise<void>((done) => stopping.signal.addEventListener("abort", () => done()));
+      }
+    } catch (error) {
+      if (!stopping.signal.aborted) throw error;
+    } finally {
+      for (const stopPlatform of stops.reverse()) await stopPlatform();
+      await runtime.close();
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+    }
     return 0;
   }
   const world = new SimulatedWorld();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isPlatform } from "../core/ids.js";
+import { duration } from "../core/settings/duration.js";
 import { newsSettingsSchema } from "../core/news/settings.js";
 import { rulesSettingsSchema, sanctionSettingsSchema } from "../core/sanctions/settings.js";
 import { verificationSettingsSchema } from "../core/verification/settings.js";
@@ -93,6 +94,12 @@ export const telegramSchema = z.strictObject({
     .optional(),
   /** Username of the bot without "@", for deep links; asked from Telegram (getMe) when absent. */
   username: z.string().optional(),
+  /** How long the start may try to reach the Bot API before it fails (default 30s). */
+  start_timeout: duration
+    .refine((ms) => ms >= 1_000 && ms <= 600_000, { message: "expected between 1s and 10m" })
+    .optional(),
+  /** Pace sends to Telegram's flood limits (default true); false only against a local test server. */
+  pacing: z.boolean().default(true),
 });
 
 export const configSchema = z.strictObject({

@@ -1,9 +1,8 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
 import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
-import { Bot, GrammyError, HttpError, webhookCallback, type Transformer } from "grammy";
+import { Api, Bot, type Transformer } from "grammy";
 import type { Update } from "grammy/types";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Runtime } from "../../app/runtime.js";
 import type { CoreEvent } from "../../core/events.js";
@@ -14,10 +13,21 @@ import type { CommunitySettings } from "../../core/settings/community.js";
 import { AdminCache } from "./admins.js";
 import { registerCommands } from "./commands.js";
 import { TelegramExecutor } from "./executor.js";
+import {
+  apiSignal,
+  beforeDeadline,
+  connect,
+  DEFAULT_API_ROOT,
+  DEFAULT_START_TIMEOUT_MS,
+  StartAborted,
+} from "./connect.js";
+import { UpdateIntake } from "./intake.js";
 import { chatIdOf, isTelegramKey } from "./keys.js";
+import { PollingLoop } from "./polling.js";
 import { pressScope, type PressScope } from "./press-scope.js";
 import { onBotMembership } from "./rights.js";
 import { chatOfUpdate, MembershipTracker, translateUpdate, type TranslateEnv } from "./translate.js";
+import { createWebhookServer } from "./webhook.js";
 
 /** Every update kind the core uses; chat_member only arrives when asked for (and the bot is admin). */
 export const ALLOWED_UPDATES = [
@@ -28,6 +38,9 @@ export const ALLOWED_UPDATES = [
   "my_chat_member",
   "chat_join_request",
 ] as const;
+
+/** After a stop, updates in flight get this long to finish before their API calls are cut off. */
+export const DEFAULT_DRAIN_MS = 5_000;
 
 export interface TelegramAdapterConfig {
   token: string;
@@ -46,12 +59,20 @@ export interface TelegramAdapterConfig {
   /** Pacing of sends (@grammyjs/transformer-throttler options); `false` turns it off. */
   throttle?: APIThrottlerOptions | false;
   retry?: { maxRetryAttempts: number; maxDelaySeconds: number };
+  /** How long start may take before it fails (default 30 s). */
+  startTimeoutMs?: number;
+  /** How long stop waits for updates in flight before it cuts them off (default 5 s). */
+  drainMs?: number;
 }
 
 export interface TelegramAdapter {
   readonly bot: Bot;
   readonly executor: TelegramExecutor;
-  start(): Promise<void>;
+  /**
+   * Connects (getMe, retried until the start timeout), then polls or opens the webhook. Aborting `signal`
+   * ends a start in progress with `StartAborted`.
+   */
+  start(signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
   /** Webhook mode: the local port the HTTP server listens on. */
   webhookPort(): number | undefined;
@@ -66,16 +87,10 @@ function pacedSends(options: APIThrottlerOptions): Transformer {
     PACED.test(method) ? throttled(prev, method, payload, signal) : prev(method, payload, signal);
 }
 
-/** Why the bot could not start, in words an operator can act on (never with the token in it). */
-export function startFailure(error: unknown, apiRoot: string | undefined): Error {
-  const where = apiRoot ?? "https://api.telegram.org";
-  if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404))
-    return new Error(
-      `Telegram did not accept TELEGRAM_BOT_TOKEN (${error.error_code} ${error.description}): copy the token from @BotFather again${apiRoot ? `, and check TELEGRAM_API_ROOT (${apiRoot})` : ""}.`,
-    );
-  if (error instanceof HttpError)
-    return new Error(`Cannot reach the Telegram Bot API at ${where}: ${String(error.error)}`);
-  return error instanceof Error ? error : new Error(String(error));
+/** Every call also ends when `cut` aborts (a stop that ran out of patience), retries and pauses included. */
+function cutOff(cut: AbortSignal): Transformer {
+  return (prev, method, payload, signal) =>
+    prev(method, payload, apiSignal(signal ? AbortSignal.any([signal as unknown as AbortSignal, cut]) : cut));
 }
 
 /** Communities by their Telegram chats: community chats, review chats, mod-log chats. */
@@ -89,15 +104,28 @@ function telegramChats(communities: readonly CommunitySettings[]): Map<number, C
 }
 
 /**
- * The Telegram adapter: grammY with @grammyjs/runner (long polling, sequential per chat) or a webhook,
- * auto-retry for 429 / 5xx, paced sends. Updates become CoreEvents for the engine; the engine's
- * decisions come back through the TelegramExecutor.
+ * The Telegram adapter: grammY's API client with auto-retry for 429 / 5xx and paced sends; updates come
+ * in through long polling or a webhook, both through one at-least-once `UpdateIntake` (sequential per
+ * chat, confirmed to Telegram only once handled and recorded). Updates become CoreEvents for the engine;
+ * the engine's decisions come back through the TelegramExecutor.
  */
 export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAdapter {
   const { runtime, logger } = config;
-  const bot = new Bot(config.token, config.apiRoot ? { client: { apiRoot: config.apiRoot } } : {});
+  const pollingTimeout = config.pollingTimeout ?? 30;
+  const client = {
+    ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
+    // grammY waits 500 s by default; a long poll needs its timeout plus a margin, nothing else needs more.
+    timeoutSeconds: Math.max(60, pollingTimeout + 15),
+  };
+  const bot = new Bot(config.token, { client });
+  /** Without auto-retry or pacing: getMe at start and getUpdates, each retried by us with a log line. */
+  const plain = new Api(config.token, client);
+  const where = config.apiRoot ?? DEFAULT_API_ROOT;
+  const stopping = new AbortController();
+  const cut = new AbortController();
   if (config.throttle !== false) bot.api.config.use(pacedSends(config.throttle ?? {}));
   bot.api.config.use(autoRetry(config.retry ?? { maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  bot.api.config.use(cutOff(cut.signal));
 
   const engine = runtime.engine;
   const services = runtime.services;
@@ -107,7 +135,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
   const fallback = translator(config.defaultLanguage ?? "en");
   let username = config.username ?? "";
   let canReadAll = true;
-  let runner: RunnerHandle | undefined;
+  let polling: Promise<void> | undefined;
+  let menus: Promise<void> | undefined;
   let server: Server | undefined;
 
   const executor = new TelegramExecutor({
@@ -128,6 +157,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     try {
       await engine.handle(event);
     } catch (error) {
+      if (cut.signal.aborted) throw error;
       logger.error({ event: event.kind, err: String(error) }, "the engine failed on a Telegram update");
     }
   }
@@ -179,75 +209,103 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     }
   }
 
-  // Updates in flight (waiting for their chat's turn or being handled): stop() lets them finish.
-  const inFlight = new Set<Promise<void>>();
-  bot.use(async (_ctx, next) => {
-    const handling = next();
-    inFlight.add(handling);
-    try {
-      await handling;
-    } finally {
-      inFlight.delete(handling);
-    }
+  const intake = new UpdateIntake({
+    handle: onUpdate,
+    store: services.store,
+    botId: () => bot.botInfo.id,
+    logger,
+    abandon: cut.signal,
   });
-  bot.use(sequentialize((ctx) => String(chatOfUpdate(ctx.update) ?? ctx.update.update_id)));
-  bot.use(async (ctx) => onUpdate(ctx.update));
-  bot.catch((error) => logger.error({ err: String(error.error) }, "Telegram update handling failed"));
+
+  async function startWebhook(deadline: number, signal: AbortSignal): Promise<void> {
+    const hook = config.webhook;
+    if (!hook) throw new Error("telegram.mode is webhook but telegram.webhook is not configured");
+    const s = createWebhookServer({
+      path: hook.path,
+      secretToken: hook.secretToken,
+      intake,
+      logger,
+      stopping: () => stopping.signal.aborted,
+    });
+    server = s;
+    await new Promise<void>((resolve, reject) => {
+      s.once("error", reject);
+      s.listen(hook.port, hook.host ?? "0.0.0.0", () => {
+        s.off("error", reject);
+        resolve();
+      });
+    });
+    await beforeDeadline("setWebhook", where, deadline, signal, (sig) =>
+      bot.api.setWebhook(
+        hook.url,
+        {
+          allowed_updates: [...ALLOWED_UPDATES],
+          ...(hook.secretToken ? { secret_token: hook.secretToken } : {}),
+        },
+        apiSignal(sig),
+      ),
+    );
+    logger.info({ port: (s.address() as AddressInfo).port }, "telegram webhook listening");
+  }
 
   return {
     bot,
     executor,
     webhookPort: () => (server?.address() as AddressInfo | null)?.port,
-    async start() {
-      await bot.init().catch((error: unknown) => {
-        throw startFailure(error, config.apiRoot);
+    async start(external?: AbortSignal) {
+      const signal = external ? AbortSignal.any([external, stopping.signal]) : stopping.signal;
+      const timeoutMs = config.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+      const deadline = Date.now() + timeoutMs;
+      logger.info({ apiRoot: where }, "connecting to the Telegram Bot API");
+      bot.botInfo = await connect({
+        api: plain,
+        token: config.token,
+        apiRoot: config.apiRoot,
+        timeoutMs,
+        signal,
+        logger,
       });
       username ||= bot.botInfo.username;
       canReadAll = bot.botInfo.can_read_all_group_messages;
       engine.setExecutor("telegram", executor);
-      await registerCommands(bot.api, engine.commandList(), logger);
-      if (config.mode === "webhook") {
-        const hook = config.webhook;
-        if (!hook) throw new Error("telegram.mode is webhook but telegram.webhook is not configured");
-        const callback = webhookCallback(bot, "http", { secretToken: hook.secretToken, onTimeout: "return" });
-        server = createServer((req, res) => {
-          const path = new URL(req.url ?? "/", "http://localhost").pathname;
-          if (req.method !== "POST" || path !== hook.path) {
-            res.writeHead(404).end();
-            return;
-          }
-          void callback(req, res);
-        });
-        await new Promise<void>((resolve) => server?.listen(hook.port, hook.host ?? "0.0.0.0", resolve));
-        await bot.api.setWebhook(hook.url, {
-          allowed_updates: [...ALLOWED_UPDATES],
-          ...(hook.secretToken ? { secret_token: hook.secretToken } : {}),
-        });
-        logger.info({ port: (server.address() as AddressInfo).port }, "telegram webhook listening");
-        return;
-      }
-      await bot.api.deleteWebhook();
-      runner = run(bot, {
-        runner: {
-          fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: config.pollingTimeout ?? 30 },
-          silent: true,
-        },
+      // Menus are a convenience: set in the background, never holding up the start.
+      menus = registerCommands(bot.api, engine.commandList(), logger, stopping.signal);
+      if (config.mode === "webhook") return startWebhook(deadline, signal);
+      await beforeDeadline("deleteWebhook", where, deadline, signal, (sig) =>
+        bot.api.deleteWebhook({}, apiSignal(sig)),
+      );
+      if (signal.aborted) throw new StartAborted();
+      const loop = new PollingLoop({
+        getUpdates: (args, sig) => plain.getUpdates(args, apiSignal(sig)),
+        intake,
+        allowedUpdates: ALLOWED_UPDATES,
+        timeoutSeconds: pollingTimeout,
+        logger,
+        apiRoot: where,
       });
+      polling = loop.run(stopping.signal);
       logger.info({ bot: username }, "telegram long polling started");
     },
     async stop() {
-      if (runner?.isRunning()) await runner.stop();
-      runner = undefined;
-      if (server) {
-        const s = server;
-        server = undefined;
-        await new Promise<void>((resolve) => {
-          s.close(() => resolve());
-          s.closeAllConnections();
-        });
+      stopping.abort();
+      await Promise.all([polling, menus]);
+      polling = undefined;
+      const s = server;
+      server = undefined;
+      const closed = s ? new Promise<void>((resolve) => s.close(() => resolve())) : undefined;
+      s?.closeIdleConnections();
+      // Updates in flight finish (and are confirmed next time); past the drain time their calls are cut
+      // off and they stay unconfirmed, so Telegram delivers them again after the restart.
+      if (!(await intake.settle(config.drainMs ?? DEFAULT_DRAIN_MS))) {
+        logger.warn(
+          { updates: intake.size },
+          "stopping: updates still in flight are left for the next start",
+        );
+        cut.abort();
+        await intake.settle(1_000);
       }
-      // The runner stops fetching at once but does not wait for updates it already handed out.
-      await Promise.allSettled([...inFlight]);
+      s?.closeAllConnections();
+      await closed;
       executor.dispose();
     },
   };

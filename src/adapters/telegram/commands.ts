@@ -3,6 +3,7 @@ import type { BotCommand, BotCommandScope } from "grammy/types";
 import type { CommandSpec } from "../../core/engine/module.js";
 import { translator, type Language } from "../../core/i18n/translator.js";
 import type { Logger } from "../../core/ports/logger.js";
+import { apiSignal } from "./connect.js";
 
 const NAME = /^[a-z0-9_]{1,32}$/;
 /** Commands that exist but do not belong in a menu (`/start` is what deep links send). */
@@ -34,20 +35,24 @@ export function menuFor(specs: readonly CommandSpec[], menu: CommandMenu, langua
 
 /**
  * setMyCommands for every scope, in English (the default, no language_code) and Chinese ("zh").
- * A failure is logged, never fatal: the bot works without menus.
+ * A failure is logged, never fatal: the bot works without menus. Aborting `signal` ends it early.
  */
 export async function registerCommands(
   api: Api,
   specs: readonly CommandSpec[],
   logger: Logger,
+  signal?: AbortSignal,
 ): Promise<void> {
+  const sig = signal ? apiSignal(signal) : undefined;
   for (const menu of MENUS) {
     for (const language of ["en", "zh"] as const) {
+      if (signal?.aborted) return;
       const commands = menuFor(specs, menu, language);
       try {
-        if (language === "en") await api.setMyCommands(commands, { scope: menu.scope });
-        else await api.setMyCommands(commands, { scope: menu.scope, language_code: language });
+        if (language === "en") await api.setMyCommands(commands, { scope: menu.scope }, sig);
+        else await api.setMyCommands(commands, { scope: menu.scope, language_code: language }, sig);
       } catch (error) {
+        if (signal?.aborted) return;
         logger.warn(
           { scope: menu.scope.type, language, err: String(error) },
           "could not register the command menu",

@@ -9,7 +9,7 @@ import { createTelegramAdapter } from "./adapter.js";
 export const telegramStarter: PlatformStarter = {
   name: "telegram",
   configured: (_config, env) => Boolean(env.telegramToken),
-  async start({ runtime, config, env, logger }) {
+  async start({ runtime, config, env, logger, signal }) {
     const token = env.telegramToken;
     if (!token) throw new Error("TELEGRAM_BOT_TOKEN is not set");
     const settings = config.raw.telegram;
@@ -31,8 +31,15 @@ export const telegramStarter: PlatformStarter = {
         ? { ...settings.webhook, secretToken: env.telegramWebhookSecret }
         : undefined,
       username: settings?.username,
+      startTimeoutMs: settings?.start_timeout,
+      ...(settings?.pacing === false ? { throttle: false as const } : {}),
     });
-    await adapter.start();
+    try {
+      await adapter.start(signal);
+    } catch (error) {
+      await adapter.stop();
+      throw error;
+    }
     return () => adapter.stop();
   },
 };

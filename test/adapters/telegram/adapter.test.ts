@@ -165,6 +165,8 @@ describe("telegram adapter: updates and commands", () => {
   it("registers the command menus for members, admins and private chats in English and Chinese", async () => {
     w = await startWorld();
     const scopes = ["all_group_chats", "all_chat_administrators", "all_private_chats"] as const;
+    // Menus are set in the background after the start.
+    await w.tg.waitFor(() => w?.tg.commands({ type: "all_private_chats" }, "zh"));
     const calls = w.tg
       .callsTo("setMyCommands")
       .map((c) => `${(c.params.scope as { type: string }).type}/${String(c.params.language_code ?? "")}`);
