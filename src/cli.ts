@@ -5,6 +5,7 @@ import { ConfigError } from "./config/errors.js";
 import { readEnvironment } from "./config/environment.js";
 import { findConfigFile } from "./config/locate.js";
 import { loadConfigFile } from "./config/load.js";
+import { SecretError } from "./config/secret.js";
 import { SecretMismatchError } from "./adapters/crypto/node-sealer.js";
 import { simulate } from "./app/simulate.js";
 import { start } from "./app/start.js";
@@ -86,7 +87,7 @@ try {
   } else if (error instanceof ConfigError) {
     note(error.message);
     process.exitCode = 2;
-  } else if (error instanceof SecretMismatchError) {
+  } else if (error instanceof SecretMismatchError || error instanceof SecretError) {
     note(`chatwarden: ${error.message}`);
     process.exitCode = 2;
   } else {

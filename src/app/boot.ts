@@ -3,14 +3,14 @@ import type { DestinationStream } from "pino";
 import { NodeSealer, nodeRandom } from "../adapters/crypto/node-sealer.js";
 import { createHttpIdentityProvider } from "../adapters/identity/http-identity-provider.js";
 import { createPinoLogger } from "../adapters/logging/pino-logger.js";
-import { openStore } from "../adapters/storage/open-store.js";
+import { openStore, sqlitePath } from "../adapters/storage/open-store.js";
 import type { Environment } from "../config/environment.js";
-import { resolveSecret } from "../config/environment.js";
+import { createSecretFile, missingSecretMessage, readSecret, SecretError } from "../config/secret.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { KeyValueStore } from "../core/ports/store.js";
-import { createRuntime, type Runtime } from "./runtime.js";
+import { createRuntime, hasFingerprint, type Runtime } from "./runtime.js";
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -33,7 +33,7 @@ export interface Booted {
   rebuild(): Promise<Runtime>;
 }
 
-/** Reads the secret, opens the store, builds the runtime. */
+/** Opens the store, reads the secret (creating one only for a store that holds no data), builds the runtime. */
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config, env } = options;
   const dataDir = resolve(config.raw.data_dir);
@@ -41,31 +41,49 @@ export async function boot(options: BootOptions): Promise<Booted> {
     level: env.logLevel ?? config.raw.log.level,
     destination: options.logDestination,
   });
-  const secret = resolveSecret(env, dataDir);
-  options.onSecret?.({ source: secret.source, file: secret.file });
+  // A bad CHATWARDEN_SECRET or secret file is refused before anything is opened.
+  let secret = readSecret(env, dataDir);
   const url = options.storage?.url ?? env.storageUrl ?? config.raw.storage.url;
   const clock = options.clock ?? systemClock;
   const store = await openStore(url, {
     now: () => clock.now(),
     onBackendError: (error) => logger.warn({ err: error.message }, "storage connection error (recovering)"),
   });
-  const build = () =>
-    createRuntime({
-      settings: config.core,
-      store,
-      clock,
-      sealer: new NodeSealer(secret.secret),
-      random: nodeRandom,
-      logger,
-      defaultLanguage: config.raw.language,
-      identityProvider: createHttpIdentityProvider({ token: (name) => env.variable?.(name) }),
-    });
   try {
+    if (!secret) {
+      // Never a new key next to data sealed with the old one: the data would be unreadable for good.
+      if ((await hasFingerprint(store)) || (await holdsData(store)))
+        throw new SecretError(missingSecretMessage(dataDir, storeName(url)));
+      secret = createSecretFile(dataDir);
+    }
+    options.onSecret?.({ source: secret.source, file: secret.file });
+    const key = secret.secret;
+    const build = () =>
+      createRuntime({
+        settings: config.core,
+        store,
+        clock,
+        sealer: new NodeSealer(key),
+        random: nodeRandom,
+        logger,
+        defaultLanguage: config.raw.language,
+        identityProvider: createHttpIdentityProvider({ token: (name) => env.variable?.(name) }),
+      });
     return { runtime: await build(), store, logger, rebuild: build };
   } catch (error) {
     await store.close();
     throw error;
   }
+}
+
+async function holdsData(store: KeyValueStore): Promise<boolean> {
+  for await (const record of store.dump()) return record !== undefined;
+  return false;
+}
+
+/** The store as the user knows it: the SQLite file, or the URL without its password. */
+function storeName(url: string): string {
+  return url.startsWith("sqlite://") ? sqlitePath(url) : url.replace(/\/\/[^@/]*@/, "//");
 }
 
 /** Real time plus an offset that `wait` moves: lets the playground jump ahead. */

@@ -83,6 +83,11 @@ export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
   };
 }
 
+/** True when the store was written with some key before (it keeps that key's fingerprint). */
+export async function hasFingerprint(store: KeyValueStore): Promise<boolean> {
+  return (await store.get<string>(FINGERPRINT_KEY)) !== undefined;
+}
+
 /**
  * Detects a missing or changed CHATWARDEN_SECRET before any sealed data is read: the store keeps a
  * fingerprint derived from the key, and a different key is a clear error instead of garbage later.

@@ -58,7 +58,7 @@ export const communitySchema = z.strictObject({
 const STORAGE_URL = /^(sqlite:\/\/.+|memory:\/\/|(redis|rediss|postgres|postgresql):\/\/.+)$/;
 
 /**
- * Where the state lives, as one URL: `sqlite://./data/chatwarden.sqlite` (the default, embedded),
+ * Where the state lives, as one URL: `sqlite://<data_dir>/chatwarden.sqlite` (the default, embedded),
  * `memory://` (lost at exit), `redis://host:6379/0`, `postgres://user@host/db`. The older tagged form
  * (`kind: sqlite, path: …` / `kind: memory`) is still read. CHATWARDEN_STORAGE_URL overrides it, so a
  * password never has to sit in the config file.
@@ -68,8 +68,7 @@ export const storageSchema = z.preprocess(
     if (!input || typeof input !== "object" || !("kind" in input)) return input;
     const { kind, path, ...rest } = input as { kind: unknown; path?: unknown };
     if (kind === "memory" && path === undefined) return { url: "memory://", ...rest };
-    if (kind === "sqlite")
-      return { url: `sqlite://${typeof path === "string" ? path : "./data/chatwarden.sqlite"}`, ...rest };
+    if (kind === "sqlite") return typeof path === "string" ? { url: `sqlite://${path}`, ...rest } : rest;
     return input;
   },
   z.strictObject({
@@ -79,7 +78,7 @@ export const storageSchema = z.preprocess(
         message:
           'expected a storage URL like "sqlite://./data/chatwarden.sqlite", "memory://", "redis://127.0.0.1:6379/0" or "postgres://user@host/db"',
       })
-      .default("sqlite://./data/chatwarden.sqlite"),
+      .optional(),
   }),
 );
 
@@ -102,7 +101,7 @@ export const telegramSchema = z.strictObject({
   pacing: z.boolean().default(true),
 });
 
-export const configSchema = z.strictObject({
+const configObject = z.strictObject({
   language: languageSchema.default("en"),
   data_dir: z.string().default("./data"),
   storage: storageSchema.prefault({}),
@@ -114,6 +113,12 @@ export const configSchema = z.strictObject({
   telegram: telegramSchema.optional(),
   communities: z.array(communitySchema).min(1, "expected at least one community"),
 });
+
+/** The whole file. Without a storage URL the SQLite file lives in data_dir, next to the secret file. */
+export const configSchema = configObject.transform((c) => ({
+  ...c,
+  storage: { url: c.storage.url ?? `sqlite://${c.data_dir.replace(/\/+$/, "")}/chatwarden.sqlite` },
+}));
 
 export type RawConfig = z.output<typeof configSchema>;
 export type RawCommunity = z.output<typeof communitySchema>;

@@ -27,7 +27,7 @@ describe("shipped example transcripts", () => {
       const result = await simulate(
         source,
         config,
-        { secret: "examples-test-secret-0123456789" },
+        { secret: "examples-test-secret-0123456789abcdef" },
         (l) => lines.push(l),
         { file },
       );
@@ -43,7 +43,7 @@ describe("shipped example transcripts", () => {
     await simulate(
       "alice to bot: /help\n",
       config,
-      { secret: "examples-test-secret-0123456789" },
+      { secret: "examples-test-secret-0123456789abcdef" },
       (l) => lines.push(l),
       { json: true },
     );

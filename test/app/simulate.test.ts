@@ -11,7 +11,7 @@ async function run(source: string) {
   const result = await simulate(
     source,
     config(),
-    { secret: "simulate-test-secret-0123456789" },
+    { secret: "simulate-test-secret-0123456789abcdef" },
     (line) => lines.push(line),
     { file: "t.transcript" },
   );

@@ -7,7 +7,7 @@ import {
   randomInt,
   randomUUID,
 } from "node:crypto";
-import type { RandomSource, Sealer } from "../../core/ports/crypto.js";
+import { MIN_SECRET_LENGTH, type RandomSource, type Sealer } from "../../core/ports/crypto.js";
 
 /** Data sealed under one secret cannot be opened with another; the message says what to check. */
 export class SecretMismatchError extends Error {
@@ -25,7 +25,8 @@ export class NodeSealer implements Sealer {
   private readonly hashKey: Buffer;
 
   constructor(secret: string) {
-    if (secret.length < 16) throw new Error("CHATWARDEN_SECRET must be at least 16 characters");
+    if (secret.length < MIN_SECRET_LENGTH)
+      throw new Error(`key material must be at least ${MIN_SECRET_LENGTH} characters, got ${secret.length}`);
     const ikm = Buffer.from(secret, "utf8");
     this.sealKey = Buffer.from(hkdfSync("sha256", ikm, "chatwarden", "seal v1", 32));
     this.hashKey = Buffer.from(hkdfSync("sha256", ikm, "chatwarden", "keyed-hash v1", 32));

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Change, DumpRecord, KeyValueStore, Leased, Scheduled } from "../../core/ports/store.js";
@@ -30,7 +30,11 @@ export class SqliteStore implements KeyValueStore {
     path: string,
     private readonly now: () => number = Date.now,
   ) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (path !== ":memory:") {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      // Owner-only from the first byte; SQLite gives its -wal and -shm files the same mode.
+      closeSync(openSync(path, "a", 0o600));
+    }
     try {
       this.db = new Database(path, { timeout: 5_000 });
       this.db.pragma("journal_mode = WAL");

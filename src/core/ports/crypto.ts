@@ -1,3 +1,6 @@
+/** The one rule for key material (CHATWARDEN_SECRET, data/secret.key): at least this many characters. */
+export const MIN_SECRET_LENGTH = 32;
+
 /**
  * Key material derived from CHATWARDEN_SECRET. Real names and phones are sealed with an authenticated
  * cipher; ID numbers and phones are also matched through keyed hashes, so equal inputs can be found

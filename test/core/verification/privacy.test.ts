@@ -124,21 +124,21 @@ describe("privacy", () => {
     const store = new SqliteStore(join(tmp, "secret.sqlite"));
     const h = await startVerification(config("self_declared"), {
       store,
-      secret: "the-first-secret-of-this-store",
+      secret: "the-first-secret-of-this-store-abcdefgh",
     });
     await verifyAll(h, people[0] as (typeof people)[0]);
     const attempt = startVerification(config("self_declared"), {
       store,
-      secret: "another-secret-entirely-0000",
+      secret: "another-secret-entirely-0000-abcdefgh",
     });
     await expect(attempt).rejects.toBeInstanceOf(SecretMismatchError);
     await expect(
-      startVerification(config("self_declared"), { store, secret: "another-secret-entirely-0000" }),
+      startVerification(config("self_declared"), { store, secret: "another-secret-entirely-0000-abcdefgh" }),
     ).rejects.toThrow(/CHATWARDEN_SECRET/);
     // The right secret still opens the stored identity.
     const again = await startVerification(config("self_declared"), {
       store,
-      secret: "the-first-secret-of-this-store",
+      secret: "the-first-secret-of-this-store-abcdefgh",
     });
     expect(await again.runtime.services.identities.realName(again.session.account("p1"))).toBe(
       "Zhang Weiming",
