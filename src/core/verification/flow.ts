@@ -1,10 +1,14 @@
+/**
+ * The private verification dialogue: starting it, asking each step, moving on, stopping it (cancel,
+ * timeout), and its end, where the identity's key is checked and the community's method decides.
+ * The answers themselves are read in answers.ts.
+ */
 import type { Ctx } from "../engine/context.js";
 import type { AccountKey } from "../ids.js";
 import { platformOf } from "../ids.js";
-import { type MessageKey, type Translate } from "../i18n/translator.js";
+import type { Translate } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
 import {
-  calendarDate,
   communityById,
   declineJoinRequests,
   grantFull,
@@ -14,25 +18,10 @@ import {
   type VerificationDeps,
 } from "./common.js";
 import { conflict, keyOf, keyTakenCaseReason, keyTakenText, reject, type Collected } from "./decide.js";
-import type { IdErrorCode } from "./id-validators.js";
-import { maskId, validateId } from "./id-validators.js";
 import { methodOf, stepsFor, supportsAccount } from "./methods/index.js";
-import { normalizePhone, normalizeTypedPhone } from "./phone.js";
 import type { VerificationSettings } from "./settings.js";
 import type { Session } from "./state.js";
 import { identityOf, keys, TIMER, timerIds } from "./state.js";
-
-/** Each validator error code has its own plain message. */
-export const idErrorMessages: Record<IdErrorCode, MessageKey> = {
-  empty: "verification.idEmpty",
-  wrong_length: "verification.idWrongLength",
-  bad_characters: "verification.idBadCharacters",
-  bad_region: "verification.idBadRegion",
-  impossible_date: "verification.idImpossibleDate",
-  future_date: "verification.idFutureDate",
-  bad_check_char: "verification.idBadCheckChar",
-  pattern_mismatch: "verification.idPatternMismatch",
-};
 
 /** Starts (or restarts) the private dialogue. `intro` is said before the first question. */
 export async function begin(
@@ -163,138 +152,8 @@ export async function abandon(ctx: Ctx, account: AccountKey): Promise<Session | 
   return ended;
 }
 
-/** Text answers in the private chat. Returns false when no dialogue is running. */
-export async function answerText(
-  ctx: Ctx,
-  deps: VerificationDeps,
-  account: AccountKey,
-  text: string,
-): Promise<boolean> {
-  const { store, sealer } = ctx.services;
-  const session = await store.get<Session>(keys.session(account));
-  if (!session) return false;
-  const community = communityById(ctx, session.community);
-  if (!community) {
-    await store.delete(keys.session(account));
-    return false;
-  }
-  const s = community.policy.verification;
-  const t = ctx.t;
-  const step = session.steps[session.index];
-  const answer = text.trim();
-  switch (step) {
-    case "name": {
-      if (answer.length < 2 || answer.length > 100 || /[\d@/<>]/.test(answer)) {
-        ctx.emit(tell(account, t("verification.nameInvalid")));
-        return true;
-      }
-      session.sealedName = sealer.seal(answer.normalize("NFKC").replace(/\s+/g, " "));
-      break;
-    }
-    case "id": {
-      if (!s.fields.id_number) return true;
-      if (!(await takeAttempt(ctx, account, s.attempts_per_hour))) {
-        ctx.emit(tell(account, t("verification.tooManyAttempts")));
-        return true;
-      }
-      const check = validateId(s.fields.id_number, answer, calendarDate(ctx.now));
-      if (!check.ok) {
-        ctx.emit(tell(account, t(idErrorMessages[check.code])));
-        return true;
-      }
-      session.idHash = sealer.keyedHash("id", check.normalized);
-      session.idMask = maskId(check.normalized);
-      if (methodOf(s).keepsIdNumber) session.sealedId = sealer.seal(check.normalized);
-      break;
-    }
-    case "phone": {
-      if (methodOf(s).phone === "own_contact") {
-        ctx.emit(tell(account, t("verification.shareOwnContact"), { requestContact: true }));
-        return true;
-      }
-      if (!(await takeAttempt(ctx, account, s.attempts_per_hour))) {
-        ctx.emit(tell(account, t("verification.tooManyAttempts")));
-        return true;
-      }
-      const phone = normalizeTypedPhone(answer, s.default_country_code);
-      if (!phone) {
-        const usage = s.default_country_code
-          ? t("verification.phoneInvalidNational", { code: s.default_country_code })
-          : t("verification.phoneInvalid");
-        ctx.emit(tell(account, usage, { requestContact: true }));
-        return true;
-      }
-      session.sealedPhone = sealer.seal(phone);
-      session.phoneHash = sealer.keyedHash("phone", phone);
-      break;
-    }
-    case "rules":
-      ctx.emit(tell(account, t("verification.useButtons")));
-      return true;
-    default:
-      return false;
-  }
-  await advance(ctx, deps, community, account, session);
-  return true;
-}
-
-/** A contact card: accepted only at the phone step and only for the member's own account. */
-export async function answerContact(
-  ctx: Ctx,
-  deps: VerificationDeps,
-  account: AccountKey,
-  phoneText: string,
-  owner?: AccountKey,
-): Promise<boolean> {
-  const { store, sealer } = ctx.services;
-  const session = await store.get<Session>(keys.session(account));
-  if (!session || session.steps[session.index] !== "phone") return false;
-  const community = communityById(ctx, session.community);
-  if (!community) return false;
-  if (owner !== account) {
-    ctx.emit(tell(account, ctx.t("verification.shareOwnContact"), { requestContact: true }));
-    return true;
-  }
-  if (!(await takeAttempt(ctx, account, community.policy.verification.attempts_per_hour))) {
-    ctx.emit(tell(account, ctx.t("verification.tooManyAttempts")));
-    return true;
-  }
-  const phone = normalizePhone(phoneText);
-  if (!phone) {
-    ctx.emit(tell(account, ctx.t("verification.phoneInvalid"), { requestContact: true }));
-    return true;
-  }
-  session.sealedPhone = sealer.seal(phone);
-  session.phoneHash = sealer.keyedHash("phone", phone);
-  session.phoneFromPlatform = true;
-  await advance(ctx, deps, community, account, session);
-  return true;
-}
-
-/** The Accept / Decline buttons of the rules step. */
-export async function answerRules(
-  ctx: Ctx,
-  deps: VerificationDeps,
-  account: AccountKey,
-  sessionId: string,
-  accepted: boolean,
-): Promise<void> {
-  const session = await ctx.services.store.get<Session>(keys.session(account));
-  if (!session || session.id !== sessionId || session.steps[session.index] !== "rules") {
-    ctx.emit(tell(account, ctx.t("verification.noSession")));
-    return;
-  }
-  const community = communityById(ctx, session.community);
-  if (!community) return;
-  if (!accepted) {
-    await abandon(ctx, account);
-    ctx.emit(tell(account, ctx.t("verification.rulesDeclined")));
-    return;
-  }
-  await advance(ctx, deps, community, account, session);
-}
-
-async function advance(
+/** The step is answered: the next question, or the end. */
+export async function advance(
   ctx: Ctx,
   deps: VerificationDeps,
   community: CommunitySettings,

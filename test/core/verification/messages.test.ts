@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { translator } from "../../../src/core/i18n/translator.js";
 import { idErrorCodes, validateId } from "../../../src/core/verification/id-validators.js";
-import { idErrorMessages } from "../../../src/core/verification/flow.js";
+import { idErrorMessages } from "../../../src/core/verification/answers.js";
 import { en } from "../../../src/core/i18n/en/index.js";
 import { consoleConfig, lastPrivate, startVerification } from "./support.js";
 
