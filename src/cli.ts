@@ -7,6 +7,7 @@ import { findConfigFile } from "./config/locate.js";
 import { loadConfigFile } from "./config/load.js";
 import { SecretError } from "./config/secret.js";
 import { SecretMismatchError } from "./adapters/crypto/node-sealer.js";
+import { migrate } from "./app/migrate.js";
 import { simulate } from "./app/simulate.js";
 import { start } from "./app/start.js";
 
@@ -77,6 +78,25 @@ program
         `  community ${c.id} (${c.name}): ${c.chats.length} chat(s), ${c.admins.length} admin(s), verification ${c.policy.verification.required ? `required (${c.policy.verification.method})` : "optional"}, news holds ${c.policy.news.enabled ? "on" : "off"}, ${Object.keys(c.policy.rules.categories).length} rule categories\n`,
       );
     }
+  });
+
+program
+  .command("migrate")
+  .description("copy all state from one store to another (stop the bot first), then verify the copy")
+  .requiredOption("--from <url>", "the store to copy from, e.g. sqlite://./data/chatwarden.sqlite")
+  .requiredOption("--to <url>", "the store to copy into, e.g. postgres://bot@db/chatwarden")
+  .action(async (opts: { from: string; to: string }) => {
+    for (const [flag, url] of [
+      ["--from", opts.from],
+      ["--to", opts.to],
+    ] as const)
+      if (!/^(sqlite|memory|redis|rediss|postgres|postgresql):\/\//.test(url)) {
+        note(`migrate: ${flag}: expected a storage URL (sqlite://…, redis://…, postgres://…), got "${url}"`);
+        process.exitCode = 2;
+        return;
+      }
+    const result = await migrate(opts.from, opts.to, (line) => process.stdout.write(`${line}\n`));
+    process.exitCode = result.exitCode;
   });
 
 try {

@@ -5,6 +5,7 @@ import { runPlayground } from "../adapters/console/playground.js";
 import type { Environment } from "../config/environment.js";
 import type { LoadedConfig } from "../config/load.js";
 import { boot, OffsetClock } from "./boot.js";
+import { registerInstance } from "./instances.js";
 import { startPlatforms } from "./platforms.js";
 import { knownChats } from "./simulate.js";
 
@@ -47,6 +48,7 @@ export async function start(config: LoadedConfig, env: Environment, io: StartIo)
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
     const stops: (() => Promise<void>)[] = [];
+    let unregister = async () => {};
     try {
       for (const platform of platforms) {
         if (stopping.signal.aborted) break;
@@ -57,6 +59,7 @@ export async function start(config: LoadedConfig, env: Environment, io: StartIo)
       if (!stopping.signal.aborted) {
         // Timers that came due while the bot was down fire now, with the platforms' executors attached.
         runtime.scheduler.start();
+        unregister = await registerInstance(booted.store);
         io.note(`chatwarden running on ${platforms.map((p) => p.name).join(", ")}. Stop with Ctrl+C.`);
         await new Promise<void>((done) => stopping.signal.addEventListener("abort", () => done()));
       }
@@ -64,6 +67,7 @@ export async function start(config: LoadedConfig, env: Environment, io: StartIo)
       if (!stopping.signal.aborted) throw error;
     } finally {
       for (const stopPlatform of stops.reverse()) await stopPlatform();
+      await unregister();
       await runtime.close();
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);

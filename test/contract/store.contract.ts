@@ -148,6 +148,9 @@ export function storeContract(name: string, factory: StoreFactory) {
         await store.addToSet("members-of:chat", m);
       await store.addToSet("members-of:other", "telegram:9");
       expect(await store.setSize("members-of:chat")).toBe(4);
+      expect(await store.hasMember("members-of:chat", "telegram:3")).toBe(true);
+      expect(await store.hasMember("members-of:chat", "telegram:4")).toBe(false);
+      expect(await store.hasMember("members-of:other", "telegram:3")).toBe(false);
       const first = await store.setMembers("members-of:chat", { limit: 2 });
       const rest = await store.setMembers("members-of:chat", { after: first[1], limit: 10 });
       expect([...first, ...rest]).toEqual(["matrix:@a:x.org", "telegram:1", "telegram:2", "telegram:3"]);

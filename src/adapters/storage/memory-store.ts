@@ -91,6 +91,11 @@ export class MemoryStore implements KeyValueStore {
     return from.slice(0, options.limit ?? Number.MAX_SAFE_INTEGER);
   }
 
+  async hasMember(set: string, member: string): Promise<boolean> {
+    this.open("hasMember");
+    return this.sets.get(set)?.has(member) ?? false;
+  }
+
   async setSize(set: string): Promise<number> {
     this.open("setSize");
     return this.sets.get(set)?.size ?? 0;

@@ -186,6 +186,15 @@ export class PostgresStore implements KeyValueStore {
     return rows.map((r) => r.member);
   }
 
+  async hasMember(set: string, member: string): Promise<boolean> {
+    return (
+      (await this.one("hasMember", "SELECT 1 FROM cw_sets WHERE name = $1 AND member = $2", [
+        set,
+        member,
+      ])) !== undefined
+    );
+  }
+
   async setSize(set: string): Promise<number> {
     const row = await this.one<{ n: string }>(
       "setSize",

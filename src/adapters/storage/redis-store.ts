@@ -159,6 +159,10 @@ export class RedisStore implements KeyValueStore {
     return this.cmd<string[]>("setMembers", args);
   }
 
+  async hasMember(set: string, member: string): Promise<boolean> {
+    return (await this.cmd<unknown>("hasMember", ["ZSCORE", this.s(set), member])) !== null;
+  }
+
   async setSize(set: string): Promise<number> {
     return this.cmd<number>("setSize", ["ZCARD", this.s(set)]);
   }

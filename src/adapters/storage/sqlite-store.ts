@@ -64,6 +64,9 @@ export class SqliteStore implements KeyValueStore {
       smembers: db.prepare<[string, string, number], { member: string }>(
         "SELECT member FROM sets WHERE name = ? AND member > ? ORDER BY member LIMIT ?",
       ),
+      sismember: db.prepare<[string, string], { one: number }>(
+        "SELECT 1 AS one FROM sets WHERE name = ? AND member = ?",
+      ),
       scard: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sets WHERE name = ?"),
       zput: db.prepare<[string, string, number, string]>(
         "INSERT INTO timed (name, id, at, payload) VALUES (?, ?, ?, ?) ON CONFLICT (name, id) DO UPDATE SET at = excluded.at, payload = excluded.payload",
@@ -166,6 +169,10 @@ export class SqliteStore implements KeyValueStore {
     return this.run("setMembers", set, () =>
       this.q.smembers.all(set, options.after ?? "", options.limit ?? -1).map((r) => r.member),
     );
+  }
+
+  async hasMember(set: string, member: string): Promise<boolean> {
+    return this.run("hasMember", set, () => this.q.sismember.get(set, member) !== undefined);
   }
 
   async setSize(set: string): Promise<number> {

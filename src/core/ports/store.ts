@@ -51,6 +51,8 @@ export interface KeyValueStore {
   removeFromSet(set: string, member: string): Promise<boolean>;
   /** A page of a set's members in a stable order after `after` (exclusive), at most `limit`. */
   setMembers(set: string, options?: { after?: string; limit?: number }): Promise<string[]>;
+  /** Whether a set has this member. */
+  hasMember(set: string, member: string): Promise<boolean>;
   /** How many members a set has. */
   setSize(set: string): Promise<number>;
 
