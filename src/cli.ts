@@ -42,8 +42,17 @@ function config() {
 program
   .command("start")
   .description("run every configured adapter; with no platform token, the local console playground")
-  .action(async () => {
-    process.exitCode = await start(config(), env, { input: process.stdin, output: process.stdout, note });
+  .option(
+    "--keep",
+    "playground: keep state in <data_dir>/playground.sqlite across runs (fresh each run without)",
+  )
+  .action(async (opts: { keep?: boolean }) => {
+    process.exitCode = await start(
+      config(),
+      env,
+      { input: process.stdin, output: process.stdout, note },
+      { keep: opts.keep },
+    );
   });
 
 program

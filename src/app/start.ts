@@ -4,6 +4,7 @@ import { SimulatedWorld } from "../adapters/console/world.js";
 import { runPlayground } from "../adapters/console/playground.js";
 import type { Environment } from "../config/environment.js";
 import type { LoadedConfig } from "../config/load.js";
+import { fileDestination } from "../adapters/logging/pino-logger.js";
 import { boot, OffsetClock } from "./boot.js";
 import { registerInstance } from "./instances.js";
 import { startPlatforms } from "./platforms.js";
@@ -15,21 +16,38 @@ export interface StartIo {
   note(line: string): void;
 }
 
+export interface StartOptions {
+  /** Playground only: keep state in `<data_dir>/playground.sqlite` across runs (numbers continue). */
+  keep?: boolean;
+}
+
+/** Where a kept playground remembers its last message number per chat. */
+const NUMBERING_KEY = "playground:numbering";
+
 /**
- * `chatwarden start`: every adapter whose token is configured; with none, the console playground on
- * its own SQLite file, so a newcomer sees the bot work at once.
+ * `chatwarden start`: every adapter whose token is configured; with none, the console playground, so a
+ * newcomer sees the bot work at once. The playground starts on a fresh in-memory store each run (the
+ * README's lines then mean the same messages every time), or with `--keep` on its own SQLite file,
+ * numbering messages on from the last run. Its log lines go to `<data_dir>/playground.log`, never
+ * among its output.
  */
-export async function start(config: LoadedConfig, env: Environment, io: StartIo): Promise<number> {
+export async function start(
+  config: LoadedConfig,
+  env: Environment,
+  io: StartIo,
+  options: StartOptions = {},
+): Promise<number> {
   const platforms = startPlatforms.filter((p) => p.configured(config, env));
   const clock = new OffsetClock();
   const playground = platforms.length === 0;
+  const stateFile = resolve(config.raw.data_dir, "playground.sqlite");
+  const logFile = resolve(config.raw.data_dir, "playground.log");
   const booted = await boot({
     config,
     env,
     clock,
-    storage: playground
-      ? { url: `sqlite://${resolve(config.raw.data_dir, "playground.sqlite")}` }
-      : undefined,
+    storage: playground ? { url: options.keep ? `sqlite://${stateFile}` : "memory://" } : undefined,
+    logDestination: playground ? fileDestination(logFile) : undefined,
     onSecret: ({ source, file }) => {
       if (source === "created")
         io.note(
@@ -75,6 +93,7 @@ export async function start(config: LoadedConfig, env: Environment, io: StartIo)
     return 0;
   }
   const world = new SimulatedWorld();
+  if (options.keep) world.continueNumbering((await booted.store.get(NUMBERING_KEY)) ?? {});
   const session = new ConsoleSession(runtime, world);
   runtime.scheduler.start();
   const consoleChats = config.core.communities.flatMap((c) =>
@@ -99,8 +118,13 @@ export async function start(config: LoadedConfig, env: Environment, io: StartIo)
           .map((a) => a.slice(8))
           .join(", ") || "none configured"
       }.`,
+      options.keep
+        ? `State: ${stateFile} (kept across runs; message numbers continue).`
+        : "State: fresh for this run (start with --keep to keep it across runs).",
+      `Log: ${logFile}`,
       "Try:  alice joins lobby   |   alice to bot: /verify   |   bob in lobby: see https://www.reuters.com/world   |   help",
     ],
+    afterLine: options.keep ? () => booted.store.set(NUMBERING_KEY, world.numbering()) : undefined,
     hooks: {
       defaultChat,
       chats: knownChats(config),

@@ -103,10 +103,12 @@ describe("chatwarden CLI", () => {
       `data_dir: ${dir}\ncommunities:\n  - id: demo\n    name: Demo\n    chats: [{ id: "console:lobby" }]\n`,
     );
     expect(
-      cli(["start", "--config", config], "", { CHATWARDEN_SECRET: "the-first-secret-0123456789abcdefghij" })
-        .status,
+      cli(["start", "--keep", "--config", config], "", {
+        CHATWARDEN_SECRET: "the-first-secret-0123456789abcdefghij",
+      }).status,
     ).toBe(0);
-    const r = cli(["start", "--config", config], "", {
+    // --keep: the playground's own store persists (without it each run starts on a fresh store).
+    const r = cli(["start", "--keep", "--config", config], "", {
       CHATWARDEN_SECRET: "another-secret-abcdefghijkl0123456789",
     });
     expect(r.stderr).toContain("does not match the data in the store");

@@ -106,9 +106,10 @@ describe("the secret key file", () => {
 
   it("exits 2 with the restore advice when the key file was deleted", () => {
     const s = setup();
-    expect(cli(["start", "--config", s.configFile]).status).toBe(0);
+    // --keep: the playground's own store persists (without it each run starts on a fresh store).
+    expect(cli(["start", "--keep", "--config", s.configFile]).status).toBe(0);
     rmSync(s.keyFile);
-    const r = cli(["start", "--config", s.configFile]);
+    const r = cli(["start", "--keep", "--config", s.configFile]);
     expect(r.stderr).toMatch(/secret\.key is missing, but the store .*playground\.sqlite already holds data/);
     expect(r.stderr).not.toContain("created a new local secret");
     expect(r.status).toBe(2);

@@ -15,6 +15,8 @@ export interface PlaygroundOptions {
   hooks: RunnerHooks;
   now: () => number;
   banner: string[];
+  /** Runs after each line (the playground saves its message numbering). */
+  afterLine?: () => Promise<void>;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function runPlayground(options: PlaygroundOptions): Promise<void> {
       } catch (error) {
         print(`  ! ${(error as Error).message}${interactive ? ' (type "help")' : ""}`);
       }
+      await options.afterLine?.();
     }
     if (interactive) rl.prompt();
   }

@@ -49,6 +49,8 @@ export class SimulatedWorld implements DecisionExecutor {
   readonly closedPrivate = new Set<AccountKey>();
   readonly effects: Effect[] = [];
   private readonly failures: { kind: PlatformDecision["kind"]; error: PlatformFailure }[] = [];
+  /** Messages numbered before this world existed, per chat (a playground run that keeps its store). */
+  private readonly earlier = new Map<ChatKey, number>();
   onEffect?: (effect: Effect) => void;
   /** Called when a member (not the bot) posts, with the message number the world gave it. */
   onPost?: (message: SimMessage) => void;
@@ -71,6 +73,18 @@ export class SimulatedWorld implements DecisionExecutor {
     const message = this.append(chat, { author, text, content, thread });
     this.onPost?.(message);
     return message;
+  }
+
+  /** Numbers messages on from where an earlier run stopped, so new messages never reuse a stored id. */
+  continueNumbering(last: Readonly<Record<string, number>>): void {
+    for (const [chat, n] of Object.entries(last)) this.earlier.set(chat as ChatKey, n);
+  }
+
+  /** The last message number per chat, to continue from in a later run. */
+  numbering(): Record<string, number> {
+    const last: Record<string, number> = Object.fromEntries(this.earlier);
+    for (const [chat, list] of this.messages) last[chat] = (this.earlier.get(chat) ?? 0) + list.length;
+    return last;
   }
 
   find(chat: ChatKey, id: string): SimMessage | undefined {
@@ -224,7 +238,7 @@ export class SimulatedWorld implements DecisionExecutor {
     const list = this.messages.get(chat) ?? [];
     this.messages.set(chat, list);
     const message: SimMessage = {
-      ref: { chat, id: String(list.length + 1), thread: m.thread },
+      ref: { chat, id: String((this.earlier.get(chat) ?? 0) + list.length + 1), thread: m.thread },
       author: m.author,
       text: m.text,
       content: m.content,

@@ -29,6 +29,11 @@ export function createPinoLogger(options: { level: string; destination?: Destina
   return wrap(base);
 }
 
+/** Log lines appended to a file (created 0600, its folder too): the playground keeps them off the terminal. */
+export function fileDestination(path: string): DestinationStream {
+  return pino.destination({ dest: path, mkdir: true, sync: true, mode: 0o600 });
+}
+
 function wrap(p: Pino): Logger {
   return {
     debug: (fields, msg) => p.debug(fields, msg),
