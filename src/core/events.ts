@@ -69,13 +69,27 @@ export interface RepliedMessage {
 }
 
 /**
+ * A member named in a command's arguments, resolved by the adapter (a Telegram `@username` or
+ * text_mention, a Discord `<@id>`, a Matrix pill). `offset` and `length` locate the words in `args`
+ * (UTF-16 code units, as JavaScript indexes strings); a mention may span several words (a display name).
+ */
+export interface Mention {
+  account: AccountKey;
+  offset: number;
+  length: number;
+}
+
+/**
  * A bot command, in a group chat (`chat` set) or in the private chat with the bot (`chat` undefined).
- * `args` is the raw text after the command name.
+ * `args` is the raw text after the command name. `mentions` are the members the adapter recognised in
+ * `args`; a name it could not resolve is simply not among them (the core never guesses an account from
+ * a word).
  */
 export interface CommandIssued extends EventBase {
   kind: "command";
   name: string;
   args: string;
+  mentions: readonly Mention[];
   actor: Actor;
   chat?: ChatKey;
   message?: MessageRef;

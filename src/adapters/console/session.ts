@@ -1,9 +1,10 @@
-import type { CoreEvent, RepliedMessage } from "../../core/events.js";
+import type { CoreEvent, Mention, RepliedMessage } from "../../core/events.js";
 import type { Handled } from "../../core/engine/engine.js";
 import type { AccountKey, ChatKey } from "../../core/ids.js";
 import { accountKey, chatKey } from "../../core/ids.js";
 import type { Actor, ForwardOrigin, MediaItem, PostContent } from "../../core/model/content.js";
 import type { Runtime } from "../../app/runtime.js";
+import { consoleMentions } from "./mentions.js";
 import { SimulatedWorld, type SimMessage } from "./world.js";
 
 export interface PostOptions {
@@ -106,6 +107,7 @@ export class ConsoleSession {
           kind: "command",
           name: command.name,
           args: command.args,
+          mentions: await this.mentions(command.args),
           actor: this.actor(user, chat),
           chat: key,
           message: message.ref,
@@ -137,14 +139,25 @@ export class ConsoleSession {
   }
 
   /** A member writes to the bot privately; a leading "/" makes it a command. */
-  tell(user: string, text: string): Promise<Handled> {
+  async tell(user: string, text: string): Promise<Handled> {
     this.world.post(SimulatedWorld.privateChat(this.account(user)), this.account(user), text);
     const command = parseCommand(text);
     return this.dispatch(
       command
-        ? { kind: "command", name: command.name, args: command.args, actor: this.actor(user) }
+        ? {
+            kind: "command",
+            name: command.name,
+            args: command.args,
+            mentions: await this.mentions(command.args),
+            actor: this.actor(user),
+          }
         : { kind: "private_message", actor: this.actor(user), text },
     );
+  }
+
+  /** Members named in a command's arguments, as far as the bot has seen them. */
+  private mentions(args: string): Promise<Mention[]> {
+    return consoleMentions(args, this.runtime.services.members);
   }
 
   /** Presses the button labelled `label` (case-insensitive) on a message, or on the newest message that has one. */

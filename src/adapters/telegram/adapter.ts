@@ -151,6 +151,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     botUsername: username,
     isAdmin: (chatId, userId) => admins.isAdmin(chatId, userId),
     membership,
+    members: services.members,
   });
 
   async function handle(event: CoreEvent): Promise<void> {

@@ -9,9 +9,11 @@ import type {
 } from "grammy/types";
 import type { CoreEvent, RepliedMessage } from "../../core/events.js";
 import type { Actor, ForwardOrigin, MediaItem, PostContent } from "../../core/model/content.js";
+import type { MemberLookup } from "../../core/ports/members.js";
 import { ANONYMOUS_ADMIN_ID } from "./admins.js";
 import { decodePayload } from "./deeplink.js";
 import { tgAccount, tgChatKey, tgMessageRef, tgSenderChatAccount } from "./keys.js";
+import { telegramMentions } from "./mentions.js";
 
 /** What translation needs to know besides the update. */
 export interface TranslateEnv {
@@ -19,6 +21,8 @@ export interface TranslateEnv {
   botUsername: string;
   isAdmin(chatId: number, userId: number): Promise<boolean>;
   membership: MembershipTracker;
+  /** The members the bot has seen, to resolve `@username` and ids typed in commands. */
+  members: MemberLookup;
 }
 
 /**
@@ -182,7 +186,14 @@ async function fromMessage(m: Message, env: TranslateEnv, edited: boolean): Prom
       const data = command.name === "start" && command.args ? decodePayload(command.args) : undefined;
       if (data !== undefined) return [{ kind: "button_pressed", data, actor, at: at(m.date) }];
       return [
-        { kind: "command", ...command, actor, message: tgMessageRef(chatId, m.message_id), at: at(m.date) },
+        {
+          kind: "command",
+          ...command,
+          mentions: await telegramMentions(m, command.args, env.members),
+          actor,
+          message: tgMessageRef(chatId, m.message_id),
+          at: at(m.date),
+        },
       ];
     }
     return m.text !== undefined ? [{ kind: "private_message", actor, text: m.text, at: at(m.date) }] : [];
@@ -224,6 +235,7 @@ async function fromMessage(m: Message, env: TranslateEnv, edited: boolean): Prom
         {
           kind: "command",
           ...command,
+          mentions: await telegramMentions(m, command.args, env.members),
           actor,
           chat: tgChatKey(chatId),
           message: ref,

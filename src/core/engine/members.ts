@@ -1,6 +1,8 @@
-import type { AccountKey, ChatKey, CommunityId } from "../ids.js";
+import type { AccountKey, ChatKey, CommunityId, Platform } from "../ids.js";
+import { platformOf } from "../ids.js";
 import type { Actor } from "../model/content.js";
 import type { Instant } from "../ports/clock.js";
+import type { MemberLookup } from "../ports/members.js";
 import type { KeyValueStore } from "../ports/store.js";
 
 /** What the bot knows about one account in one chat (platforms do not list members, so we learn). */
@@ -22,6 +24,8 @@ export interface Membership {
 export interface AccountProfile {
   account: AccountKey;
   displayName: string;
+  /** The platform username last seen (Telegram `@name`), for resolving names typed in commands. */
+  username?: string;
   language?: string;
   /** Communities in whose chats this account was seen, most recent last. */
   communities: CommunityId[];
@@ -30,9 +34,15 @@ export interface AccountProfile {
 const membershipKey = (chat: ChatKey, account: AccountKey) => `member:${chat}:${account}`;
 const chatIndexKey = (chat: ChatKey) => `members-of:${chat}`;
 const profileKey = (account: AccountKey) => `profile:${account}`;
+/** Usernames are case-insensitive on every platform that has them. */
+const usernameKey = (platform: Platform, username: string) =>
+  `username:${platform}:${username.toLowerCase()}`;
 
-/** Memberships and profiles, kept from the events the adapters report. */
-export class MemberRegistry {
+/**
+ * Memberships and profiles, kept from the events the adapters report; also the username index adapters
+ * use to resolve `@name` in commands (through the `MemberLookup` port).
+ */
+export class MemberRegistry implements MemberLookup {
   constructor(private readonly store: KeyValueStore) {}
 
   /** Records that `actor` acted in `chat`; returns the membership and whether it is new to us. */
@@ -63,13 +73,43 @@ export class MemberRegistry {
         list.includes(actor.account) ? list : [...list, actor.account],
       );
     }
-    await this.store.update<AccountProfile>(profileKey(actor.account), (cur) => ({
-      account: actor.account,
-      displayName: actor.displayName,
-      language: actor.language ?? cur?.language,
-      communities: [...(cur?.communities ?? []).filter((c) => c !== community), community],
-    }));
+    let previous: string | undefined;
+    await this.store.update<AccountProfile>(profileKey(actor.account), (cur) => {
+      previous = cur?.username;
+      return {
+        account: actor.account,
+        displayName: actor.displayName,
+        ...(actor.username ? { username: actor.username } : {}),
+        language: actor.language ?? cur?.language,
+        communities: [...(cur?.communities ?? []).filter((c) => c !== community), community],
+      };
+    });
+    await this.reindexUsername(actor.account, previous, actor.username);
     return { membership, isNew };
+  }
+
+  /**
+   * Points the username at the account and drops the account's old name, when it changed. A platform
+   * gives a username to one account at a time, so the newest holder seen wins.
+   */
+  private async reindexUsername(account: AccountKey, before?: string, now?: string): Promise<void> {
+    if (before === now) return;
+    const platform = platformOf(account);
+    if (before && before.toLowerCase() !== now?.toLowerCase()) {
+      await this.store.update<string>(usernameKey(platform, before), (cur) =>
+        cur === account ? undefined : cur,
+      );
+    }
+    if (now) await this.store.update<string>(usernameKey(platform, now), () => account);
+  }
+
+  async byUsername(platform: Platform, username: string): Promise<AccountKey | undefined> {
+    if (!username) return undefined;
+    return (await this.store.get<string>(usernameKey(platform, username))) as AccountKey | undefined;
+  }
+
+  async isKnown(account: AccountKey): Promise<boolean> {
+    return (await this.profile(account)) !== undefined;
   }
 
   async markLeft(chat: ChatKey, account: AccountKey): Promise<void> {
@@ -100,9 +140,12 @@ export class MemberRegistry {
 
   /** Erases the display name kept for an account (on /forgetme); memberships keep only the key. */
   async forget(account: AccountKey, chats: readonly ChatKey[]): Promise<void> {
-    await this.store.update<AccountProfile>(profileKey(account), (cur) =>
-      cur ? { ...cur, displayName: "" } : cur,
-    );
+    let username: string | undefined;
+    await this.store.update<AccountProfile>(profileKey(account), (cur) => {
+      username = cur?.username;
+      return cur ? { ...cur, displayName: "", username: undefined } : cur;
+    });
+    await this.reindexUsername(account, username, undefined);
     for (const chat of chats) {
       await this.store.update<Membership>(membershipKey(chat, account), (cur) =>
         cur ? { ...cur, displayName: "" } : cur,

@@ -3,15 +3,13 @@
  * belong to verification requests; hold ids start with "h", so a shared /reject could route on that.) The engine checks the
  * admin flag on every use; decisions on a hold check again against the hold's own community.
  */
-import { NOTICE_TTL_MS, replyTo } from "../engine/command-helpers.js";
+import { NOTICE_TTL_MS, replyTo, requireTarget } from "../engine/command-helpers.js";
 import type { Decision } from "../decisions.js";
 import type { CommandIssued } from "../events.js";
 import type { AccountKey } from "../ids.js";
-import { parseKey } from "../ids.js";
 import type { Ctx } from "../engine/context.js";
 import type { CommandSpec } from "../engine/module.js";
 import { UsageError } from "../engine/module.js";
-import type { CommunitySettings } from "../settings/community.js";
 import { formatDuration } from "../settings/duration.js";
 import { decideHold, type Answer } from "./decide.js";
 import { HoldStore } from "./holds.js";
@@ -27,41 +25,15 @@ async function displayName(ctx: Ctx, account: AccountKey): Promise<string> {
   return (await ctx.services.members.profile(account))?.displayName || account;
 }
 
-/** A member named by a reply, an account key, or a display name seen in the community's chats. */
-async function resolveMember(
+/** The member `/publisher add|remove` names (a reply, or a member the adapter resolved after the verb). */
+async function publisherTarget(
   ctx: Ctx,
-  community: CommunitySettings,
   event: CommandIssued,
-  arg: string,
 ): Promise<{ account: AccountKey; name: string } | undefined> {
-  if (arg === "" && event.replyTo?.author) {
-    return {
-      account: event.replyTo.author,
-      name: event.replyTo.authorName ?? (await displayName(ctx, event.replyTo.author)),
-    };
-  }
-  const wanted = arg.replace(/^@/, "").trim();
-  if (wanted === "") return undefined;
-  try {
-    parseKey(wanted);
-    return { account: wanted as AccountKey, name: await displayName(ctx, wanted as AccountKey) };
-  } catch {
-    // not an account key: look for the name
-  }
-  const lower = wanted.toLowerCase();
-  const { members } = ctx.services;
-  for (const chat of community.chats) {
-    for (const account of await members.accountsIn(chat.key)) {
-      const m = await members.get(chat.key, account);
-      if (
-        m?.displayName.toLowerCase() === lower ||
-        account.slice(account.indexOf(":") + 1).toLowerCase() === lower
-      ) {
-        return { account, name: m?.displayName || account };
-      }
-    }
-  }
-  return undefined;
+  const target = requireTarget(ctx, event, 1);
+  if (!target) return undefined;
+  const fromReply = event.replyTo?.author === target.account ? event.replyTo.authorName : undefined;
+  return { account: target.account, name: fromReply ?? (await displayName(ctx, target.account)) };
 }
 
 const publisherCommand: CommandSpec = {
@@ -74,7 +46,7 @@ const publisherCommand: CommandSpec = {
     const community = ctx.community;
     if (!community) return;
     const reply = replier(event);
-    const [verb = "", ...rest] = event.args.split(/\s+/).filter((w) => w !== "");
+    const [verb = ""] = event.args.split(/\s+/).filter((w) => w !== "");
     const publishers = new Publishers(ctx.services.store);
     const sub = verb.toLowerCase();
     if (sub === "list") {
@@ -90,13 +62,8 @@ const publisherCommand: CommandSpec = {
       return;
     }
     if (sub !== "add" && sub !== "remove") throw new UsageError();
-    const arg = rest.join(" ");
-    const target = await resolveMember(ctx, community, event, arg);
-    if (!target) {
-      if (arg === "") throw new UsageError();
-      ctx.emit(reply(ctx.t("news.publisherUnknown", { name: arg })));
-      return;
-    }
+    const target = await publisherTarget(ctx, event);
+    if (!target) return;
     if (sub === "add") {
       const added = await publishers.add(community.id, {
         account: target.account,

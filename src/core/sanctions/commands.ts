@@ -22,7 +22,7 @@ import {
   tellMember,
 } from "./service.js";
 import { recordViolation } from "./sink.js";
-import { accountFromToken, replyTo } from "../engine/command-helpers.js";
+import { replyTo, requireTarget } from "../engine/command-helpers.js";
 import { pointsNote } from "../engine/audit.js";
 
 /** Answers where the command was issued: a short-lived notice in a group, else privately. */
@@ -38,14 +38,15 @@ async function communityOf(ctx: Ctx): Promise<CommunitySettings> {
 }
 
 /**
- * The member a command is about: the author of the replied-to message, else the first argument as an
- * account key ("telegram:123") or a name on the event's platform ("bob" → "console:bob").
+ * The member a command is about (a reply, else a member the adapter resolved in the first argument) and
+ * the remaining words; undefined when the name is unknown (already answered).
  */
-export function takeTarget(event: CommandIssued, tokens: string[]): AccountKey {
-  if (event.replyTo?.author) return event.replyTo.author;
-  const target = accountFromToken(event, tokens.shift());
-  if (!target) throw new UsageError();
-  return target;
+function targetAndWords(
+  ctx: Ctx,
+  event: CommandIssued,
+): { target: AccountKey; tokens: string[] } | undefined {
+  const found = requireTarget(ctx, event);
+  return found && { target: found.account, tokens: tokensOf(found.rest) };
 }
 
 async function isProtected(
@@ -82,8 +83,9 @@ async function sanction(
   action: "mute" | "limit" | "ban" | "kick",
 ): Promise<void> {
   const community = await communityOf(ctx);
-  const tokens = tokensOf(event.args);
-  const target = takeTarget(event, tokens);
+  const named = targetAndWords(ctx, event);
+  if (!named) return;
+  const { target, tokens } = named;
   let duration: number | undefined;
   if (action === "mute" || action === "limit") {
     duration = durationArgument(ctx, tokens.shift() ?? "");
@@ -176,8 +178,9 @@ export const sanctionCommands: CommandSpec[] = [
     description: "sanctions.describeWarn",
     async run(ctx, event) {
       const community = await communityOf(ctx);
-      const tokens = tokensOf(event.args);
-      const target = takeTarget(event, tokens);
+      const named = targetAndWords(ctx, event);
+      if (!named) return;
+      const { target, tokens } = named;
       if (await isProtected(ctx, community, target, event))
         return ctx.emit(reply(event, ctx.t("sanctions.targetIsAdmin")));
       const opened = await recordViolation(ctx, {
@@ -241,8 +244,9 @@ export const sanctionCommands: CommandSpec[] = [
     description: "sanctions.describeUnban",
     async run(ctx, event) {
       const community = await communityOf(ctx);
-      const tokens = tokensOf(event.args);
-      const target = takeTarget(event, tokens);
+      const named = targetAndWords(ctx, event);
+      if (!named) return;
+      const { target, tokens } = named;
       const reason = reasonOf(ctx, tokens);
       const chat = communityChat(ctx, event);
       const { accounts } = await subjectOf(ctx, target, community);
@@ -326,7 +330,8 @@ export const sanctionCommands: CommandSpec[] = [
     description: "sanctions.describeCases",
     async run(ctx, event) {
       const community = await communityOf(ctx);
-      const target = takeTarget(event, tokensOf(event.args));
+      const target = requireTarget(ctx, event)?.account;
+      if (!target) return;
       const { subject, accounts } = await subjectOf(ctx, target, community);
       const cases = (await Promise.all(accounts.map((a) => ctx.services.cases.of(community.id, a))))
         .flat()

@@ -1,4 +1,5 @@
 import { openCase } from "../engine/audit.js";
+import { requireTarget } from "../engine/command-helpers.js";
 import type { ButtonPressed, CommandIssued } from "../events.js";
 import type { Ctx } from "../engine/context.js";
 import type { CommandSpec } from "../engine/module.js";
@@ -6,15 +7,7 @@ import { UsageError } from "../engine/module.js";
 import type { AccountKey } from "../ids.js";
 import { translator } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
-import {
-  adminCommunities,
-  chatsFor,
-  hasVerificationLimit,
-  limit,
-  maskPhone,
-  reply,
-  targetOf,
-} from "./common.js";
+import { adminCommunities, chatsFor, hasVerificationLimit, limit, maskPhone, reply } from "./common.js";
 import { complete, refusalFor, reject } from "./decide.js";
 import { reviewCardText } from "./methods/admin-review.js";
 import type { Grace, ReviewRequest } from "./state.js";
@@ -157,8 +150,8 @@ const whois: CommandSpec = {
   usage: "verification.usageWhois",
   description: "verification.describeWhois",
   async run(ctx, event) {
-    const target = targetOf(event, event.args.split(/\s+/)[0] || undefined);
-    if (!target) throw new UsageError();
+    const target = requireTarget(ctx, event)?.account;
+    if (!target) return;
     const community = await communityFor(ctx, target);
     if (!community) return;
     const { store, sealer } = ctx.services;
@@ -201,8 +194,8 @@ const unverify: CommandSpec = {
   usage: "verification.usageUnverify",
   description: "verification.describeUnverify",
   async run(ctx, event) {
-    const target = targetOf(event, event.args.split(/\s+/)[0] || undefined);
-    if (!target) throw new UsageError();
+    const target = requireTarget(ctx, event)?.account;
+    if (!target) return;
     const community = await communityFor(ctx, target);
     if (!community) return;
     const { store, members } = ctx.services;
@@ -241,18 +234,18 @@ const verifyUser: CommandSpec = {
   usage: "verification.usageVerifyUser",
   description: "verification.describeVerifyUser",
   async run(ctx, event) {
-    const match = /^(\S+)\s+([\s\S]+)$/.exec(event.args.trim());
-    if (!match) throw new UsageError();
-    const [, who, name] = match as unknown as [string, string, string];
-    const target = targetOf(event, who);
-    if (!target) throw new UsageError();
-    const community = await communityFor(ctx, target);
-    if (!community) return;
-    if (event.chat && event.chat !== community.reviewChat) {
-      // A legal name must not stay in a group chat: remove the command and point to the right place.
+    // A legal name must not stay in a group chat, whatever else is wrong with the command: remove it
+    // and point to the right place. (In a chat, the community is the chat's.)
+    if (event.chat && event.chat !== ctx.community?.reviewChat) {
       if (event.message) ctx.emit({ kind: "delete", messages: [event.message] });
       return void ctx.emit(reply(ctx, event, ctx.t("verification.verifyUserWhere")));
     }
+    const named = requireTarget(ctx, event);
+    if (!named) return;
+    const { account: target, rest: name } = named;
+    if (!name.trim()) throw new UsageError();
+    const community = await communityFor(ctx, target);
+    if (!community) return;
     await complete(
       ctx,
       community,

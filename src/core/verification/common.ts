@@ -1,4 +1,4 @@
-import { accountFromToken, adminCommunities, replyTo } from "../engine/command-helpers.js";
+import { adminCommunities, replyTo } from "../engine/command-helpers.js";
 import type { Decision } from "../decisions.js";
 import type { CommandIssued } from "../events.js";
 import type { Ctx } from "../engine/context.js";
@@ -144,14 +144,6 @@ export function toAdmins(community: CommunitySettings, text: (t: Translate) => s
 /** Answers a command where it was issued: a short-lived notice in a group, else privately. */
 export function reply(_ctx: Ctx, event: CommandIssued, text: string): Decision {
   return replyTo(event, text);
-}
-
-/**
- * The member a moderation command is about: the author of the replied message, or the first argument as
- * an account key ("telegram:123") or a bare id/username on the command's platform ("@alice", "123").
- */
-export function targetOf(event: CommandIssued, token: string | undefined): AccountKey | undefined {
-  return token ? accountFromToken(event, token) : event.replyTo?.author;
 }
 
 export { adminCommunities };

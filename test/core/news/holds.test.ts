@@ -169,7 +169,7 @@ describe("news holds: publishers", () => {
     await h.session.say("mallory", "lobby", "/publisher add mallory");
     expect(texts(h, "lobby").at(-1)).toContain("for admins");
     await h.session.say("admin", "lobby", "/publisher add nobody");
-    expect(texts(h, "lobby").at(-1)).toContain("I don't know a member called nobody");
+    expect(texts(h, "lobby").at(-1)).toContain("I don't know that member (nobody)");
   });
 
   it("keeps publishers per community", async () => {

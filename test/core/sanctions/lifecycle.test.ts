@@ -5,7 +5,7 @@ import { keys } from "../../../src/core/sanctions/state.js";
 import type { PointsRecord } from "../../../src/core/sanctions/state.js";
 import { SimulatedWorld } from "../../../src/adapters/console/world.js";
 import { consoleConfig, startHarness } from "../../support/harness.js";
-import { bareCtx, bindIdentities, casesOf, demo, lastPrivate, modlog } from "./support.js";
+import { bareCtx, bindIdentities, casesOf, demo, lastPrivate, meet, modlog } from "./support.js";
 
 const tg = chatKey("telegram", "-100777");
 const linkedConfig = consoleConfig("", "", [tg]);
@@ -13,6 +13,7 @@ const linkedConfig = consoleConfig("", "", [tg]);
 describe("community-wide scope for a bound identity", () => {
   it("bans every linked account in every chat of the community on that account's platform", async () => {
     const h = await startHarness(linkedConfig);
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     const bobTg = accountKey("telegram", "4242");
     bindIdentities(h, { "id-bob": [bob, bobTg] });
@@ -28,9 +29,15 @@ describe("community-wide scope for a bound identity", () => {
 
   it("keeps points per identity, so violations on two linked accounts add up", async () => {
     const h = await startHarness(linkedConfig);
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     const bobTg = accountKey("telegram", "4242");
     bindIdentities(h, { "id-bob": [bob, bobTg] });
+    await h.session.dispatch({
+      kind: "member_joined",
+      chat: tg,
+      actor: { account: bobTg, displayName: "Bob", isChatAdmin: false },
+    });
     await h.session.say("admin", "lobby", "/warn bob one");
     await h.session.say("admin", "lobby", "/warn telegram:4242 two");
     await h.session.say("admin", "lobby", "/warn bob three");
@@ -79,6 +86,7 @@ describe("a ban reaching linked accounts on another platform", () => {
 describe("timed sanctions lift themselves on time", () => {
   it("lifts a timed ban exactly at its end, also after a restart, with a case and a notice", async () => {
     const h = await startHarness(consoleConfig());
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     const lobby = h.session.chat("lobby");
     await h.session.say("admin", "lobby", "/ban bob 2d flooding");
@@ -96,6 +104,7 @@ describe("timed sanctions lift themselves on time", () => {
 
   it("does not let an earlier timed ban's timer lift a later permanent ban", async () => {
     const h = await startHarness(consoleConfig());
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     await h.session.say("admin", "lobby", "/ban bob 1d");
     await h.session.say("admin", "lobby", "/ban bob for good");
@@ -108,6 +117,7 @@ describe("timed sanctions lift themselves on time", () => {
 
   it("/unban finds the ban in force even when a mute came after it", async () => {
     const h = await startHarness(consoleConfig());
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     await h.session.say("admin", "lobby", "/ban bob");
     await h.session.say("admin", "lobby", "/mute bob 1h");
@@ -118,6 +128,7 @@ describe("timed sanctions lift themselves on time", () => {
 
   it("keeps a 40-day mute past Discord's 28-day timeout limit and lifts it exactly at its end, across a restart", async () => {
     const h = await startHarness(consoleConfig());
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     const lobby = h.session.chat("lobby");
     await h.session.say("admin", "lobby", "/mute bob 40d");
@@ -135,6 +146,7 @@ describe("timed sanctions lift themselves on time", () => {
 describe("pardon", () => {
   it("takes a case back: its points go, its mute lifts, and a new case refers to it (once)", async () => {
     const h = await startHarness(consoleConfig("sanctions:\n  decay: { per_day: 0 }"));
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     for (const n of [1, 2, 3]) await h.session.say("admin", "lobby", `/warn bob ${n}`);
     expect(h.world.levelOf(h.session.chat("lobby"), bob)).toBe("read_only");
@@ -156,6 +168,7 @@ describe("pardon", () => {
 
   it("lifts a ban when its case is pardoned", async () => {
     const h = await startHarness(consoleConfig());
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     await h.session.say("admin", "lobby", "/ban bob");
     await h.session.say("admin", "lobby", "/pardon 1");
@@ -165,6 +178,7 @@ describe("pardon", () => {
 
   it("/unban lifts a ban and /kick removes from the chat only", async () => {
     const h = await startHarness(consoleConfig());
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     await h.session.say("admin", "lobby", "/ban console:bob");
     await h.session.say("admin", "lobby", "/unban bob served");
@@ -206,6 +220,7 @@ describe("rights and usage", () => {
 
   it("accepts a chat's own platform admin", async () => {
     const h = await startHarness(consoleConfig());
+    await meet(h, "bob");
     h.session.setAdmin("carol", "lobby");
     await h.session.say("carol", "lobby", "/mute bob 1h");
     expect(h.world.levelOf(h.session.chat("lobby"), h.session.account("bob"))).toBe("read_only");
@@ -213,6 +228,7 @@ describe("rights and usage", () => {
 
   it("answers a malformed command with its usage line, and refuses to sanction an admin", async () => {
     const h = await startHarness(consoleConfig());
+    await meet(h, "bob");
     await h.session.say("admin", "lobby", "/mute bob soon");
     expect(h.world.visible(h.session.chat("lobby")).at(-1)?.text).toMatch(
       /^Usage: \/mute <member> <duration> \[reason\]/,
@@ -291,6 +307,7 @@ describe("every admin command: by reply, by name, malformed", () => {
 describe("member data", () => {
   it("exports cases and points, and keeps the moderation record on erasure, saying so", async () => {
     const h = await startHarness(consoleConfig());
+    await meet(h, "bob", "alice");
     const bob = h.session.account("bob");
     const alice = h.session.account("alice");
     await h.session.say("admin", "lobby", "/warn alice noise");

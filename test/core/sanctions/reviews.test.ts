@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
-import { casesOf, lastPrivate, modlog } from "./support.js";
+import { casesOf, lastPrivate, meet, modlog } from "./support.js";
 
 const review = (h: Harness) => h.world.visible(h.session.chat("review"));
 
@@ -85,6 +85,7 @@ describe("reports", () => {
 describe("appeals", () => {
   it("Accept lifts the sanction, removes its points, and tells the member", async () => {
     const h = await startHarness(consoleConfig());
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     await h.session.say("admin", "lobby", "/mute bob 24h insults");
     await h.session.tell("bob", "/appeal 1 it was a joke between friends");
@@ -105,6 +106,7 @@ describe("appeals", () => {
 
   it("Accept of an appealed ladder case takes its points back", async () => {
     const h = await startHarness(consoleConfig("sanctions:\n  decay: { per_day: 0 }"));
+    await meet(h, "bob");
     for (const n of [1, 2, 3]) await h.session.say("admin", "lobby", `/warn bob ${n}`);
     await h.session.tell("bob", "/appeal 3");
     await h.session.press("admin", "Accept", { chat: "review" });
@@ -114,6 +116,7 @@ describe("appeals", () => {
 
   it("Deny keeps the sanction and tells the member; one appeal per case", async () => {
     const h = await startHarness(consoleConfig());
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     await h.session.say("admin", "lobby", "/mute bob 24h insults");
     await h.session.tell("bob", "/appeal 1");

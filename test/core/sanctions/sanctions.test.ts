@@ -3,7 +3,7 @@ import { DAY, HOUR, MINUTE } from "../../../src/core/ports/clock.js";
 import { keys } from "../../../src/core/sanctions/state.js";
 import type { PointsRecord } from "../../../src/core/sanctions/state.js";
 import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
-import { casesOf, demo, lastPrivate, modlog } from "./support.js";
+import { casesOf, demo, lastPrivate, meet, modlog } from "./support.js";
 
 async function points(h: Harness, subject: string): Promise<number | undefined> {
   return (await h.store.get<PointsRecord>(keys.points(demo, subject)))?.total;
@@ -44,6 +44,7 @@ describe("the ladder through admin warnings", () => {
 
   it("escalates only to a higher step: a warning during a 7-day limit leaves the limit in force", async () => {
     const h = await startHarness(consoleConfig());
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     await h.session.say("admin", "lobby", "/limit bob 7d spam links");
     expect(h.world.levelOf(h.session.chat("lobby"), bob)).toBe("text_only");
@@ -55,6 +56,7 @@ describe("the ladder through admin warnings", () => {
 
   it("renews the same step: a second violation at the 1h-mute step restarts the hour", async () => {
     const h = await startHarness(consoleConfig("sanctions:\n  decay: { per_day: 0 }"));
+    await meet(h, "bob");
     const lobby = h.session.chat("lobby");
     const bob = h.session.account("bob");
     for (const n of [1, 2, 3]) await h.session.say("admin", "lobby", `/warn bob ${n}`);
@@ -72,6 +74,7 @@ describe("the ladder through admin warnings", () => {
 describe("decay", () => {
   it("per_day: two points are gone after two days, so a third warning only warns", async () => {
     const h = await startHarness(consoleConfig("sanctions:\n  decay: { per_day: 1 }"));
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     await h.session.say("admin", "lobby", "/warn bob 1");
     await h.session.say("admin", "lobby", "/warn bob 2");
@@ -84,6 +87,7 @@ describe("decay", () => {
 
   it("half_life: two points halve to one after a day, so a third warning only warns", async () => {
     const h = await startHarness(consoleConfig('sanctions:\n  decay: { half_life: "1d" }'));
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     await h.session.say("admin", "lobby", "/warn bob 1");
     await h.session.say("admin", "lobby", "/warn bob 2");
@@ -95,6 +99,7 @@ describe("decay", () => {
 
   it("without enough time the same three warnings mute (the decay is what made the difference)", async () => {
     const h = await startHarness(consoleConfig('sanctions:\n  decay: { half_life: "1d" }'));
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     for (const n of [1, 2, 3]) await h.session.say("admin", "lobby", `/warn bob ${n}`);
     expect((await casesOf(h, bob)).at(-1)?.action).toBe("mute");
@@ -149,6 +154,7 @@ describe("severe categories", () => {
 describe("scope", () => {
   it("chat scope: a mute applies only in the chat of the violation", async () => {
     const h = await startHarness(consoleConfig("sanctions:\n  scope: chat"));
+    await meet(h, "bob");
     const bob = h.session.account("bob");
     await h.session.say("admin", "lobby", "/mute bob 1h");
     expect(h.world.levelOf(h.session.chat("lobby"), bob)).toBe("read_only");

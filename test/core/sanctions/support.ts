@@ -51,3 +51,11 @@ export function bareCtx(h: Harness, emitted: Decision[] = []): Ctx {
     isAdmin: async () => false,
   };
 }
+
+/**
+ * Members join the lobby, so the bot knows them: admins can name only members the bot has seen (an
+ * unknown name gets "I don't know that member", never a case).
+ */
+export async function meet(h: Harness, ...users: string[]): Promise<void> {
+  for (const user of users) await h.session.join(user, "lobby");
+}

@@ -68,7 +68,13 @@ describe("linking an account on another platform", () => {
     expect(tgPrivate(tg, TG_DANA)).toContain("Welcome to Demo");
 
     const code = await linkCode(h, "dana");
-    await h.session.dispatch({ kind: "command", name: "link", args: code, actor: tgActor("42") });
+    await h.session.dispatch({
+      kind: "command",
+      mentions: [],
+      name: "link",
+      args: code,
+      actor: tgActor("42"),
+    });
 
     expect(tgPrivate(tg, TG_DANA)).toContain("linked to your verified identity in: Demo");
     expect(tg.levelOf(TG_CHAT, TG_DANA)).toBe("full");
@@ -92,6 +98,7 @@ describe("linking an account on another platform", () => {
     await verifyOnConsole(h, "dana");
     await h.session.dispatch({
       kind: "command",
+      mentions: [],
       name: "link",
       args: await linkCode(h, "dana"),
       actor: tgActor("42"),
@@ -99,6 +106,7 @@ describe("linking an account on another platform", () => {
     await h.session.dispatch({ kind: "member_joined", chat: TG_CHAT, actor: tgActor("43") });
     await h.session.dispatch({
       kind: "command",
+      mentions: [],
       name: "link",
       args: await linkCode(h, "dana"),
       actor: tgActor("43"),
@@ -114,6 +122,7 @@ describe("linking an account on another platform", () => {
     await h.session.dispatch({ kind: "member_joined", chat: TG_CHAT, actor: tgActor("42") });
     await h.session.dispatch({
       kind: "command",
+      mentions: [],
       name: "link",
       args: await linkCode(h, "dana"),
       actor: tgActor("42"),
@@ -127,12 +136,14 @@ describe("linking an account on another platform", () => {
   it("lets the person verify again once the ban that kept the erased hash is lifted", async () => {
     const { h, tg } = await twoPlatforms();
     await verifyOnConsole(h, "dana");
+    await h.session.join("dana", "lobby");
     await h.session.say("admin", "lobby", "/ban dana spamming");
+    expect(h.world.isBanned(h.session.chat("lobby"), h.session.account("dana"))).toBe(true);
     await h.session.tell("dana", "/forgetme");
     await h.session.say("admin", "lobby", "/unban dana");
     expect(h.world.isBanned(h.session.chat("lobby"), h.session.account("dana"))).toBe(false);
     const fresh = tgActor("99");
-    await h.session.dispatch({ kind: "command", name: "verify", args: "demo", actor: fresh });
+    await h.session.dispatch({ kind: "command", mentions: [], name: "verify", args: "demo", actor: fresh });
     await h.session.dispatch({ kind: "private_message", actor: fresh, text: "Dana Example" });
     await h.session.dispatch({ kind: "private_message", actor: fresh, text: ID });
     expect(tgPrivate(tg, fresh.account)).toContain("You are verified for Demo");
@@ -144,17 +155,20 @@ describe("linking an account on another platform", () => {
     await verifyOnConsole(h, "dana");
     await h.session.dispatch({
       kind: "command",
+      mentions: [],
       name: "link",
       args: await linkCode(h, "dana"),
       actor: tgActor("42"),
     });
+    await h.session.join("dana", "lobby");
     await h.session.say("admin", "lobby", "/ban dana spamming");
+    expect(h.world.isBanned(h.session.chat("lobby"), h.session.account("dana"))).toBe(true);
     await h.session.tell("dana", "/forgetme");
     expect(lastPrivate(h, "dana")).toContain("keyed hash");
     expect(await h.runtime.services.identities.realName(TG_DANA)).toBeUndefined();
     // A fresh Telegram account with the same ID number is refused while the ban lasts.
     const fresh = tgActor("99");
-    await h.session.dispatch({ kind: "command", name: "verify", args: "demo", actor: fresh });
+    await h.session.dispatch({ kind: "command", mentions: [], name: "verify", args: "demo", actor: fresh });
     await h.session.dispatch({ kind: "private_message", actor: fresh, text: "Dana Example" });
     await h.session.dispatch({ kind: "private_message", actor: fresh, text: ID });
     expect(tgPrivate(tg, fresh.account)).toContain(

@@ -24,7 +24,7 @@ async function telegramSays(h: Harness, id: string, text: string) {
   const actor = { account: accountKey("telegram", id), displayName: `tg${id}`, isChatAdmin: false };
   return h.runtime.engine.handle(
     match
-      ? { kind: "command", name: match[1] as string, args: match[2] as string, actor }
+      ? { kind: "command", mentions: [], name: match[1] as string, args: match[2] as string, actor }
       : { kind: "private_message", actor, text },
   );
 }

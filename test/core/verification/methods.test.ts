@@ -46,6 +46,7 @@ describe("method phone", () => {
     const h = await startVerification(config);
     await h.session.tell("jane", "/verify");
     await h.session.shareContact("jane", "8613800001111");
+    await h.session.join("jane", "lobby");
     await h.session.say("admin", "lobby", "/ban jane spam");
     await h.session.tell("jane", "/forgetme");
     expect(lastPrivate(h, "jane")).toContain("keyed hash of your phone number");

@@ -37,6 +37,8 @@ export const core = {
   openPrivate: "{name}, I have a message for you. Press the button to open a private chat with me.",
   openPrivateButton: "Open private chat",
   someone: "Hello",
+  unknownMember:
+    "I don't know that member ({name}): I have not seen them post or join here. Reply to one of their messages with the command instead.",
   notAllowed: "Only admins of this community can do that.",
   // Telegram adapter
   telegramMissingRights:

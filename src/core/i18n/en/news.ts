@@ -59,8 +59,6 @@ export const news = {
   publisherNotOne: "{name} was not a publisher.",
   publisherList: "Publishers in {community}: {names}",
   publisherNone: "There are no publishers in {community}.",
-  publisherUnknown:
-    "I don't know a member called {name}. Reply to one of their messages, or give their account (like telegram:12345).",
   erasePublisherKept:
     "You remain a publisher in {community}: an admin granted that, and an admin can remove it.",
 } as const;

@@ -37,6 +37,7 @@ export const core = {
   openPrivate: "{name}，我有一条消息要发给你。请点击下面的按钮打开与我的私聊。",
   openPrivateButton: "打开私聊",
   someone: "你好",
+  unknownMember: "我不认识这个成员（{name}）：我还没见过对方在这里发言或加入。请改为回复其消息来使用此命令。",
   notAllowed: "只有本社区的管理员可以这样做。",
   // Telegram 适配器
   telegramMissingRights: "我需要更多管理员权限才能保护这个群。请把我设为管理员，并开启：{rights}。",

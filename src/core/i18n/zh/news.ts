@@ -59,6 +59,5 @@ export const news = {
   publisherNotOne: "{name} 原本就不是发布者。",
   publisherList: "{community} 的发布者：{names}",
   publisherNone: "{community} 目前没有发布者。",
-  publisherUnknown: "我不认识名为 {name} 的成员。请回复其消息，或提供其账号（例如 telegram:12345）。",
   erasePublisherKept: "你在 {community} 仍是发布者：这是管理员授予的，也只能由管理员撤销。",
 } satisfies Catalogue["news"];
