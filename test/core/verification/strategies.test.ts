@@ -91,6 +91,7 @@ describe("verification methods as strategies", () => {
       kind: "command",
       name: "verify",
       args: "demo",
+      mentions: [],
       actor,
     });
     const texts = decisions.flatMap((d) => (d.kind === "send_private" ? [d.text] : []));
