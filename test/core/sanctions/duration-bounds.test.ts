@@ -20,6 +20,7 @@ describe("durations typed in admin commands are bounded", () => {
 
   it("still takes 366 days", async () => {
     const h = await startHarness(consoleConfig());
+    await h.session.join("bob", "lobby");
     await h.session.say("admin", "lobby", "/mute bob 366d");
     expect(h.world.levelOf(h.session.chat("lobby"), h.session.account("bob"))).toBe("read_only");
   });
