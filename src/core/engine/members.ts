@@ -4,6 +4,7 @@ import type { Actor } from "../model/content.js";
 import type { Instant } from "../ports/clock.js";
 import type { MemberLookup } from "../ports/members.js";
 import type { KeyValueStore } from "../ports/store.js";
+import { KEEP } from "../ports/store.js";
 
 /** What the bot knows about one account in one chat (platforms do not list members, so we learn). */
 export interface Membership {
@@ -73,17 +74,19 @@ export class MemberRegistry implements MemberLookup {
         list.includes(actor.account) ? list : [...list, actor.account],
       );
     }
-    let previous: string | undefined;
-    await this.store.update<AccountProfile>(profileKey(actor.account), (cur) => {
-      previous = cur?.username;
-      return {
-        account: actor.account,
-        displayName: actor.displayName,
-        ...(actor.username ? { username: actor.username } : {}),
-        language: actor.language ?? cur?.language,
-        communities: [...(cur?.communities ?? []).filter((c) => c !== community), community],
-      };
-    });
+    const previous = await this.store.change<AccountProfile, string | undefined>(
+      profileKey(actor.account),
+      (cur) => ({
+        value: {
+          account: actor.account,
+          displayName: actor.displayName,
+          ...(actor.username ? { username: actor.username } : {}),
+          language: actor.language ?? cur?.language,
+          communities: [...(cur?.communities ?? []).filter((c) => c !== community), community],
+        },
+        result: cur?.username,
+      }),
+    );
     await this.reindexUsername(actor.account, previous, actor.username);
     return { membership, isNew };
   }
@@ -140,11 +143,14 @@ export class MemberRegistry implements MemberLookup {
 
   /** Erases the display name kept for an account (on /forgetme); memberships keep only the key. */
   async forget(account: AccountKey, chats: readonly ChatKey[]): Promise<void> {
-    let username: string | undefined;
-    await this.store.update<AccountProfile>(profileKey(account), (cur) => {
-      username = cur?.username;
-      return cur ? { ...cur, displayName: "", username: undefined } : cur;
-    });
+    const username = await this.store.change<AccountProfile, string | undefined>(
+      profileKey(account),
+      (cur) => {
+        if (!cur) return { value: KEEP, result: undefined };
+        const { username: name, ...rest } = cur;
+        return { value: { ...rest, displayName: "" }, result: name };
+      },
+    );
     await this.reindexUsername(account, username, undefined);
     for (const chat of chats) {
       await this.store.update<Membership>(membershipKey(chat, account), (cur) =>

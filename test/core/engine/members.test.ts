@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createMemoryStore } from "../../../src/adapters/storage/keyv-store.js";
+import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
 import { MemberRegistry } from "../../../src/core/engine/members.js";
 import { accountKey, chatKey, communityId } from "../../../src/core/ids.js";
 import type { Actor } from "../../../src/core/model/content.js";
@@ -17,7 +17,7 @@ const actor = (account: typeof alice, username?: string): Actor => ({
 });
 
 async function registry() {
-  const members = new MemberRegistry(createMemoryStore());
+  const members = new MemberRegistry(new MemoryStore());
   const see = (a: Actor) => members.noteSeen(demo, lobby, a, 1000, "seen");
   return { members, see };
 }

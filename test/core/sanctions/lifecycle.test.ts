@@ -160,7 +160,7 @@ describe("pardon", () => {
       actor: "console:admin",
     });
     expect(lastPrivate(h, "bob")).toContain("pardoned case #3");
-    expect(modlog(h).at(-1)).toContain("#4 console:bob pardoned (case #3 taken back)");
+    expect(modlog(h).at(-1)).toContain("#4 bob pardoned (case #3 taken back)");
     await h.session.say("admin", "lobby", "/pardon 3");
     expect(h.world.visible(h.session.chat("lobby")).at(-1)?.text).toContain("already taken back");
     expect(await casesOf(h, bob)).toHaveLength(4);

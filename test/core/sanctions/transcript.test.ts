@@ -28,9 +28,9 @@ describe("examples/sanctions.transcript", () => {
     expect(out).toContain("/ban is for admins of this community.");
     // An unknown name opens no case: the next case, the ban once mallory joined, is #8.
     expect(out).toContain("I don't know that member (@mallory)");
-    expect(out).toContain("#8 console:mallory banned for 2d");
+    expect(out).toContain("#8 mallory banned for 2d");
     expect(out).toMatch(
-      /restart[\s\S]*mallory unbanned in lobby[\s\S]*#9 console:mallory unbanned — by the bot \(system\)/,
+      /restart[\s\S]*mallory unbanned in lobby[\s\S]*#9 mallory unbanned — by the bot \(system\)/,
     );
   });
 });
