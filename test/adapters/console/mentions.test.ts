@@ -50,7 +50,7 @@ describe("console transcript: naming members in admin commands", () => {
         "admin in lobby: /mute bob 1h",
       ].join("\n"),
       config,
-      { secret: "mentions-test-secret-0123456789" },
+      { secret: "mentions-test-secret-0123456789-abcdef" },
       (line) => lines.push(line),
     );
     const out = lines.join("\n");
