@@ -46,6 +46,9 @@ const FINGERPRINT_KEY = "meta:key-fingerprint";
  */
 export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
   await checkSecret(parts.store, parts.sealer);
+  const timers = new TimerStore(parts.store);
+  const repaired = await timers.repair();
+  if (repaired > 0) parts.logger.info({ repaired }, "timer index repaired");
   const directory = new CommunityDirectory(parts.settings);
   const base = {
     store: parts.store,
@@ -56,7 +59,7 @@ export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
     members: new MemberRegistry(parts.store),
     access: new AccessService(parts.store),
     cases: new CaseLog(parts.store),
-    timers: new TimerStore(parts.store),
+    timers,
   };
   const { modules, identities, violations } = createModules(base, {
     identityProvider: parts.identityProvider,

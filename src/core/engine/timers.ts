@@ -1,17 +1,33 @@
 import type { Instant } from "../ports/clock.js";
 import type { Timer } from "../ports/scheduler.js";
-import type { KeyValueStore } from "../ports/store.js";
+import type { KeyValueStore, Scheduled } from "../ports/store.js";
 
-const timerKey = (id: string) => `timer:${id}`;
-const INDEX = "timers:index";
+/** The store's time-ordered set of timers: one atomic entry per timer (id, due time, kind and payload). */
+const SET = "timers";
+/** How long a timer handed out by `due` stays reserved for the pass that took it. */
+const LEASE_MS = 60_000;
+/** How many timers one look at the set hands out. */
+const BATCH = 100;
 
-/** Index entry: id → due time. One document, changed only through atomic updates. */
-type TimerIndex = Record<string, Instant>;
+/** Before the store had a time-ordered set: an index document of due times, each timer its own record. */
+const LEGACY_INDEX = "timers:index";
+const LEGACY_PREFIX = "timer:";
+const MIGRATED = "meta:timers-migrated";
+
+type Body = Pick<Timer, "kind" | "payload">;
+
+function toTimer(entry: Scheduled, at = entry.at): Timer {
+  const body = entry.payload as Body;
+  return { id: entry.id, at, kind: body.kind, payload: body.payload };
+}
 
 /**
- * Durable timers in the store. Scheduling the same id again replaces the earlier timer. The runtime's
- * scheduler loop asks `due(now)` and fires each through the engine; firing claims the timer first, so
- * two loops (or a loop and a restart) never fire one timer twice.
+ * Durable timers in the store's time-ordered set. Storing, cancelling and claiming a timer is each one
+ * atomic operation of the store, so a crash can never leave a timer without its index entry (it would
+ * never fire) or an entry without its timer. Scheduling the same id again replaces the earlier timer.
+ * The runtime's scheduler loop asks `due(now)` (which leases what it returns, so another process does
+ * not take it too) and fires each through the engine; firing claims the timer first, so two loops (or
+ * a loop and a restart) never fire one timer twice.
  */
 export class TimerStore {
   private readonly listeners = new Set<(at: Instant) => void>();
@@ -28,53 +44,59 @@ export class TimerStore {
   }
 
   async schedule(timer: Timer): Promise<void> {
-    await this.store.set(timerKey(timer.id), timer);
-    await this.store.update<TimerIndex>(INDEX, (index = {}) => ({ ...index, [timer.id]: timer.at }));
+    const body: Body = { kind: timer.kind, payload: timer.payload };
+    await this.store.schedule(SET, { id: timer.id, at: timer.at, payload: body });
     for (const listener of this.listeners) listener(timer.at);
   }
 
   async cancel(id: string): Promise<void> {
-    await this.store.update<TimerIndex>(INDEX, (index = {}) => {
-      if (!(id in index)) return index;
-      const { [id]: _gone, ...rest } = index;
-      return rest;
-    });
-    await this.store.delete(timerKey(id));
+    await this.store.unschedule(SET, id);
   }
 
-  get(id: string): Promise<Timer | undefined> {
-    return this.store.get<Timer>(timerKey(id));
+  async get(id: string): Promise<Timer | undefined> {
+    const entry = await this.store.scheduled(SET, id);
+    return entry ? toTimer(entry) : undefined;
   }
 
-  /** Timers due at `now`, earliest first. */
+  /**
+   * Timers due at `now`, earliest first (at most a batch: ask again until none is left). Each is leased
+   * for a minute: if the process dies before claiming it, it comes due again after that.
+   */
   async due(now: Instant): Promise<Timer[]> {
-    const index = (await this.store.get<TimerIndex>(INDEX)) ?? {};
-    const ids = Object.entries(index)
-      .filter(([, at]) => at <= now)
-      .sort((a, b) => a[1] - b[1])
-      .map(([id]) => id);
-    const timers = await Promise.all(ids.map((id) => this.get(id)));
-    return timers.filter((t): t is Timer => t !== undefined && t.at <= now);
+    const leased = await this.store.leaseDue(SET, now, now + LEASE_MS, BATCH);
+    return leased.map((entry) => ({ ...toTimer(entry, entry.dueAt), lease: entry.at }));
   }
 
   /** The earliest due time, so the loop can sleep until then. */
-  async nextDue(): Promise<Instant | undefined> {
-    const index = (await this.store.get<TimerIndex>(INDEX)) ?? {};
-    let next: Instant | undefined;
-    for (const at of Object.values(index)) if (next === undefined || at < next) next = at;
-    return next;
+  nextDue(): Promise<Instant | undefined> {
+    return this.store.nextAt(SET);
   }
 
-  /** Removes the timer if it is still the one seen; true for exactly one caller. */
-  async claim(timer: Timer): Promise<boolean> {
-    let claimed = false;
-    await this.store.update<TimerIndex>(INDEX, (index = {}) => {
-      if (index[timer.id] !== timer.at) return index;
-      claimed = true;
-      const { [timer.id]: _gone, ...rest } = index;
-      return rest;
-    });
-    if (claimed) await this.store.delete(timerKey(timer.id));
-    return claimed;
+  /** Removes the timer if it is still the one seen (or leased); true for exactly one caller. */
+  claim(timer: Timer): Promise<boolean> {
+    return this.store.unschedule(SET, timer.id, timer.lease ?? timer.at);
+  }
+
+  /**
+   * Run once at start, before any event. Moves timers of the old format (an index of due times plus one
+   * record per timer) into the set, once per store: a record the index lost (a crash between the two
+   * writes) is kept, since handlers check their state when they fire; an index entry whose record was
+   * never written is dropped. Returns how many timers it moved.
+   */
+  async repair(): Promise<number> {
+    if (await this.store.get<boolean>(MIGRATED)) return 0;
+    const index = (await this.store.get<Record<string, Instant>>(LEGACY_INDEX)) ?? {};
+    const records: Timer[] = [];
+    for await (const record of this.store.dump()) {
+      if (record.kind === "value" && record.key.startsWith(LEGACY_PREFIX))
+        records.push(record.value as Timer);
+    }
+    for (const timer of records) {
+      if ((await this.store.scheduled(SET, timer.id)) === undefined) await this.schedule(timer);
+      await this.store.delete(`${LEGACY_PREFIX}${timer.id}`);
+    }
+    if (Object.keys(index).length > 0) await this.store.delete(LEGACY_INDEX);
+    await this.store.set(MIGRATED, true);
+    return records.length;
   }
 }

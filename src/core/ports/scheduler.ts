@@ -11,4 +11,6 @@ export interface Timer {
   /** Which module handles it, e.g. "sanctions.lift", "holds.expire", "verification.grace". */
   kind: string;
   payload: Record<string, string | number | boolean | null>;
+  /** Set on a timer handed out for firing: the reservation a claim must still match. */
+  lease?: Instant;
 }
