@@ -51,6 +51,7 @@ export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
   if (repaired > 0) parts.logger.info({ repaired }, "timer index repaired");
   const directory = new CommunityDirectory(parts.settings);
   const base = {
+    runId: parts.random.id(),
     store: parts.store,
     sealer: parts.sealer,
     random: parts.random,

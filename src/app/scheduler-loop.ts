@@ -9,8 +9,8 @@ const MAX_SLEEP_MS = 30_000;
 const MIN_SLEEP_MS = 20;
 
 /**
- * Fires durable timers through the engine. On start it fires everything that came due while the bot was
- * down. Between passes it sleeps until the next due timer (at most 30 s), and a timer stored in the
+ * Fires durable timers through the engine. Its first pass lets the modules complete what a crash left
+ * half-done (`Engine.recover`), then fires everything that came due while the bot was down. Between passes it sleeps until the next due timer (at most 30 s), and a timer stored in the
  * meantime that is due earlier wakes it (the TimerStore tells it), so a 3 s album settle fires after
  * 3 s, not at the next 30 s check. `runDue()` is also what tests and `simulate` call after moving a fake
  * clock.
@@ -22,6 +22,7 @@ export class SchedulerLoop {
   /** The earliest timer stored while a pass ran: the pass's own look at the index may have missed it. */
   private wantedAt?: Instant;
   private running = false;
+  private recovered = false;
   private stopped = true;
   /** The pass in progress (a tick, or a `runDue` call), so `stop` can wait for it. */
   private current?: Promise<unknown>;
@@ -46,6 +47,13 @@ export class SchedulerLoop {
   }
 
   private async fireDue(): Promise<number> {
+    if (!this.recovered) {
+      // The first pass first completes what an earlier run left half-done (holds in creation).
+      this.recovered = true;
+      await this.engine.recover().catch((error: unknown) => {
+        this.logger.error({ err: String(error) }, "recovery at start failed");
+      });
+    }
     let fired = 0;
     for (;;) {
       const due = await this.timers.due(this.clock.now());

@@ -48,6 +48,8 @@ export interface ViolationInput {
 
 /** The state and services every module reaches through its context. */
 export interface Services {
+  /** Differs on every start of the bot: tells work an earlier run left unfinished from work in progress. */
+  runId: string;
   store: KeyValueStore;
   sealer: Sealer;
   random: RandomSource;

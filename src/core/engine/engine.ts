@@ -335,6 +335,34 @@ export class Engine {
 
   // ---- execution ------------------------------------------------------------------------------
 
+  /**
+   * Lets every module complete what an earlier run left half-done (see `Module.recover`) and carries
+   * out what they decided. One module failing does not keep the others from recovering.
+   */
+  recover(): Promise<Outcome[]> {
+    return this.track(this.recoverNow());
+  }
+
+  private async recoverNow(): Promise<Outcome[]> {
+    const decisions: Decision[] = [];
+    const ctx = await this.context(this.internalEvent(), decisions);
+    for (const m of this.modules) {
+      try {
+        await m.recover?.(ctx);
+      } catch (error) {
+        this.services.logger.error({ module: m.name, err: errorSummary(error) }, "recovery failed");
+      }
+    }
+    return this.execute(ctx, decisions);
+  }
+
+  private internalEvent(): CoreEvent {
+    return {
+      kind: "timer_fired",
+      timer: { id: "manual", at: this.options.clock.now(), kind: "manual", payload: {} },
+    };
+  }
+
   /** Carries out decisions made outside an event (recovery jobs, maintenance commands, tests). */
   run(decisions: Decision[]): Promise<Outcome[]> {
     return this.track(this.runNow(decisions));
@@ -343,13 +371,7 @@ export class Engine {
   private async runNow(decisions: Decision[]): Promise<Outcome[]> {
     // Decisions that recorders emit join this list and run after the current one, as in `handle`.
     const list = [...decisions];
-    const ctx = await this.context(
-      {
-        kind: "timer_fired",
-        timer: { id: "manual", at: this.options.clock.now(), kind: "manual", payload: {} },
-      },
-      list,
-    );
+    const ctx = await this.context(this.internalEvent(), list);
     return this.execute(ctx, list);
   }
 

@@ -56,6 +56,11 @@ export interface Module {
    * needs, and returns a sentence per kept item so the member is told what stays and why.
    */
   eraseData?(ctx: Ctx, account: AccountKey): Promise<string[]>;
+  /**
+   * Completes or rolls back what an earlier run of the bot left half-done (holds whose creation a crash
+   * cut short). Called once when the scheduler starts, with the platforms' executors attached.
+   */
+  recover?(ctx: Ctx): Promise<void>;
   /** Outcome recorders by tag kind: remember what the platform did (card refs, applied state). */
   readonly recorders?: Readonly<
     Record<string, (ctx: Ctx, tag: OutcomeTag, outcome: Outcome, decision: Decision) => Promise<void>>

@@ -4,13 +4,14 @@
  * second admin, a retried press, the expiry timer) changes nothing and is told who decided and when.
  */
 import { openCase } from "../engine/audit.js";
-import type { Decision, Outcome, OutcomeTag } from "../decisions.js";
+import type { Decision } from "../decisions.js";
 import type { Ctx } from "../engine/context.js";
 import { translator } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { formatDuration } from "../settings/duration.js";
 import { expireTimerId, HoldStore, type Hold } from "./holds.js";
-import { cardButtons, cardText, chatLabel, formatTime, reasonsText, type HoldAction } from "./render.js";
+import { cardUpdate, chatLabel, formatTime, reasonsText, type HoldAction } from "./render.js";
+import { newsHolds } from "./review.js";
 
 /** How to answer the admin who acted (a private notice for a button, a reply for a command). */
 export type Answer = (text: string) => Decision;
@@ -18,20 +19,6 @@ export type Answer = (text: string) => Decision;
 const communityOf = (ctx: Ctx, hold: Hold) => ctx.services.directory.community(hold.community);
 const newsSettingsOf = (ctx: Ctx, hold: Hold, community: CommunitySettings) =>
   ctx.services.directory.lookupChat(hold.chat)?.chat.policy.news ?? community.policy.news;
-
-/** Redraws the review card of a hold (if it has one). */
-function cardUpdate(community: CommunitySettings, hold: Hold): Decision[] {
-  if (!hold.card) return [];
-  const t = translator(community.language);
-  return [
-    {
-      kind: "update_card",
-      card: hold.card,
-      text: cardText(t, community, hold),
-      buttons: cardButtons(t, hold),
-    },
-  ];
-}
 
 /** "Posted by Alice ✔ verified": the display name, the real name only where the community opted in. */
 async function attribution(ctx: Ctx, community: CommunitySettings, hold: Hold): Promise<string> {
@@ -58,17 +45,9 @@ function refusal(ctx: Ctx, hold: Hold): string {
   });
 }
 
-async function repost(ctx: Ctx, community: CommunitySettings, hold: Hold): Promise<Decision> {
-  return {
-    kind: "repost",
-    chat: hold.chat,
-    ...(hold.thread !== undefined ? { thread: hold.thread } : {}),
-    attribution: await attribution(ctx, community, hold),
-    content: hold.parts.map((p) => p.content),
-    copies: hold.copies,
-    ...(hold.replyTo !== undefined ? { replyTo: hold.replyTo } : {}),
-    record: { kind: "hold.repost", holdId: hold.id },
-  };
+/** The re-post of an approved hold (none when its originals are still up). */
+async function repost(ctx: Ctx, community: CommunitySettings, hold: Hold): Promise<Decision[]> {
+  return newsHolds.repost(hold, await attribution(ctx, community, hold), hold.replyTo);
 }
 
 /** An approved hold whose re-post failed may be approved again: claimed once, like a decision. */
@@ -89,7 +68,7 @@ async function retryRepost(
     if (hold) ctx.emit(answer(refusal(ctx, hold)));
     return false;
   }
-  ctx.emit(await repost(ctx, community, hold), ...cardUpdate(community, hold));
+  ctx.emit(...(await repost(ctx, community, hold)), ...cardUpdate(community, hold));
   return true;
 }
 
@@ -139,7 +118,7 @@ export async function decideHold(
   const authorT = await ctx.translatorFor(hold.author, community);
   const chat = chatLabel(community, hold.chat);
   if (action === "approve") {
-    if (!hold.originalsKept) ctx.emit(await repost(ctx, community, hold));
+    ctx.emit(...(await repost(ctx, community, hold)));
     ctx.emit(...cardUpdate(community, hold));
     ctx.emit({ kind: "send_private", account: hold.author, text: authorT("news.approvedAuthor", { chat }) });
     await openCase(ctx, community, {
@@ -222,56 +201,4 @@ export async function expireHold(ctx: Ctx, holdId: string): Promise<void> {
     reason: t("news.expiredReason"),
     chat: hold.chat,
   });
-}
-
-/** `hold.card`: remember the card and the copies; if they failed, the post stayed up and admins hear of it. */
-export async function recordCard(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
-  const holds = new HoldStore(ctx.services.store);
-  const id = String(tag.holdId);
-  if (outcome.status === "ok") {
-    const [card, ...copies] = outcome.refs ?? [];
-    await holds.patch(id, (h) => ({ ...h, ...(card ? { card } : {}), copies }));
-    return;
-  }
-  const { claimed, hold } = await holds.transition(id, "pending", (h) => ({ ...h, status: "failed" }));
-  if (!claimed || !hold) return;
-  await holds.removePending(hold.community, hold.id);
-  const community = communityOf(ctx, hold);
-  const notify = community?.modlogChat ?? community?.reviewChat;
-  if (!community || !notify) return;
-  const t = translator(community.language);
-  const error = outcome.status === "failed" ? outcome.error.message : outcome.reason;
-  // Decisions emitted while recording run after the event's other decisions (see Engine.execute).
-  ctx.emit({
-    kind: "send",
-    chat: notify,
-    text: t("news.copyFailed", {
-      name: hold.authorName,
-      chat: chatLabel(community, hold.chat),
-      reasons: reasonsText(t, hold.reasons),
-      error,
-    }),
-  });
-}
-
-/** `hold.deleted`: an original that could not be deleted is still up; approving must not post it twice. */
-export async function recordDeleted(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
-  if (outcome.status !== "failed") return;
-  const hold = await new HoldStore(ctx.services.store).patch(String(tag.holdId), (h) => ({
-    ...h,
-    originalsKept: true,
-  }));
-  const community = hold && communityOf(ctx, hold);
-  if (hold && community) ctx.emit(...cardUpdate(community, hold));
-}
-
-/** `hold.repost`: note whether the approved post really appeared. */
-export async function recordRepost(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
-  const hold = await new HoldStore(ctx.services.store).patch(String(tag.holdId), (h) => ({
-    ...h,
-    reposted: outcome.status === "ok" ? "ok" : "failed",
-  }));
-  const community = hold && communityOf(ctx, hold);
-  // The card was already redrawn as approved; show the failure and how to retry.
-  if (hold?.reposted === "failed" && community) ctx.emit(...cardUpdate(community, hold));
 }

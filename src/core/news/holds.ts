@@ -5,10 +5,13 @@
  * `store.update`.
  */
 import type { AccountKey, ChatKey, CommunityId, HoldId } from "../ids.js";
-import type { MessageRef, PostContent } from "../model/content.js";
+import type { MessageRef } from "../model/content.js";
 import type { Instant } from "../ports/clock.js";
 import type { KeyValueStore } from "../ports/store.js";
+import { claimRecord, type HeldPart, type HoldState } from "../holds/lifecycle.js";
 import type { NewsReason } from "./classifier.js";
+
+export type { HeldPart };
 
 /**
  * `collecting`: an album whose parts are still arriving (no card yet). `pending`: waiting for an admin.
@@ -16,12 +19,7 @@ import type { NewsReason } from "./classifier.js";
  */
 export type HoldStatus = "collecting" | "pending" | "approved" | "rejected" | "expired" | "failed";
 
-export interface HeldPart {
-  ref: MessageRef;
-  content: PostContent;
-}
-
-export interface Hold {
+export interface Hold extends HoldState {
   id: HoldId;
   community: CommunityId;
   chat: ChatKey;
@@ -43,16 +41,12 @@ export interface Hold {
   card?: MessageRef;
   /** Copies of the originals in the review chat (what a re-post copies on Telegram). */
   copies: MessageRef[];
-  /** The originals could not be deleted: they are still up, so approving does not post them again. */
-  originalsKept?: boolean;
   decidedBy?: AccountKey | "bot";
   decidedByName?: string;
   decidedAt?: Instant;
   /** The admin's own reason; absent = the default reason. */
   reason?: string;
   warned?: boolean;
-  /** Outcome of the re-post after an approval. */
-  reposted?: "ok" | "failed";
 }
 
 export const holdKey = (id: string) => `news:hold:${id}`;
@@ -63,6 +57,8 @@ export const albumKey = (chat: ChatKey, albumId: string) => `news:album:${chat}:
 export const albumSeenKey = (chat: ChatKey, albumId: string) => `news:album-seen:${chat}:${albumId}`;
 export const heldMessageKey = (ref: MessageRef) => `news:held-msg:${ref.chat}:${ref.id}`;
 export const expireTimerId = (id: string) => `news.expire:${id}`;
+export const EXPIRE_TIMER = "news.expire";
+export const ALBUM_TIMER = "news.album";
 export const albumTimerId = (id: string) => `news.album:${id}`;
 
 /** Platforms delete messages only for 48 hours; album bookkeeping is useless after that. */
@@ -75,13 +71,16 @@ export class HoldStore {
     return this.store.get<Hold>(holdKey(id));
   }
 
-  /** Writes a new hold and indexes it (by author, by held message). */
+  /**
+   * Writes a new hold and indexes it (by author, by held message). The indexes come first: an index
+   * entry pointing at nothing is harmless, a hold missing from its author's index would escape erasure.
+   */
   async create(hold: Hold): Promise<void> {
-    await this.store.set(holdKey(hold.id), hold);
     await this.store.update<string[]>(authorIndexKey(hold.author), (list = []) =>
       list.includes(hold.id) ? list : [...list, hold.id],
     );
     for (const part of hold.parts) await this.store.set(heldMessageKey(part.ref), hold.id, ALBUM_SEEN_TTL);
+    await this.store.set(holdKey(hold.id), hold);
   }
 
   async addPending(community: CommunityId, id: string): Promise<void> {
@@ -118,13 +117,7 @@ export class HoldStore {
     from: HoldStatus,
     change: (hold: Hold) => Hold,
   ): Promise<{ claimed: boolean; hold: Hold | undefined }> {
-    let claimed = false;
-    const hold = await this.store.update<Hold>(holdKey(id), (cur) => {
-      if (!cur || cur.status !== from) return cur;
-      claimed = true;
-      return change(cur);
-    });
-    return { claimed, hold };
+    return claimRecord(this.store, holdKey(id), [from], change);
   }
 
   /** Changes bookkeeping fields of a hold whatever its status (card refs, outcome notes). */
@@ -140,7 +133,11 @@ export class HoldStore {
       return rest.length === 0 ? undefined : rest;
     });
     for (const part of hold.parts) await this.store.delete(heldMessageKey(part.ref));
-    if (hold.albumId) await this.store.delete(albumKey(hold.chat, hold.albumId));
+    if (hold.albumId)
+      // The album's key may name another hold (a late part held on its own): only this hold's goes.
+      await this.store.update<string>(albumKey(hold.chat, hold.albumId), (cur) =>
+        cur === hold.id ? undefined : cur,
+      );
     await this.store.delete(holdKey(hold.id));
   }
 }

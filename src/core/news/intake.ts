@@ -10,20 +10,17 @@
  * would preserve them one by one and re-post them as loose messages. Ordinary album parts seen before
  * the news part are remembered for 48 h so they join too (also when an edit turns the album into news).
  */
-import type { Decision } from "../decisions.js";
 import type { MessageEdited, MessagePosted } from "../events.js";
 import type { HoldId } from "../ids.js";
-import { translator } from "../i18n/translator.js";
 import type { Ctx } from "../engine/context.js";
 import type { Verdict } from "../engine/module.js";
-import type { CommunitySettings } from "../settings/community.js";
 import { classify, type NewsReason } from "./classifier.js";
 import {
   ALBUM_SEEN_TTL,
+  ALBUM_TIMER,
   albumKey,
   albumSeenKey,
   albumTimerId,
-  expireTimerId,
   heldMessageKey,
   holdKey,
   HoldStore,
@@ -31,11 +28,10 @@ import {
   type Hold,
 } from "./holds.js";
 import { Publishers } from "./publishers.js";
-import { cardButtons, cardText, chatLabel, reasonsText } from "./render.js";
-import type { NewsSettings } from "./settings.js";
+import { newsHolds, startReview } from "./review.js";
 
-export const EXPIRE_TIMER = "news.expire";
-export const ALBUM_TIMER = "news.album";
+export { ALBUM_TIMER, EXPIRE_TIMER } from "./holds.js";
+export { startReview };
 
 function mergeReasons(a: readonly NewsReason[], b: readonly NewsReason[]): NewsReason[] {
   const seen = new Set(a.map((r) => JSON.stringify(r)));
@@ -107,20 +103,27 @@ export async function onNewsMessage(ctx: Ctx, event: MessagePosted | MessageEdit
     status: collecting ? "collecting" : "pending",
     copies: [],
   };
-  // Durable first: the record exists before anything happens on the platform.
-  await holds.create(hold);
+  // Durable first: the record exists (and its creation is journalled) before anything happens on the
+  // platform; a crash from here on is completed or rolled back at the next start.
+  await newsHolds.open(ctx, hold, () => holds.create(hold));
   if (albumId !== undefined) {
-    const winner = await store.update<string>(
-      albumKey(ref.chat, albumId),
-      (cur) => cur ?? hold.id,
-      ALBUM_SEEN_TTL,
-    );
-    await store.delete(albumSeenKey(ref.chat, albumId));
+    const winner = await newsHolds.undoOnThrow(ctx, hold, async () => {
+      const winner = await store.update<string>(
+        albumKey(ref.chat, albumId),
+        (cur) => cur ?? hold.id,
+        ALBUM_SEEN_TTL,
+      );
+      await store.delete(albumSeenKey(ref.chat, albumId));
+      return winner;
+    });
     if (winner !== hold.id && winner !== undefined) {
       // Another part opened the album's hold at the same moment: join it instead.
-      await holds.remove({ ...hold, albumId: undefined });
-      if (await joinAlbum(ctx, winner, parts, reasons)) return "stop";
-      await holds.create(hold);
+      await holds.remove(hold);
+      if (await joinAlbum(ctx, winner, parts, reasons)) {
+        await newsHolds.forget(ctx, hold.id);
+        return "stop";
+      }
+      await newsHolds.undoOnThrow(ctx, hold, () => holds.create(hold));
     }
   }
   if (collecting) {
@@ -162,56 +165,6 @@ async function joinAlbum(
   return joined;
 }
 
-/**
- * The platform side of a hold, in order: copy to the review chat with the card, then (only if that
- * worked) the expiry timer, the deletion of the originals and the notice to the author.
- */
-export async function startReview(
-  ctx: Ctx,
-  community: CommunitySettings,
-  settings: NewsSettings,
-  held: Hold,
-): Promise<void> {
-  const holds = new HoldStore(ctx.services.store);
-  const expiresAt = ctx.now + settings.expire_after;
-  const hold = (await holds.patch(held.id, (h) => ({ ...h, status: "pending", expiresAt }))) ?? {
-    ...held,
-    status: "pending",
-    expiresAt,
-  };
-  await holds.addPending(community.id, hold.id);
-  const t = translator(community.language);
-  const authorT = await ctx.translatorFor(hold.author, community);
-  const messages = hold.parts.map((p) => p.ref);
-  const decisions: Decision[] = [
-    {
-      kind: "post_card",
-      chat: community.reviewChat!,
-      text: cardText(t, community, hold),
-      buttons: cardButtons(t, hold),
-      preserve: messages,
-      record: { kind: "hold.card", holdId: hold.id },
-    },
-    {
-      kind: "schedule",
-      timer: { id: expireTimerId(hold.id), at: expiresAt, kind: EXPIRE_TIMER, payload: { holdId: hold.id } },
-      requires: "previous",
-    },
-    { kind: "delete", messages, requires: "previous", record: { kind: "hold.deleted", holdId: hold.id } },
-    {
-      kind: "send_private",
-      account: hold.author,
-      text: authorT("news.awaitingApproval", {
-        chat: chatLabel(community, hold.chat),
-        reasons: reasonsText(authorT, hold.reasons),
-      }),
-      fallbackChat: hold.chat,
-      requires: "previous",
-    },
-  ];
-  ctx.emit(...decisions);
-}
-
 /** The album settle timer: the parts are in, post the card for all of them. */
 export async function settleAlbum(ctx: Ctx, holdId: string): Promise<void> {
   const holds = new HoldStore(ctx.services.store);
@@ -222,6 +175,10 @@ export async function settleAlbum(ctx: Ctx, holdId: string): Promise<void> {
   if (!claimed || !hold) return;
   const found = ctx.services.directory.lookupChat(hold.chat);
   const community = ctx.services.directory.community(hold.community);
-  if (!found || !community?.reviewChat) return;
+  if (!found || !community?.reviewChat) {
+    // The chat or the review chat left the config meanwhile: nothing is held, the album stays up.
+    await newsHolds.rollback(ctx, hold);
+    return;
+  }
   await startReview(ctx, community, found.chat.policy.news, hold);
 }

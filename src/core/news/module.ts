@@ -15,11 +15,12 @@ import type { AccountKey } from "../ids.js";
 import type { Ctx } from "../engine/context.js";
 import type { Module } from "../engine/module.js";
 import { newsCommands } from "./commands.js";
-import { decideHold, expireHold, recordCard, recordDeleted, recordRepost, type Answer } from "./decide.js";
+import { decideHold, expireHold, type Answer } from "./decide.js";
 import { albumTimerId, expireTimerId, HoldStore } from "./holds.js";
 import { ALBUM_TIMER, EXPIRE_TIMER, onNewsMessage, settleAlbum } from "./intake.js";
 import { Publishers } from "./publishers.js";
 import type { HoldAction } from "./render.js";
+import { newsHolds } from "./review.js";
 
 const actions: readonly HoldAction[] = ["approve", "reject", "warn"];
 
@@ -88,10 +89,9 @@ export const newsModule: Module = {
     [EXPIRE_TIMER]: (ctx, timer) => expireHold(ctx, String(timer.payload.holdId)),
     [ALBUM_TIMER]: (ctx, timer) => settleAlbum(ctx, String(timer.payload.holdId)),
   },
-  recorders: {
-    "hold.card": recordCard,
-    "hold.deleted": recordDeleted,
-    "hold.repost": recordRepost,
+  recorders: newsHolds.recorders,
+  recover: async (ctx) => {
+    await newsHolds.recover(ctx);
   },
   exportData,
   eraseData,

@@ -2,7 +2,8 @@
  * Texts and buttons of the news module: review cards, reasons, attributions. Pure functions of a hold
  * and a translator, so a card can be drawn again after any change (and after a restart).
  */
-import type { Button } from "../decisions.js";
+import type { Button, Decision } from "../decisions.js";
+import { translator } from "../i18n/translator.js";
 import type { ChatKey } from "../ids.js";
 import type { Translate } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
@@ -85,4 +86,18 @@ export function cardText(t: Translate, community: CommunitySettings | undefined,
       break;
   }
   return lines.join("\n");
+}
+
+/** Redraws the review card of a hold (if it has one). */
+export function cardUpdate(community: CommunitySettings, hold: Hold): Decision[] {
+  if (!hold.card) return [];
+  const t = translator(community.language);
+  return [
+    {
+      kind: "update_card",
+      card: hold.card,
+      text: cardText(t, community, hold),
+      buttons: cardButtons(t, hold),
+    },
+  ];
 }

@@ -1,10 +1,11 @@
-import type { Decision, Outcome, OutcomeTag } from "../decisions.js";
+import type { Decision } from "../decisions.js";
 import { openCase } from "../engine/audit.js";
 import type { Ctx } from "../engine/context.js";
 import type { ButtonPressed } from "../events.js";
 import type { AccountKey, ChatKey, CommunityId } from "../ids.js";
+import { HoldLifecycle, type HoldState } from "../holds/lifecycle.js";
 import type { MessageRef, PostContent } from "../model/content.js";
-import { translator, type Translate } from "../i18n/translator.js";
+import { translator } from "../i18n/translator.js";
 import { DAY } from "../ports/clock.js";
 import { categoryLabel } from "./describe.js";
 
@@ -12,7 +13,7 @@ import { categoryLabel } from "./describe.js";
  * A message held by a category whose action is "hold": copied into the review chat with a card,
  * deleted from its chat, and kept here until an admin confirms the violation or releases it.
  */
-export interface RuleHold {
+export interface RuleHold extends HoldState {
   id: string;
   community: CommunityId;
   chat: ChatKey;
@@ -23,47 +24,92 @@ export interface RuleHold {
   displayName: string;
   category: string;
   reason: string;
+  /** What matched, as the card shows it (in the community's language). */
+  match?: string;
   points: number;
   content: PostContent;
   status: "pending" | "confirmed" | "released";
   at: number;
-  card?: MessageRef;
-  copies?: MessageRef[];
   decidedBy?: AccountKey;
 }
 
 /** Held messages are forgotten after this long (decided or not). */
 export const HOLD_TTL = 30 * DAY;
-export const CARD_TAG = "rules.card";
 export const BUTTON_PREFIX = "rules";
 
 export const holdKey = (community: CommunityId | string, id: string) => `rules-hold:${community}:${id}`;
 export const holdsOfKey = (account: AccountKey) => `rules-holds-of:${account}`;
 
-export async function saveHold(ctx: Ctx, hold: RuleHold): Promise<void> {
+type HoldRefs = { community: string; id: string }[];
+
+/** Content-rule holds as one kind of hold of the shared lifecycle (src/core/holds/lifecycle.ts). */
+export const ruleHolds = new HoldLifecycle<RuleHold>({
+  name: "rules",
+  journalKey: "rules:in-creation",
+  key: holdKey,
+  ttlMs: HOLD_TTL,
+  parts: (hold) => [{ ref: hold.message, content: hold.content }],
+
+  async plan(ctx, hold) {
+    const community = ctx.services.directory.community(hold.community);
+    if (!community?.reviewChat) throw new Error(`community ${hold.community} has no review chat`);
+    // The review chat reads the community's language, the member their own.
+    const t = translator(community.language);
+    const member = await ctx.translatorFor(hold.account, community);
+    return {
+      card: {
+        chat: community.reviewChat,
+        text: t("rules.card", {
+          member: hold.memberLabel,
+          chat: hold.chatLabel,
+          category: categoryLabel(t, hold.category),
+          match: hold.match ?? hold.reason,
+          points: hold.points,
+        }),
+        buttons: [
+          [
+            { label: t("rules.buttonConfirm"), data: `${BUTTON_PREFIX}:confirm:${hold.id}` },
+            { label: t("rules.buttonRelease"), data: `${BUTTON_PREFIX}:release:${hold.id}` },
+          ],
+        ],
+      },
+      afterCard: [],
+      notice: {
+        kind: "send_private",
+        account: hold.account,
+        text: member("rules.memberHeld", {
+          chat: hold.chatLabel,
+          category: categoryLabel(member, hold.category),
+        }),
+      },
+    };
+  },
+
+  // The copy failed, so the original was not deleted either: nothing is held.
+  cardFailed: (ctx, hold) => discard(ctx, hold),
+  discard: (ctx, hold) => discard(ctx, hold),
+});
+
+async function discard(ctx: Ctx, hold: RuleHold): Promise<void> {
   const { store } = ctx.services;
-  await store.set(holdKey(hold.community, hold.id), hold, HOLD_TTL);
-  await store.update<{ community: string; id: string }[]>(
-    holdsOfKey(hold.account),
-    (list = []) => [...list, { community: hold.community, id: hold.id }],
-    HOLD_TTL,
-  );
+  await store.delete(holdKey(hold.community, hold.id));
+  await store.update<HoldRefs>(holdsOfKey(hold.account), (list = []) => {
+    const rest = list.filter((r) => r.id !== hold.id);
+    return rest.length === 0 ? undefined : rest;
+  });
 }
 
-/** Remembers the review card and the preserved copy once the platform posted them. */
-export async function recordCard(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
-  const key = holdKey(String(tag.community), String(tag.holdId));
-  if (outcome.status !== "ok") {
-    // The copy failed, so the original was not deleted either: nothing is held.
-    await ctx.services.store.delete(key);
-    return;
-  }
-  const [card, ...copies] = outcome.refs ?? [];
-  await ctx.services.store.update<RuleHold>(
-    key,
-    (hold) => (hold ? { ...hold, card, copies } : undefined),
-    HOLD_TTL,
-  );
+/** Stores a new hold (its creation journalled), the member's index first so erasure always finds it. */
+export async function saveHold(ctx: Ctx, hold: RuleHold): Promise<void> {
+  const { store } = ctx.services;
+  await ruleHolds.open(ctx, hold, async () => {
+    await store.update<HoldRefs>(
+      holdsOfKey(hold.account),
+      (list = []) => [...list, { community: hold.community, id: hold.id }],
+      HOLD_TTL,
+    );
+    await store.set(holdKey(hold.community, hold.id), hold, HOLD_TTL);
+  });
 }
 
 /** `rules:confirm:<id>` and `rules:release:<id>`, pressed in the review chat. */
@@ -77,15 +123,11 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
     return;
   }
   const status = verb === "confirm" ? "confirmed" : "released";
-  let claimed = false;
-  const hold = await ctx.services.store.update<RuleHold>(
-    holdKey(community.id, id),
-    (current) => {
-      if (current?.status !== "pending") return current;
-      claimed = true;
-      return { ...current, status, decidedBy: admin };
-    },
-    HOLD_TTL,
+  const { claimed, hold } = await ruleHolds.claim(
+    ctx.services.store,
+    { community: community.id, id },
+    ["pending"],
+    (current) => ({ ...current, status, decidedBy: admin }),
   );
   if (!claimed || !hold) {
     ctx.emit({ kind: "send_private", account: admin, text: ctx.t("rules.alreadyDecided") });
@@ -113,7 +155,10 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
     ctx.emit(...cardUpdate(hold, t("rules.cardConfirmed", params)));
     return;
   }
-  ctx.emit(releaseDecision(hold, t), ...cardUpdate(hold, t("rules.cardReleased", params)));
+  ctx.emit(
+    ...ruleHolds.repost(hold, t("rules.repostAttribution", { name: hold.displayName })),
+    ...cardUpdate(hold, t("rules.cardReleased", params)),
+  );
   // Releasing is an admin's act too: one case (and its mod-log line), and the member hears the outcome.
   const opened = await openCase(ctx, community, {
     action: "hold_approved",
@@ -134,15 +179,4 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
 
 function cardUpdate(hold: RuleHold, text: string): Decision[] {
   return hold.card ? [{ kind: "update_card", card: hold.card, text, buttons: [] }] : [];
-}
-
-function releaseDecision(hold: RuleHold, t: Translate): Decision {
-  return {
-    kind: "repost",
-    chat: hold.chat,
-    thread: hold.message.thread,
-    attribution: t("rules.repostAttribution", { name: hold.displayName }),
-    content: [hold.content],
-    copies: hold.copies,
-  };
 }

@@ -10,11 +10,10 @@ import { compiledRulesFor, mostSevere, type RuleHit } from "./compile.js";
 import { caseReason, categoryLabel, describeMatch, memberLabel } from "./describe.js";
 import {
   BUTTON_PREFIX,
-  CARD_TAG,
   holdKey,
   holdsOfKey,
   pressHoldButton,
-  recordCard,
+  ruleHolds,
   saveHold,
   type RuleHold,
 } from "./holds.js";
@@ -44,7 +43,10 @@ export function rulesModule(): Module {
     onMessage,
     onRemovedMessage,
     buttons: { [BUTTON_PREFIX]: pressHoldButton },
-    recorders: { [CARD_TAG]: (ctx, tag, outcome) => recordCard(ctx, tag, outcome) },
+    recorders: ruleHolds.recorders,
+    recover: async (ctx) => {
+      await ruleHolds.recover(ctx);
+    },
     exportData,
     eraseData,
   };
@@ -173,10 +175,9 @@ async function hold(
     await recordViolation(ctx, community, event, hit);
     return;
   }
-  const id = ctx.services.random.id();
   const t = translator(community.language);
   const record: RuleHold = {
-    id,
+    id: ctx.services.random.id(),
     community: community.id,
     chat: event.message.chat,
     chatLabel: chatLabel(ctx, event),
@@ -186,43 +187,14 @@ async function hold(
     displayName: event.actor.displayName,
     category: hit.category.name,
     reason: caseReason(hit),
+    match: describeMatch(t, hit),
     points: hit.category.settings.points,
     content: event.content,
     status: "pending",
     at: ctx.now,
   };
   await saveHold(ctx, record);
-  const category = categoryLabel(t, hit.category.name);
-  ctx.emit(
-    {
-      kind: "post_card",
-      chat: review,
-      text: t("rules.card", {
-        member: record.memberLabel,
-        chat: record.chatLabel,
-        category,
-        match: describeMatch(t, hit),
-        points: record.points,
-      }),
-      buttons: [
-        [
-          { label: t("rules.buttonConfirm"), data: `${BUTTON_PREFIX}:confirm:${id}` },
-          { label: t("rules.buttonRelease"), data: `${BUTTON_PREFIX}:release:${id}` },
-        ],
-      ],
-      preserve: [event.message],
-      record: { kind: CARD_TAG, community: community.id, holdId: id },
-    },
-    { kind: "delete", messages: [event.message], requires: "previous" },
-    {
-      kind: "send_private",
-      account: event.actor.account,
-      text: ctx.t("rules.memberHeld", {
-        chat: record.chatLabel,
-        category: categoryLabel(ctx.t, hit.category.name),
-      }),
-    },
-  );
+  await ruleHolds.review(ctx, record);
 }
 
 /** `/rules`: the community's written rules, then the names of its content-rule categories (never the terms). */

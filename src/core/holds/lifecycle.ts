@@ -1,0 +1,320 @@
+/**
+ * One lifecycle for every held post, whichever module holds it (news approval, content rules):
+ *
+ *   open (journal entry, then the record) → copies + card in the review chat → steps after the card
+ *   (an expiry timer) → deletion of the originals → notice to the author (journal entry removed)
+ *   → claim (one atomic status change per decision) → re-post with attribution.
+ *
+ * Each module describes its holds with a `HoldKind` (where the record lives, the card's text and
+ * buttons, what a failed card means for it); the platform side of holding and re-posting is the same
+ * `post_card` with `preserve`, `delete` and `repost` decisions for all of them, so an adapter adapts
+ * re-posting in one place. Creation is recoverable: a hold whose creation a crash cut short is in the
+ * kind's journal, and the next start carries out the steps still missing (or rolls it back when
+ * nothing happened on the platform yet). A step that throws while the hold is made rolls it back.
+ */
+import type { Button, Decision, Outcome, OutcomeTag } from "../decisions.js";
+import type { Ctx } from "../engine/context.js";
+import type { ChatKey, CommunityId } from "../ids.js";
+import type { MessageRef, PostContent } from "../model/content.js";
+import type { KeyValueStore } from "../ports/store.js";
+import { CreationJournal } from "./journal.js";
+
+/** One held message: where it was and what it said. */
+export interface HeldPart {
+  ref: MessageRef;
+  content: PostContent;
+}
+
+/** What the lifecycle keeps on every hold record. */
+export interface HoldState {
+  id: string;
+  community: CommunityId;
+  status: string;
+  card?: MessageRef;
+  /** Copies of the originals in the review chat (what a re-post copies on Telegram). */
+  copies?: MessageRef[];
+  /** The originals are gone from their chat (the bot deleted them, or they were gone already). */
+  originalsGone?: boolean;
+  /** The originals could not be deleted: still up, so approving does not post them again. */
+  originalsKept?: boolean;
+  /** Outcome of the re-post after a release or an approval. */
+  reposted?: "ok" | "failed";
+}
+
+/** What a hold under review shows and does, built from the hold alone (so it can be built again). */
+export interface ReviewPlan {
+  card: { chat: ChatKey; text: string; buttons: Button[][] };
+  /** Steps once the copies and the card are up (an expiry timer); they must be safe to repeat. */
+  afterCard: Decision[];
+  /** Tells the author, once the originals are down. */
+  notice: Decision;
+}
+
+/** A module's kind of hold. */
+export interface HoldKind<H extends HoldState> {
+  /** Prefix of the outcome tags: `<name>.card`, `<name>.deleted`, `<name>.reviewed`, `<name>.repost`. */
+  readonly name: string;
+  /** The store key of the journal of holds in creation. */
+  readonly journalKey: string;
+  key(community: string, id: string): string;
+  /** How long the record is kept (absent: until removed). */
+  readonly ttlMs?: number;
+  parts(hold: H): HeldPart[];
+  /** May throw (bad settings): nothing is emitted then, and a hold in creation is rolled back. */
+  plan(ctx: Ctx, hold: H): Promise<ReviewPlan>;
+  /** The copies or the card could not be posted: the originals stayed up and nothing is held. */
+  cardFailed(ctx: Ctx, hold: H, outcome: Outcome): Promise<void>;
+  /** Removes a hold that never came under review, with whatever indexes it has (rollback). */
+  discard(ctx: Ctx, hold: H): Promise<void>;
+  /** Repairs the kind's own bookkeeping of a hold left in creation (its indexes, a settle timer). */
+  resume?(ctx: Ctx, hold: H): Promise<void>;
+  /** The originals stayed up (the hold is marked `originalsKept`). */
+  originalsKept?(ctx: Ctx, hold: H): Promise<void>;
+  /** The re-post failed (the hold is marked `reposted: "failed"`). */
+  repostFailed?(ctx: Ctx, hold: H): Promise<void>;
+}
+
+/**
+ * Moves the record at `key` out of one of the statuses `from` with one atomic update. `claimed` is true
+ * for exactly one caller; every other caller gets the record as it is.
+ */
+export async function claimRecord<H extends { status: string }>(
+  store: KeyValueStore,
+  key: string,
+  from: readonly string[],
+  change: (h: H) => H,
+  ttlMs?: number,
+): Promise<{ claimed: boolean; hold: H | undefined }> {
+  let claimed = false;
+  const hold = await store.update<H>(
+    key,
+    (cur) => {
+      if (!cur || !from.includes(cur.status)) return cur;
+      claimed = true;
+      return change(cur);
+    },
+    ttlMs,
+  );
+  return { claimed, hold };
+}
+
+type Recorder = (ctx: Ctx, tag: OutcomeTag, outcome: Outcome) => Promise<void>;
+
+export class HoldLifecycle<H extends HoldState> {
+  readonly tags: { card: string; deleted: string; reviewed: string; repost: string };
+
+  constructor(readonly kind: HoldKind<H>) {
+    const { name } = kind;
+    this.tags = {
+      card: `${name}.card`,
+      deleted: `${name}.deleted`,
+      reviewed: `${name}.reviewed`,
+      repost: `${name}.repost`,
+    };
+  }
+
+  private journal(ctx: Ctx): CreationJournal {
+    return new CreationJournal(ctx.services.store, this.kind.journalKey);
+  }
+
+  get(store: KeyValueStore, community: string, id: string): Promise<H | undefined> {
+    return store.get<H>(this.kind.key(community, id));
+  }
+
+  /** Changes a hold whatever its status; `change` returning the same object writes nothing. */
+  patch(store: KeyValueStore, hold: { community: string; id: string }, change: (h: H) => H) {
+    return store.update<H>(
+      this.kind.key(hold.community, hold.id),
+      (cur) => (cur ? change(cur) : cur),
+      this.kind.ttlMs,
+    );
+  }
+
+  /**
+   * Moves a hold out of one of `from` with one atomic update. `claimed` is true for exactly one caller
+   * (a second admin, a retried press, a timer racing a press get the hold as it is).
+   */
+  claim(
+    store: KeyValueStore,
+    hold: { community: string; id: string },
+    from: readonly string[],
+    change: (h: H) => H,
+  ): Promise<{ claimed: boolean; hold: H | undefined }> {
+    return claimRecord(store, this.kind.key(hold.community, hold.id), from, change, this.kind.ttlMs);
+  }
+
+  /**
+   * Creates a hold: the journal entry first, then `write` (the record and its indexes). If `write`
+   * throws, what it wrote is removed again and the error propagates: no half-made hold stays behind.
+   */
+  async open(ctx: Ctx, hold: H, write: () => Promise<void>): Promise<void> {
+    await this.journal(ctx).add(hold.id, { community: hold.community, run: ctx.services.runId });
+    await this.undoOnThrow(ctx, hold, write);
+  }
+
+  /**
+   * Puts a stored hold under review: builds its card and steps (nothing is emitted if that throws),
+   * runs `commit` (the writes that make it pending), then emits the steps still to do. Anything that
+   * throws rolls the hold back. Run again after a crash, it emits only the missing steps.
+   */
+  async review(ctx: Ctx, hold: H, commit?: () => Promise<void>): Promise<void> {
+    const steps = await this.undoOnThrow(ctx, hold, async () => {
+      const steps = this.steps(hold, await this.kind.plan(ctx, hold));
+      await commit?.();
+      return steps;
+    });
+    ctx.emit(...steps);
+  }
+
+  /**
+   * The re-post of a decided hold, unless its originals are still up: they could not be deleted, or
+   * the hold never got its card (the originals are deleted only after the card, so they were never
+   * taken down; older versions could leave such holds behind).
+   */
+  repost(hold: H, attribution: string, replyTo?: string): Decision[] {
+    if (hold.originalsKept || !hold.card) return [];
+    const parts = this.kind.parts(hold);
+    const first = parts[0]?.ref;
+    if (!first) return [];
+    return [
+      {
+        kind: "repost",
+        chat: first.chat,
+        ...(first.thread !== undefined ? { thread: first.thread } : {}),
+        attribution,
+        content: parts.map((p) => p.content),
+        copies: hold.copies ?? [],
+        ...(replyTo !== undefined ? { replyTo } : {}),
+        record: this.tag(this.tags.repost, hold),
+      },
+    ];
+  }
+
+  /** Removes a hold that never came under review, and its journal entry. */
+  async rollback(ctx: Ctx, hold: H): Promise<void> {
+    await this.kind.discard(ctx, hold);
+    await this.journal(ctx).remove(hold.id);
+  }
+
+  /** Drops the journal entry of a hold whose creation ended some other way (joined another hold). */
+  async forget(ctx: Ctx, id: string): Promise<void> {
+    await this.journal(ctx).remove(id);
+  }
+
+  /**
+   * Completes the holds an earlier run left in creation: the kind repairs its bookkeeping, a pending
+   * hold gets the steps it is missing, a hold already decided or gone leaves the journal. A hold that
+   * cannot be completed before anything happened on the platform is rolled back (its post stays up).
+   */
+  async recover(ctx: Ctx): Promise<number> {
+    const journal = this.journal(ctx);
+    const left = await journal.leftBy(ctx.services.runId);
+    for (const [id, entry] of left) {
+      const hold = await this.get(ctx.services.store, entry.community, id);
+      if (!hold || (hold.status !== "pending" && hold.status !== "collecting")) {
+        await journal.remove(id);
+        continue;
+      }
+      try {
+        await this.kind.resume?.(ctx, hold);
+        if (hold.status === "pending") await this.review(ctx, hold);
+      } catch (error) {
+        ctx.services.logger.error(
+          { hold: id, err: error instanceof Error ? error.message : String(error) },
+          "could not complete a hold left half-made",
+        );
+      }
+    }
+    return left.length;
+  }
+
+  /** The outcome recorders to register in the module. */
+  get recorders(): Record<string, Recorder> {
+    return {
+      [this.tags.card]: (ctx, tag, outcome) => this.recordCard(ctx, tag, outcome),
+      [this.tags.deleted]: (ctx, tag, outcome) => this.recordDeleted(ctx, tag, outcome),
+      [this.tags.reviewed]: async (ctx, tag) => this.journal(ctx).remove(String(tag.holdId)),
+      [this.tags.repost]: (ctx, tag, outcome) => this.recordRepost(ctx, tag, outcome),
+    };
+  }
+
+  /** Runs `work`; if it throws, the hold in creation is rolled back and the error propagates. */
+  async undoOnThrow<T>(ctx: Ctx, hold: H, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      await this.rollback(ctx, hold).catch((undo: unknown) =>
+        ctx.services.logger.error(
+          { hold: hold.id, err: undo instanceof Error ? undo.message : String(undo) },
+          "could not roll back a hold",
+        ),
+      );
+      throw error;
+    }
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private tag(kind: string, hold: H): OutcomeTag {
+    return { kind, holdId: hold.id, community: hold.community };
+  }
+
+  /** The steps a hold still needs, in order; each needs the one before it to have worked. */
+  private steps(hold: H, plan: ReviewPlan): Decision[] {
+    const steps: Decision[] = [];
+    if (!hold.card) {
+      steps.push({
+        kind: "post_card",
+        ...plan.card,
+        preserve: this.kind.parts(hold).map((p) => p.ref),
+        record: this.tag(this.tags.card, hold),
+      });
+    }
+    for (const step of plan.afterCard) steps.push({ ...step, requires: "previous" });
+    if (!hold.originalsGone && !hold.originalsKept) {
+      steps.push({
+        kind: "delete",
+        messages: this.kind.parts(hold).map((p) => p.ref),
+        requires: "previous",
+        record: this.tag(this.tags.deleted, hold),
+      });
+    }
+    steps.push({ ...plan.notice, requires: "previous", record: this.tag(this.tags.reviewed, hold) });
+    // The first step never depends on whatever came before it in the event.
+    const { requires: _none, ...first } = steps[0] as Decision;
+    steps[0] = first;
+    return steps;
+  }
+
+  private async recordCard(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
+    const ref = { community: String(tag.community), id: String(tag.holdId) };
+    if (outcome.status === "ok") {
+      const [card, ...copies] = outcome.refs ?? [];
+      await this.patch(ctx.services.store, ref, (h) => ({ ...h, ...(card ? { card } : {}), copies }));
+      return;
+    }
+    const hold = await this.get(ctx.services.store, ref.community, ref.id);
+    if (hold) await this.kind.cardFailed(ctx, hold, outcome);
+  }
+
+  private async recordDeleted(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
+    if (outcome.status === "skipped") return; // the card failed: the originals were never touched
+    const ref = { community: String(tag.community), id: String(tag.holdId) };
+    // A message that is not there any more is down as well.
+    const gone =
+      outcome.status === "ok" || (outcome.status === "failed" && outcome.error.code === "not_found");
+    const hold = await this.patch(ctx.services.store, ref, (h) =>
+      gone ? { ...h, originalsGone: true } : { ...h, originalsKept: true },
+    );
+    if (hold && !gone) await this.kind.originalsKept?.(ctx, hold);
+  }
+
+  private async recordRepost(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
+    const ref = { community: String(tag.community), id: String(tag.holdId) };
+    const hold = await this.patch(ctx.services.store, ref, (h) => ({
+      ...h,
+      reposted: outcome.status === "ok" ? "ok" : "failed",
+    }));
+    if (hold?.reposted === "failed") await this.kind.repostFailed?.(ctx, hold);
+  }
+}
