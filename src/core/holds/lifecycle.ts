@@ -15,6 +15,7 @@
 import type { Button, Decision, Outcome, OutcomeTag } from "../decisions.js";
 import type { Ctx } from "../engine/context.js";
 import type { ChatKey, CommunityId } from "../ids.js";
+import { translator } from "../i18n/translator.js";
 import type { MessageRef, PostContent } from "../model/content.js";
 import type { KeyValueStore } from "../ports/store.js";
 import { CreationJournal } from "./journal.js";
@@ -37,6 +38,11 @@ export interface HoldState {
   originalsGone?: boolean;
   /** The originals could not be deleted: still up, so approving does not post them again. */
   originalsKept?: boolean;
+  /**
+   * The copies and the card were asked of the platform. Without a recorded card after a crash they may
+   * exist: recovery then posts a card without copying the post again (a copy is never doubled).
+   */
+  cardAttempted?: boolean;
   /** Outcome of the re-post after a release or an approval. */
   reposted?: "ok" | "failed";
 }
@@ -159,8 +165,10 @@ export class HoldLifecycle<H extends HoldState> {
    */
   async review(ctx: Ctx, hold: H, commit?: () => Promise<void>): Promise<void> {
     const steps = await this.undoOnThrow(ctx, hold, async () => {
-      const steps = this.steps(hold, await this.kind.plan(ctx, hold));
+      const steps = this.steps(ctx, hold, await this.kind.plan(ctx, hold));
       await commit?.();
+      if (!hold.card && !hold.cardAttempted)
+        await this.patch(ctx.services.store, hold, (h) => ({ ...h, cardAttempted: true }));
       return steps;
     });
     ctx.emit(...steps);
@@ -260,9 +268,18 @@ export class HoldLifecycle<H extends HoldState> {
   }
 
   /** The steps a hold still needs, in order; each needs the one before it to have worked. */
-  private steps(hold: H, plan: ReviewPlan): Decision[] {
+  private steps(ctx: Ctx, hold: H, plan: ReviewPlan): Decision[] {
     const steps: Decision[] = [];
-    if (!hold.card) {
+    if (!hold.card && hold.cardAttempted) {
+      // A crash came while the platform posted the copies and the card: they may be up already.
+      const t = translator(ctx.services.directory.community(hold.community)?.language ?? "en");
+      steps.push({
+        kind: "post_card",
+        ...plan.card,
+        text: `${plan.card.text}\n${t("core.holdCardRecovered")}`,
+        record: this.tag(this.tags.card, hold),
+      });
+    } else if (!hold.card) {
       steps.push({
         kind: "post_card",
         ...plan.card,

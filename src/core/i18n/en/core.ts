@@ -16,6 +16,8 @@ export const core = {
   languageSet: "From now on I will write to you in English.",
   languageUnsupported: "{language} is not a supported language (supported: {supported}).",
   actionFailed: "⚠️ I could not {action}: {error}. Please check my admin rights.",
+  holdCardRecovered:
+    "↻ I restarted while posting this card: the copy of the post may be above, or missing. The buttons work.",
   // {action} of actionFailed, one per decision
   actRestrict: "restrict {account} in {chat}",
   actLift: "lift the restrictions of {account} in {chat}",

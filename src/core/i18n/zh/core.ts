@@ -17,6 +17,7 @@ export const core = {
   languageSet: "从现在起我会用简体中文与你交流。",
   languageUnsupported: "不支持 {language} 语言（支持的语言：{supported}）。",
   actionFailed: "⚠️ 我无法{action}：{error}。请检查我的管理员权限。",
+  holdCardRecovered: "↻ 发布此卡片时我重启了：帖子的副本可能在上方，也可能缺失。按钮仍然有效。",
   actRestrict: "限制 {account} 在 {chat} 的权限",
   actLift: "解除 {account} 在 {chat} 的限制",
   actDelete: "删除 {chat} 中的消息",
