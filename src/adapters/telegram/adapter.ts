@@ -24,6 +24,7 @@ import {
 import { UpdateIntake } from "./intake.js";
 import { chatIdOf, isTelegramKey } from "./keys.js";
 import { PollingLoop } from "./polling.js";
+import { linkedSignal, withSignal } from "./signals.js";
 import { pressScope, type PressScope } from "./press-scope.js";
 import { onBotMembership } from "./rights.js";
 import { chatOfUpdate, MembershipTracker, translateUpdate, type TranslateEnv } from "./translate.js";
@@ -90,7 +91,11 @@ function pacedSends(options: APIThrottlerOptions): Transformer {
 /** Every call also ends when `cut` aborts (a stop that ran out of patience), retries and pauses included. */
 function cutOff(cut: AbortSignal): Transformer {
   return (prev, method, payload, signal) =>
-    prev(method, payload, apiSignal(signal ? AbortSignal.any([signal as unknown as AbortSignal, cut]) : cut));
+    signal
+      ? withSignal([signal as unknown as AbortSignal, cut], undefined, (sig) =>
+          prev(method, payload, apiSignal(sig)),
+        )
+      : prev(method, payload, apiSignal(cut));
 }
 
 /** Communities by their Telegram chats: community chats, review chats, mod-log chats. */
@@ -249,43 +254,51 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     logger.info({ port: (s.address() as AddressInfo).port }, "telegram webhook listening");
   }
 
+  async function startWith(signal: AbortSignal): Promise<void> {
+    const timeoutMs = config.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
+    logger.info({ apiRoot: where }, "connecting to the Telegram Bot API");
+    bot.botInfo = await connect({
+      api: plain,
+      token: config.token,
+      apiRoot: config.apiRoot,
+      timeoutMs,
+      signal,
+      logger,
+    });
+    username ||= bot.botInfo.username;
+    canReadAll = bot.botInfo.can_read_all_group_messages;
+    engine.setExecutor("telegram", executor);
+    // Menus are a convenience: set in the background, never holding up the start.
+    menus = registerCommands(bot.api, engine.commandList(), logger, stopping.signal);
+    if (config.mode === "webhook") return startWebhook(deadline, signal);
+    await beforeDeadline("deleteWebhook", where, deadline, signal, (sig) =>
+      bot.api.deleteWebhook({}, apiSignal(sig)),
+    );
+    if (signal.aborted) throw new StartAborted();
+    const loop = new PollingLoop({
+      getUpdates: (args, sig) => plain.getUpdates(args, apiSignal(sig)),
+      intake,
+      allowedUpdates: ALLOWED_UPDATES,
+      timeoutSeconds: pollingTimeout,
+      logger,
+      apiRoot: where,
+    });
+    polling = loop.run(stopping.signal);
+    logger.info({ bot: username }, "telegram long polling started");
+  }
+
   return {
     bot,
     executor,
     webhookPort: () => (server?.address() as AddressInfo | null)?.port,
     async start(external?: AbortSignal) {
-      const signal = external ? AbortSignal.any([external, stopping.signal]) : stopping.signal;
-      const timeoutMs = config.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-      const deadline = Date.now() + timeoutMs;
-      logger.info({ apiRoot: where }, "connecting to the Telegram Bot API");
-      bot.botInfo = await connect({
-        api: plain,
-        token: config.token,
-        apiRoot: config.apiRoot,
-        timeoutMs,
-        signal,
-        logger,
-      });
-      username ||= bot.botInfo.username;
-      canReadAll = bot.botInfo.can_read_all_group_messages;
-      engine.setExecutor("telegram", executor);
-      // Menus are a convenience: set in the background, never holding up the start.
-      menus = registerCommands(bot.api, engine.commandList(), logger, stopping.signal);
-      if (config.mode === "webhook") return startWebhook(deadline, signal);
-      await beforeDeadline("deleteWebhook", where, deadline, signal, (sig) =>
-        bot.api.deleteWebhook({}, apiSignal(sig)),
-      );
-      if (signal.aborted) throw new StartAborted();
-      const loop = new PollingLoop({
-        getUpdates: (args, sig) => plain.getUpdates(args, apiSignal(sig)),
-        intake,
-        allowedUpdates: ALLOWED_UPDATES,
-        timeoutSeconds: pollingTimeout,
-        logger,
-        apiRoot: where,
-      });
-      polling = loop.run(stopping.signal);
-      logger.info({ bot: username }, "telegram long polling started");
+      const linked = linkedSignal(external ? [external, stopping.signal] : [stopping.signal]);
+      try {
+        await startWith(linked.signal);
+      } finally {
+        linked.dispose();
+      }
     },
     async stop() {
       stopping.abort();

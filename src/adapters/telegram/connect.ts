@@ -1,6 +1,7 @@
 import { GrammyError, HttpError, type Api } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "../../core/ports/logger.js";
+import { withSignal } from "./signals.js";
 
 export const DEFAULT_API_ROOT = "https://api.telegram.org";
 
@@ -90,7 +91,7 @@ export async function connect(options: ConnectOptions): Promise<UserFromGetMe> {
     const attemptMs = Math.round(Math.min(ATTEMPT_MS, Math.max(1_000, options.timeoutMs / 3), left));
     attempts++;
     try {
-      return await api.getMe(apiSignal(AbortSignal.any([signal, AbortSignal.timeout(attemptMs)])));
+      return await withSignal([signal], attemptMs, (sig) => api.getMe(apiSignal(sig)));
     } catch (error) {
       if (signal.aborted) throw new StartAborted();
       if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404))
@@ -120,12 +121,15 @@ export async function beforeDeadline<T>(
   signal: AbortSignal,
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const timeout = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
+  let expired = () => false;
   try {
-    return await work(AbortSignal.any([signal, timeout]));
+    return await withSignal([signal], Math.max(1, deadline - Date.now()), (sig, timedOut) => {
+      expired = timedOut;
+      return work(sig);
+    });
   } catch (error) {
     if (signal.aborted) throw new StartAborted();
-    if (timeout.aborted)
+    if (expired())
       throw new Error(
         `The Telegram Bot API at ${where} did not answer ${what} in time. Check TELEGRAM_API_ROOT and the network, or raise telegram.start_timeout.`,
       );

@@ -95,7 +95,7 @@ async function startBot(): Promise<ChildProcess> {
   proc.stderr?.on("data", (b: Buffer) => (out += b.toString()));
   child = proc;
   await tg.waitFor(() => /running on telegram/.test(out) && tg.callsTo("getUpdates").length > polls, {
-    timeoutMs: 20_000,
+    timeoutMs: 40_000,
     message: `the CLI did not start:\n${out}`,
   });
   return proc;
@@ -136,7 +136,7 @@ describe("intake survives SIGKILL mid-batch", () => {
         calls = tg.calls.length;
         return quiet;
       },
-      { timeoutMs: 20_000, message: "the bot did not settle" },
+      { timeoutMs: 40_000, message: "the bot did not settle" },
     );
     last.kill("SIGTERM");
     expect((await exited(last)).code).toBe(0);
@@ -175,5 +175,5 @@ describe("intake survives SIGKILL mid-batch", () => {
     // recover); every other post in flight was handled after the restart.
     expect(halfMade).toBeLessThanOrEqual(ROUNDS);
     expect(posts.length).toBeGreaterThanOrEqual(ROUNDS * 5);
-  }, 90_000);
+  }, 150_000);
 });

@@ -68,11 +68,18 @@ const exited = (proc: ChildProcess) =>
   });
 
 /** Accepts TCP connections and never answers a byte. */
-async function blackHole(): Promise<{ root: string; accepted: () => number; close: () => Promise<void> }> {
+async function blackHole(): Promise<{
+  root: string;
+  accepted: () => number;
+  firstAt: () => number;
+  close: () => Promise<void>;
+}> {
   const sockets = new Set<Socket>();
   let accepted = 0;
+  let firstAt = 0;
   const server: Server = createServer((socket) => {
     accepted++;
+    firstAt ||= Date.now();
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
@@ -81,6 +88,7 @@ async function blackHole(): Promise<{ root: string; accepted: () => number; clos
   return {
     root: `http://127.0.0.1:${port}`,
     accepted: () => accepted,
+    firstAt: () => firstAt,
     close: () =>
       new Promise<void>((done) => {
         for (const s of sockets) s.destroy();
@@ -103,9 +111,9 @@ describe("chatwarden start when the Bot API does not answer", () => {
     const hole = await blackHole();
     try {
       const proc = run(writeConfig("hole", "{ start_timeout: 4s }"), hole.root);
-      const begun = Date.now();
       const end = await exited(proc);
-      const seconds = (Date.now() - begun) / 1000;
+      // From the first getMe to the exit (the process's own start varies with the machine's load).
+      const seconds = (Date.now() - hole.firstAt()) / 1000;
       expect(end.code, out).toBe(1);
       expect(out).toContain(`Cannot reach the Telegram Bot API at ${hole.root}: getMe failed`);
       expect(out).toMatch(/no answer within [\d.]+ s/);
@@ -113,12 +121,12 @@ describe("chatwarden start when the Bot API does not answer", () => {
       expect(out).toMatch(/did not answer getMe: retrying/);
       expect(out).not.toContain("NeverPrinted");
       expect(hole.accepted()).toBeGreaterThanOrEqual(2);
-      // 4 s of trying plus the process's own start (tsx compiles on the fly).
-      expect(seconds).toBeLessThan(20);
+      expect(seconds).toBeGreaterThan(3);
+      expect(seconds).toBeLessThan(8);
     } finally {
       await hole.close();
     }
-  }, 30_000);
+  }, 60_000);
 
   it("gives up on a port nothing listens on with exit code 1 and the connection error", async () => {
     const root = await deadPort();
@@ -128,23 +136,23 @@ describe("chatwarden start when the Bot API does not answer", () => {
     expect(out).toContain(`Cannot reach the Telegram Bot API at ${root}`);
     expect(out).toContain("ECONNREFUSED");
     expect(out).not.toContain("NeverPrinted");
-  }, 30_000);
+  }, 60_000);
 
   it("stops promptly with exit code 0 on SIGTERM while getMe waits for an answer", async () => {
     const hole = await blackHole();
     try {
       const proc = run(writeConfig("term-getme", "{}"), hole.root);
-      await waitFor(() => hole.accepted() > 0, { timeoutMs: 20_000, message: `no getMe:\n${out}` });
+      await waitFor(() => hole.accepted() > 0, { timeoutMs: 40_000, message: `no getMe:\n${out}` });
       const begun = Date.now();
       proc.kill("SIGTERM");
       const end = await exited(proc);
       expect(end.code, out).toBe(0);
-      expect(Date.now() - begun).toBeLessThan(3_000);
+      expect(Date.now() - begun).toBeLessThan(5_000);
       expect(out).not.toMatch(/"level":(50|60)|unhandled/i);
     } finally {
       await hole.close();
     }
-  }, 30_000);
+  }, 60_000);
 });
 
 describe("chatwarden start: SIGTERM after the start", () => {
@@ -158,14 +166,14 @@ describe("chatwarden start: SIGTERM after the start", () => {
     tg.hang("getUpdates");
     const polls = tg.callsTo("getUpdates").length;
     const proc = run(writeConfig("term-poll", "{}"), tg.apiRoot, tg.token);
-    await tg.waitFor(() => tg.callsTo("getUpdates").length > polls, { timeoutMs: 20_000, message: out });
+    await tg.waitFor(() => tg.callsTo("getUpdates").length > polls, { timeoutMs: 40_000, message: out });
     const begun = Date.now();
     proc.kill("SIGTERM");
     const end = await exited(proc);
     expect(end.code, out).toBe(0);
-    expect(Date.now() - begun).toBeLessThan(3_000);
+    expect(Date.now() - begun).toBeLessThan(5_000);
     expect(out).not.toMatch(/"level":(50|60)|unhandled/i);
-  }, 30_000);
+  }, 60_000);
 
   it("stops with exit code 0 within the drain time while an update's API call hangs, leaving it unconfirmed", async () => {
     tg.hang("getUpdates", 0);
@@ -182,7 +190,7 @@ describe("chatwarden start: SIGTERM after the start", () => {
     );
     const polls = tg.callsTo("getUpdates").length;
     const proc = run(config, tg.apiRoot, tg.token);
-    await tg.waitFor(() => tg.callsTo("getUpdates").length > polls, { timeoutMs: 20_000, message: out });
+    await tg.waitFor(() => tg.callsTo("getUpdates").length > polls, { timeoutMs: 40_000, message: out });
     tg.hang("copyMessages");
     const post = tg.userSends(group.id, bob.id, "see https://www.reuters.com/world/x");
     await tg.waitFor(() => tg.callsTo("copyMessages").length > 0, { timeoutMs: 10_000, message: out });
@@ -191,9 +199,9 @@ describe("chatwarden start: SIGTERM after the start", () => {
     const end = await exited(proc);
     expect(end.code, out).toBe(0);
     // 5 s for the update in flight to finish, then its call is cut off.
-    expect(Date.now() - begun).toBeLessThan(8_000);
+    expect(Date.now() - begun).toBeLessThan(10_000);
     expect(out).toContain("left for the next start");
     // Not confirmed: Telegram delivers it again to the next start.
     expect(tg.pendingUpdates.map((u) => u.message?.message_id)).toContain(post.message_id);
-  }, 40_000);
+  }, 60_000);
 });
