@@ -7,6 +7,7 @@ import { findConfigFile } from "./config/locate.js";
 import { loadConfigFile } from "./config/load.js";
 import { SecretError } from "./config/secret.js";
 import { SecretMismatchError } from "./adapters/crypto/node-sealer.js";
+import { DataDirLockedError } from "./adapters/storage/dir-lock.js";
 import { migrate } from "./app/migrate.js";
 import { simulate } from "./app/simulate.js";
 import { start } from "./app/start.js";
@@ -116,7 +117,11 @@ try {
   } else if (error instanceof ConfigError) {
     note(error.message);
     process.exitCode = 2;
-  } else if (error instanceof SecretMismatchError || error instanceof SecretError) {
+  } else if (
+    error instanceof SecretMismatchError ||
+    error instanceof SecretError ||
+    error instanceof DataDirLockedError
+  ) {
     note(`chatwarden: ${error.message}`);
     process.exitCode = 2;
   } else {

@@ -1,8 +1,9 @@
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { DestinationStream } from "pino";
 import { NodeSealer, nodeRandom } from "../adapters/crypto/node-sealer.js";
 import { createHttpIdentityProvider } from "../adapters/identity/http-identity-provider.js";
 import { createPinoLogger } from "../adapters/logging/pino-logger.js";
+import { lockDataDir } from "../adapters/storage/dir-lock.js";
 import { openStore, sqlitePath } from "../adapters/storage/open-store.js";
 import type { Environment } from "../config/environment.js";
 import { createSecretFile, missingSecretMessage, readSecret, SecretError } from "../config/secret.js";
@@ -45,10 +46,18 @@ export async function boot(options: BootOptions): Promise<Booted> {
   let secret = readSecret(env, dataDir);
   const url = options.storage?.url ?? env.storageUrl ?? config.raw.storage.url;
   const clock = options.clock ?? systemClock;
-  const store = await openStore(url, {
-    now: () => clock.now(),
-    onBackendError: (error) => logger.warn({ err: error.message }, "storage connection error (recovering)"),
-  });
+  // One process per SQLite store (Redis and PostgreSQL are made for several): taken before opening it.
+  const lock = url.startsWith("sqlite://") ? lockDataDir(dirname(sqlitePath(url))) : undefined;
+  let store: KeyValueStore;
+  try {
+    store = await openStore(url, {
+      now: () => clock.now(),
+      onBackendError: (error) => logger.warn({ err: error.message }, "storage connection error (recovering)"),
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   try {
     if (!secret) {
       // Never a new key next to data sealed with the old one: the data would be unreadable for good.
@@ -72,6 +81,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
     return { runtime: await build(), store, logger, rebuild: build };
   } catch (error) {
     await store.close();
+    lock?.release();
     throw error;
   }
 }
