@@ -6,7 +6,13 @@ import { createPinoLogger } from "../adapters/logging/pino-logger.js";
 import { lockDataDir } from "../adapters/storage/dir-lock.js";
 import { openStore, sqlitePath } from "../adapters/storage/open-store.js";
 import type { Environment } from "../config/environment.js";
-import { createSecretFile, missingSecretMessage, readSecret, SecretError } from "../config/secret.js";
+import {
+  createSecretFile,
+  missingSecretMessage,
+  readSecret,
+  SecretError,
+  storesWithData,
+} from "../config/secret.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { Logger } from "../core/ports/logger.js";
@@ -46,6 +52,9 @@ export async function boot(options: BootOptions): Promise<Booted> {
   let secret = readSecret(env, dataDir);
   const url = options.storage?.url ?? env.storageUrl ?? config.raw.storage.url;
   const clock = options.clock ?? systemClock;
+  // Looked at before our own store's file exists: SQLite files left in the data dir by earlier runs.
+  const own = url.startsWith("sqlite://") ? sqlitePath(url) : undefined;
+  const otherStores = secret ? [] : storesWithData(dataDir).filter((file) => file !== own);
   // One process per SQLite store (Redis and PostgreSQL are made for several): taken before opening it.
   const lock = url.startsWith("sqlite://") ? lockDataDir(dirname(sqlitePath(url))) : undefined;
   let store: KeyValueStore;
@@ -63,6 +72,8 @@ export async function boot(options: BootOptions): Promise<Booted> {
       // Never a new key next to data sealed with the old one: the data would be unreadable for good.
       if ((await hasFingerprint(store)) || (await holdsData(store)))
         throw new SecretError(missingSecretMessage(dataDir, storeName(url)));
+      const [other] = otherStores;
+      if (other) throw new SecretError(missingSecretMessage(dataDir, other));
       secret = createSecretFile(dataDir);
     }
     options.onSecret?.({ source: secret.source, file: secret.file });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MIN_SECRET_LENGTH } from "../core/ports/crypto.js";
 import type { Environment } from "./environment.js";
@@ -78,4 +78,27 @@ export function missingSecretMessage(dataDir: string, store: string): string {
     `${SECRET_FILE} from a backup, or set CHATWARDEN_SECRET to the original secret: a new key could not read that ` +
     `data, so none was created. To start over without the data, move ${store} away first.`
   );
+}
+
+/**
+ * SQLite stores with content in the data directory. A run on another store (the playground's fresh
+ * in-memory one) must not create a key either while these hold data sealed with the missing one.
+ */
+export function storesWithData(dataDir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dataDir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => name.endsWith(".sqlite"))
+    .map((name) => join(dataDir, name))
+    .filter((file) => {
+      try {
+        return statSync(file).size > 0;
+      } catch {
+        return false;
+      }
+    });
 }

@@ -27,7 +27,7 @@ function setup() {
 }
 
 const startSync = (config: string) =>
-  spawnSync(tsx, [join(root, "src/cli.ts"), "start", "--config", config], {
+  spawnSync(tsx, [join(root, "src/cli.ts"), "start", "--keep", "--config", config], {
     cwd: root,
     input: "",
     encoding: "utf8",
@@ -38,7 +38,11 @@ const startSync = (config: string) =>
 describe("one chatwarden per data directory", () => {
   it("refuses a second start on the same data dir with exit 2, naming the first one's pid; frees it at exit", async () => {
     const s = setup();
-    const first = spawn(tsx, [join(root, "src/cli.ts"), "start", "--config", s.config], { cwd: root, env });
+    // --keep: the playground on its SQLite store in the data dir, as a bot on chatwarden.sqlite would be.
+    const first = spawn(tsx, [join(root, "src/cli.ts"), "start", "--keep", "--config", s.config], {
+      cwd: root,
+      env,
+    });
     let stdout = "";
     first.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     await expect.poll(() => stdout, { timeout: 30_000, interval: 100 }).toContain("chatwarden playground");

@@ -115,4 +115,14 @@ describe("the secret key file", () => {
     expect(r.status).toBe(2);
     expect(existsSync(s.keyFile)).toBe(false);
   });
+
+  it("is not created for a fresh playground while the bot's store in the data dir holds data", async () => {
+    const s = setup();
+    await s.start(); // the bot's own store, <data_dir>/chatwarden.sqlite, now holds data
+    rmSync(s.keyFile);
+    const r = cli(["start", "--config", s.configFile]);
+    expect(r.stderr).toMatch(/secret\.key is missing, but the store .*chatwarden\.sqlite already holds data/);
+    expect(r.status).toBe(2);
+    expect(existsSync(s.keyFile)).toBe(false);
+  });
 });
