@@ -122,6 +122,14 @@ export class StoreError extends Error {
   }
 }
 
+/** Atomically reads and removes a value: exactly one of several concurrent callers gets it. */
+export function take<T>(store: KeyValueStore, key: string): Promise<T | undefined> {
+  return store.change<T, T | undefined>(key, (current) => ({
+    value: current === undefined ? KEEP : undefined,
+    result: current,
+  }));
+}
+
 /** The legacy `update` expressed through `change`: one place for its rules. */
 export function updateThroughChange<T>(
   fn: (current: T | undefined) => T | undefined,

@@ -12,6 +12,7 @@ import { complete, refusalFor, reject } from "./decide.js";
 import { reviewCardText } from "./methods/admin-review.js";
 import type { Grace, ReviewRequest } from "./state.js";
 import { identityOf, keys, unbindAccount } from "./state.js";
+import { KEEP } from "../ports/store.js";
 
 /** Review decisions happen only in the community's review chat, only by its admins. */
 async function inReviewChat(ctx: Ctx, chat: string | undefined): Promise<CommunitySettings | undefined> {
@@ -27,13 +28,15 @@ async function claim(
   id: string,
   status: "approved" | "rejected",
 ): Promise<ReviewRequest | undefined> {
-  let claimed: ReviewRequest | undefined;
-  await ctx.services.store.update<ReviewRequest>(keys.request(community.id, id), (cur) => {
-    if (!cur || cur.status !== "pending") return cur;
-    claimed = { ...cur, status, decidedBy: ctx.actor?.account };
-    // Decided: the stored request keeps no personal data (the identity has it, or nobody does).
-    return decidedRecord(claimed);
-  });
+  const claimed = await ctx.services.store.change<ReviewRequest, ReviewRequest | undefined>(
+    keys.request(community.id, id),
+    (cur) => {
+      if (!cur || cur.status !== "pending") return { value: KEEP, result: undefined };
+      const decided: ReviewRequest = { ...cur, status, decidedBy: ctx.actor?.account };
+      // Decided: the stored request keeps no personal data (the identity has it, or nobody does).
+      return { value: decidedRecord(decided), result: decided };
+    },
+  );
   if (claimed) await ctx.services.store.delete(keys.pendingRequest(community.id, claimed.account));
   return claimed;
 }

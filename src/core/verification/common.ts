@@ -11,6 +11,7 @@ import type { IdentityProvider } from "./identity-provider.js";
 import type { Module } from "../engine/module.js";
 import type { VerificationSettings } from "./settings.js";
 import { keys, timerIds } from "./state.js";
+import { KEEP, take } from "../ports/store.js";
 
 /** What the verification module needs besides the context. */
 export interface VerificationDeps {
@@ -115,12 +116,7 @@ export async function declineJoinRequests(
 }
 
 async function takeJoinRequests(ctx: Ctx, community: CommunityId, account: AccountKey): Promise<ChatKey[]> {
-  let taken: ChatKey[] = [];
-  await ctx.services.store.update<ChatKey[]>(keys.joinRequests(community, account), (cur) => {
-    taken = cur ?? [];
-    return undefined;
-  });
-  return taken;
+  return (await take<ChatKey[]>(ctx.services.store, keys.joinRequests(community, account))) ?? [];
 }
 
 /**
@@ -128,11 +124,19 @@ async function takeJoinRequests(ctx: Ctx, community: CommunityId, account: Accou
  * false when the account is over the limit. Atomic, so parallel guesses cannot slip past.
  */
 export async function takeAttempt(ctx: Ctx, account: AccountKey, perHour: number): Promise<boolean> {
-  const bucket = Math.floor(ctx.now / HOUR);
-  const count =
-    (await ctx.services.store.update<number>(keys.attempts(account, bucket), (n = 0) => n + 1, 2 * HOUR)) ??
-    0;
-  return count <= perHour;
+  // A sliding hour (not the clock hour): the times of the attempts made in the last 60 minutes, kept in
+  // one record changed atomically. A refused attempt is not recorded, so waiting always helps.
+  const now = ctx.now;
+  return ctx.services.store.change<number[], boolean>(
+    keys.attempts(account),
+    (times = []) => {
+      const recent = times.filter((t) => t > now - HOUR);
+      if (recent.length >= perHour)
+        return { value: recent.length === times.length ? KEEP : recent, result: false };
+      return { value: [...recent, now], result: true };
+    },
+    HOUR,
+  );
 }
 
 /** Tells the community's admins (mod-log, else review chat) about a configuration problem. Never personal data. */

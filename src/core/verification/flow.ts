@@ -22,6 +22,7 @@ import { methodOf, stepsFor, supportsAccount } from "./methods/index.js";
 import type { VerificationSettings } from "./settings.js";
 import type { Session } from "./state.js";
 import { identityOf, keys, TIMER, timerIds } from "./state.js";
+import { take } from "../ports/store.js";
 
 /** Starts (or restarts) the private dialogue. `intro` is said before the first question. */
 export async function begin(
@@ -142,11 +143,7 @@ function promptStep(
 
 /** Ends the dialogue without a decision (cancel, timeout, declined rules). */
 export async function abandon(ctx: Ctx, account: AccountKey): Promise<Session | undefined> {
-  let ended: Session | undefined;
-  await ctx.services.store.update<Session>(keys.session(account), (cur) => {
-    ended = cur;
-    return undefined;
-  });
+  const ended = await take<Session>(ctx.services.store, keys.session(account));
   ctx.emit({ kind: "cancel_timer", timerId: timerIds.step(account) });
   if (ended) await declineJoinRequests(ctx, ended.community, account);
   return ended;

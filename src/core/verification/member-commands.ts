@@ -10,6 +10,7 @@ import { communityById, grantFull, reply, takeAttempt, type VerificationDeps } f
 import { abandon, begin } from "./flow.js";
 import type { Identity, LinkCode } from "./state.js";
 import { bindAccount, identityOf, keys, unbindAccount } from "./state.js";
+import { KEEP } from "../ports/store.js";
 
 /** The community a member means: the named one, else the one they were last seen in, else the only one. */
 async function chooseCommunity(
@@ -145,12 +146,9 @@ async function redeem(ctx: Ctx, event: CommandIssued, account: AccountKey, code:
   if (!(await takeAttempt(ctx, account, limitPerHour)))
     return void ctx.emit(reply(ctx, event, ctx.t("verification.tooManyAttempts")));
   // Single use: the code is taken and deleted in one atomic step, so two redemptions cannot both succeed.
-  let taken: LinkCode | undefined;
-  await store.update<LinkCode>(keys.linkCode(code), (cur) => {
-    if (cur && cur.from === account) return cur;
-    taken = cur;
-    return undefined;
-  });
+  const taken = await store.change<LinkCode, LinkCode | undefined>(keys.linkCode(code), (cur) =>
+    !cur || cur.from === account ? { value: KEEP, result: undefined } : { value: undefined, result: cur },
+  );
   if (!taken && (await store.get<LinkCode>(keys.linkCode(code)))?.from === account) {
     return void ctx.emit(reply(ctx, event, ctx.t("verification.linkSameAccount")));
   }

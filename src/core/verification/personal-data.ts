@@ -6,6 +6,7 @@ import { communityById, declineJoinRequests, maskPhone } from "./common.js";
 import type { Grace, Identity, ReviewRequest, Session } from "./state.js";
 import { translator } from "../i18n/translator.js";
 import { identityOf, keys, timerIds, unbindAccount } from "./state.js";
+import { KEEP, take } from "../ports/store.js";
 
 /** The verification module's part of /mydata: names and phones opened, the ID number only masked. */
 export async function exportVerification(
@@ -66,18 +67,13 @@ export async function exportVerification(
 /** Deletes a waiting review request and strips the real name from its card in the review chat. */
 async function withdrawPending(ctx: Ctx, community: CommunitySettings, account: AccountKey): Promise<void> {
   const { store } = ctx.services;
-  let id: string | undefined;
-  await store.update<string>(keys.pendingRequest(community.id, account), (cur) => {
-    id = cur;
-    return undefined;
-  });
+  const id = await take<string>(store, keys.pendingRequest(community.id, account));
   if (!id) return;
-  let withdrawn: ReviewRequest | undefined;
-  await store.update<ReviewRequest>(keys.request(community.id, id), (cur) => {
-    if (cur?.status !== "pending") return cur;
-    withdrawn = cur;
-    return undefined;
-  });
+  const withdrawn = await store.change<ReviewRequest, ReviewRequest | undefined>(
+    keys.request(community.id, id),
+    (cur) =>
+      cur?.status !== "pending" ? { value: KEEP, result: undefined } : { value: undefined, result: cur },
+  );
   if (!withdrawn?.card) return;
   const t = translator(community.language);
   ctx.emit({

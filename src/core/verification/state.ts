@@ -96,7 +96,7 @@ export const keys = {
   joinRequests: (c: CommunityId, a: AccountKey) => `vf:join:${c}:${a}`,
   grace: (c: CommunityId, a: AccountKey) => `vf:grace:${c}:${a}`,
   linkCode: (code: string) => `vf:link:${code}`,
-  attempts: (a: AccountKey, bucket: number) => `vf:attempts:${a}:${bucket}`,
+  attempts: (a: AccountKey) => `vf:attempts:${a}`,
 };
 
 export const timerIds = {

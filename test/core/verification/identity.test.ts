@@ -123,6 +123,19 @@ describe("attempt limits", () => {
     expect(lastPrivate(h, "mallory")).toContain("verified");
   });
 
+  it("limits attempts over a sliding hour, not the clock hour: a burst across the hour boundary stays limited", async () => {
+    const h = await startVerification(config());
+    h.clock.advance(HOUR - (h.clock.now() % HOUR) - 10_000); // 10 s before a full hour
+    for (let i = 0; i < 5; i++) await h.session.tell("mallory", `/link WRONG${i}`);
+    expect(lastPrivate(h, "mallory")).not.toContain("Too many");
+    h.clock.advance(20_000); // the clock hour changed; the last 60 minutes did not
+    await h.session.tell("mallory", "/link WRONG5");
+    expect(lastPrivate(h, "mallory")).toContain("Too many attempts");
+    h.clock.advance(HOUR);
+    await h.session.tell("mallory", "/link WRONG6");
+    expect(lastPrivate(h, "mallory")).not.toContain("Too many");
+  });
+
   it("counts link-code guesses as attempts", async () => {
     const h = await startVerification(config());
     for (let i = 0; i < 5; i++) await h.session.tell("mallory", `/link WRONG${i}`);
