@@ -80,11 +80,10 @@ export async function onBotMembership(update: ChatMemberUpdated, deps: RightsDep
     signature = `${missing.join(",")}|${cannotReadAll}`;
     text = rightsNotice(t, missing, cannotReadAll);
   }
-  let previous: string | undefined;
-  await deps.store.update<string>(noticeKey(chat.id), (cur) => {
-    previous = cur;
-    return signature;
-  });
+  const previous = await deps.store.change<string, string | undefined>(noticeKey(chat.id), (cur) => ({
+    value: signature,
+    result: cur,
+  }));
   if (previous === signature || !text) return;
   try {
     await deps.api.sendMessage(chat.id, text);

@@ -111,12 +111,12 @@ export class AccessService {
     edit: (list: Constraint[]) => Constraint[],
     force = false,
   ): Promise<Decision[]> {
-    let before: AccessLevel = "full";
-    let after: Enforcement = { constraints: [] };
-    await this.store.update<Enforcement>(enforcementKey(chat, account), (cur = { constraints: [] }) => {
-      before = cur.applied ?? effectiveLevel(cur.constraints, now);
-      after = { ...cur, constraints: edit(cur.constraints) };
-      return after;
+    const { before, after } = await this.store.change<
+      Enforcement,
+      { before: AccessLevel; after: Enforcement }
+    >(enforcementKey(chat, account), (cur = { constraints: [] }) => {
+      const after = { ...cur, constraints: edit(cur.constraints) };
+      return { value: after, result: { before: cur.applied ?? effectiveLevel(cur.constraints, now), after } };
     });
     const intended = effectiveLevel(after.constraints, now);
     const decisions: Decision[] = [];

@@ -5,6 +5,7 @@
 import type { AccountKey, CommunityId } from "../ids.js";
 import type { Instant } from "../ports/clock.js";
 import type { KeyValueStore } from "../ports/store.js";
+import { KEEP } from "../ports/store.js";
 
 export interface Publisher {
   account: AccountKey;
@@ -27,24 +28,19 @@ export class Publishers {
 
   /** True when the account was not a publisher before. */
   async add(community: CommunityId, publisher: Publisher): Promise<boolean> {
-    let added = false;
-    await this.store.update<Publisher[]>(publishersKey(community), (list = []) => {
-      if (list.some((p) => p.account === publisher.account)) return list;
-      added = true;
-      return [...list, publisher];
-    });
-    return added;
+    return this.store.change<Publisher[], boolean>(publishersKey(community), (list = []) =>
+      list.some((p) => p.account === publisher.account)
+        ? { value: KEEP, result: false }
+        : { value: [...list, publisher], result: true },
+    );
   }
 
   /** True when the account was a publisher. */
   async remove(community: CommunityId, account: AccountKey): Promise<boolean> {
-    let removed = false;
-    await this.store.update<Publisher[]>(publishersKey(community), (list = []) => {
-      if (!list.some((p) => p.account === account)) return list;
-      removed = true;
+    return this.store.change<Publisher[], boolean>(publishersKey(community), (list = []) => {
+      if (!list.some((p) => p.account === account)) return { value: KEEP, result: false };
       const rest = list.filter((p) => p.account !== account);
-      return rest.length === 0 ? undefined : rest;
+      return { value: rest.length === 0 ? undefined : rest, result: true };
     });
-    return removed;
   }
 }

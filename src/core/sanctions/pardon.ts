@@ -28,13 +28,8 @@ export async function voidCase(
 ): Promise<VoidResult> {
   const earlier = await ctx.services.cases.get(community.id, number);
   if (!earlier || !correctable.has(earlier.action)) return { status: "not_found" };
-  let claimed = false;
-  await ctx.services.store.update<boolean>(keys.voided(community.id, number), (cur) => {
-    if (cur) return cur;
-    claimed = true;
-    return true;
-  });
-  if (!claimed) return { status: "already" };
+  if (!(await ctx.services.store.setIfAbsent(keys.voided(community.id, number), true)))
+    return { status: "already" };
   if (earlier.points) {
     const settings = policyFor(ctx, community, earlier.chat).sanctions;
     const { subject } = await subjectOf(ctx, earlier.subject, community);

@@ -9,6 +9,7 @@ import { correctable, voidCase } from "./pardon.js";
 import { describeAction, openCase, subjectOf, tellMember } from "./service.js";
 import { recordViolation } from "./sink.js";
 import { keys, type AppealRecord, type ReportRecord } from "./state.js";
+import { KEEP } from "../ports/store.js";
 
 /** Button data prefix of this module: `sanct:rc:<report>`, `sanct:rd:<report>`, `sanct:aa:<case>`, `sanct:ad:<case>`. */
 export const BUTTON_PREFIX = "sanct";
@@ -108,17 +109,12 @@ export const reviewCommands: CommandSpec[] = [
         reason: earlier?.reason ?? "",
         text: rest.join(" ") || t("sanctions.noReason"),
       });
-      let fresh = false;
-      await ctx.services.store.update<AppealRecord>(keys.appeal(community.id, number), (cur) => {
-        if (cur) return cur;
-        fresh = true;
-        return {
-          case: number,
-          community: community.id,
-          account: event.actor.account,
-          status: "open",
-          cardText,
-        };
+      const fresh = await ctx.services.store.setIfAbsent<AppealRecord>(keys.appeal(community.id, number), {
+        case: number,
+        community: community.id,
+        account: event.actor.account,
+        status: "open",
+        cardText,
       });
       if (!fresh) return answer(ctx.t("sanctions.appealAlready", { case: number }));
       ctx.emit({
@@ -153,12 +149,14 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
   const admin = event.actor.account;
   const t = translator(community.language);
   if (verb === "rc" || verb === "rd") {
-    let report: ReportRecord | undefined;
-    await ctx.services.store.update<ReportRecord>(keys.report(community.id, id), (cur) => {
-      if (!cur || cur.status !== "open") return cur;
-      report = { ...cur, status: verb === "rc" ? "confirmed" : "dismissed" };
-      return report;
-    });
+    const report = await ctx.services.store.change<ReportRecord, ReportRecord | undefined>(
+      keys.report(community.id, id),
+      (cur) => {
+        if (!cur || cur.status !== "open") return { value: KEEP, result: undefined };
+        const decided: ReportRecord = { ...cur, status: verb === "rc" ? "confirmed" : "dismissed" };
+        return { value: decided, result: decided };
+      },
+    );
     if (!report)
       return ctx.emit({ kind: "send_private", account: admin, text: ctx.t("sanctions.alreadyHandled") });
     let outcome: string;
@@ -199,12 +197,14 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
   }
   if (verb === "aa" || verb === "ad") {
     const number = Number(id);
-    let appeal: AppealRecord | undefined;
-    await ctx.services.store.update<AppealRecord>(keys.appeal(community.id, number), (cur) => {
-      if (!cur || cur.status !== "open") return cur;
-      appeal = { ...cur, status: verb === "aa" ? "accepted" : "denied" };
-      return appeal;
-    });
+    const appeal = await ctx.services.store.change<AppealRecord, AppealRecord | undefined>(
+      keys.appeal(community.id, number),
+      (cur) => {
+        if (!cur || cur.status !== "open") return { value: KEEP, result: undefined };
+        const decided: AppealRecord = { ...cur, status: verb === "aa" ? "accepted" : "denied" };
+        return { value: decided, result: decided };
+      },
+    );
     if (!appeal)
       return ctx.emit({ kind: "send_private", account: admin, text: ctx.t("sanctions.alreadyHandled") });
     let outcome: string;

@@ -15,6 +15,7 @@ import {
   type Subject,
   type Target,
 } from "./state.js";
+import { KEEP } from "../ports/store.js";
 
 /**
  * The sanction primitives the sink, the admin commands, reports and appeals share: whose points these
@@ -58,15 +59,12 @@ export async function changePoints<R>(
   settings: SanctionSettings,
   change: (decayed: number) => { total: number; result: R },
 ): Promise<R> {
-  let result: R | undefined;
-  await ctx.services.store.update<PointsRecord>(keys.points(community.id, subject), (cur) => {
+  return ctx.services.store.change<PointsRecord, R>(keys.points(community.id, subject), (cur) => {
     const decayed = cur ? decay(cur.total, ctx.now - cur.updatedAt, settings.decay) : 0;
     const next = change(decayed);
-    result = next.result;
     const anchor = cur && decayed > 0 ? decayAnchor(cur.updatedAt, ctx.now, settings.decay) : ctx.now;
-    return { total: Math.max(0, next.total), updatedAt: anchor };
+    return { value: { total: Math.max(0, next.total), updatedAt: anchor }, result: next.result };
   });
-  return result as R;
 }
 
 /** Where a sanction applies: the chat of the violation, or every chat of the community for every linked account. */
@@ -190,12 +188,13 @@ export async function liftSanction(
   options: { keepCurrent?: boolean } = {},
 ): Promise<SanctionRecord | undefined> {
   const { store, access } = ctx.services;
-  let lifted: SanctionRecord | undefined;
-  await store.update<SanctionRecord>(keys.record(community.id, caseNumber), (cur) => {
-    if (!cur || cur.lifted) return cur;
-    lifted = cur;
-    return { ...cur, lifted: true };
-  });
+  const lifted = await store.change<SanctionRecord, SanctionRecord | undefined>(
+    keys.record(community.id, caseNumber),
+    (cur) =>
+      !cur || cur.lifted
+        ? { value: KEEP, result: undefined }
+        : { value: { ...cur, lifted: true }, result: cur },
+  );
   if (!lifted) return undefined;
   if (lifted.action === "ban") {
     for (const t of lifted.targets) {
