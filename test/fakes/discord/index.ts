@@ -1,0 +1,337 @@
+import { PermissionFlagsBits } from "discord.js";
+import { memberPayload, messagePayload, rolePayload, userPayload } from "./payloads.js";
+import { DiscordServer, type CallRecord, type FailureSpec } from "./server.js";
+import {
+  DiscordState,
+  snowflake,
+  type FakeChannel,
+  type FakeGuild,
+  type FakeMember,
+  type FakeUser,
+  type StoredMessage,
+} from "./state.js";
+
+export { waitFor } from "../telegram/wait.js";
+export { snowflake } from "./state.js";
+export type { CallRecord, FailureSpec } from "./server.js";
+export type { FakeChannel, FakeGuild, FakeMember, FakeUser, StoredMessage } from "./state.js";
+
+/** What the bot may do by default in a new guild: everything a moderation bot needs, no Administrator. */
+export const MODERATOR_BOT_PERMISSIONS =
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.ManageMessages |
+  PermissionFlagsBits.ReadMessageHistory |
+  PermissionFlagsBits.ModerateMembers |
+  PermissionFlagsBits.KickMembers |
+  PermissionFlagsBits.BanMembers |
+  PermissionFlagsBits.ManageRoles |
+  PermissionFlagsBits.ManageWebhooks;
+
+export interface NewGuild {
+  name?: string;
+  ownerId?: string;
+  /** The permissions of the bot's own role (default MODERATOR_BOT_PERMISSIONS). */
+  botPermissions?: bigint;
+  /** Where the bot's role sits (default 10: above the roles tests add below it). */
+  botRolePosition?: number;
+}
+
+export interface FakeGuildHandle {
+  id: string;
+  /** The text channel "general" (also the system channel). */
+  general: string;
+  botRole: string;
+}
+
+/**
+ * A fake Discord (REST under /api/v10 and the gateway WebSocket) on 127.0.0.1 for tests with the real
+ * discord.js client: point the client at `apiUrl`, act as users through the driver methods, inspect
+ * what the bot did through the state and the call log.
+ *
+ * @example
+ * const discord = await FakeDiscord.start();
+ * const guild = discord.addGuild({ name: "Lobby" });
+ * const client = new Client({ rest: { api: discord.apiUrl }, intents: [...] });
+ * await client.login(discord.token);
+ * discord.postMessage(guild.general, alice.id, "hello");
+ */
+export class FakeDiscord {
+  private constructor(
+    readonly state: DiscordState,
+    private readonly server: DiscordServer,
+    readonly token: string,
+  ) {}
+
+  static async start(opts: { token?: string; botName?: string } = {}): Promise<FakeDiscord> {
+    const botId = snowflake();
+    const bot: FakeUser = {
+      id: botId,
+      username: opts.botName ?? "warden",
+      global_name: null,
+      avatar: null,
+      bot: true,
+    };
+    const state = new DiscordState(bot, botId);
+    const token = opts.token ?? `${Buffer.from(botId).toString("base64")}.fake.discord-token`;
+    const server = new DiscordServer(state, token);
+    await server.listen();
+    return new FakeDiscord(state, server, token);
+  }
+
+  /** The REST base for `new Client({ rest: { api } })` (`http://127.0.0.1:PORT/api`). */
+  get apiUrl(): string {
+    return this.server.apiUrl;
+  }
+
+  get bot(): FakeUser {
+    return this.state.bot;
+  }
+
+  get calls(): readonly CallRecord[] {
+    return this.server.calls;
+  }
+
+  callsTo(route: string): CallRecord[] {
+    return this.server.calls.filter((c) => c.route === route);
+  }
+
+  /** Gateway frames the client sent (IDENTIFY, heartbeats). */
+  get gatewayFrames() {
+    return this.server.gateway.received;
+  }
+
+  whenReady(): Promise<void> {
+    return this.server.gateway.whenReady();
+  }
+
+  failNext(route: string, spec: FailureSpec, times = 1): void {
+    this.server.failNext(route, spec, times);
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  addUser(u: { username: string; global_name?: string; avatar?: string; bot?: boolean }): FakeUser {
+    const user: FakeUser = {
+      id: snowflake(),
+      username: u.username,
+      global_name: u.global_name ?? null,
+      avatar: u.avatar ?? null,
+      ...(u.bot ? { bot: true } : {}),
+    };
+    this.state.users.set(user.id, user);
+    return user;
+  }
+
+  /** A guild with @everyone, the bot's role, the bot as a member and a "general" channel. Add before login. */
+  addGuild(g: NewGuild = {}): FakeGuildHandle {
+    const id = snowflake();
+    const ownerId = g.ownerId ?? this.addUser({ username: "owner" }).id;
+    const guild: FakeGuild = {
+      id,
+      name: g.name ?? "Guild",
+      ownerId,
+      roles: new Map(),
+      members: new Map(),
+      bans: new Map(),
+      systemChannelId: null,
+    };
+    this.state.guilds.set(id, guild);
+    guild.roles.set(id, { id, name: "@everyone", permissions: "0", position: 0 });
+    const botRole = this.addRole(id, {
+      name: "warden",
+      position: g.botRolePosition ?? 10,
+      permissions: g.botPermissions ?? MODERATOR_BOT_PERMISSIONS,
+    });
+    this.addMember(id, ownerId);
+    this.addMember(id, this.state.bot.id, [botRole]);
+    const general = this.addChannel(id, "general");
+    guild.systemChannelId = general;
+    return { id, general, botRole };
+  }
+
+  addRole(guildId: string, r: { name: string; position: number; permissions?: bigint }): string {
+    const id = snowflake();
+    const role = { id, name: r.name, position: r.position, permissions: (r.permissions ?? 0n).toString() };
+    this.guild(guildId).roles.set(id, role);
+    this.server.gateway.dispatch("GUILD_ROLE_CREATE", { guild_id: guildId, role: rolePayload(role) });
+    return id;
+  }
+
+  addChannel(guildId: string, name: string, opts: { thread?: string } = {}): string {
+    const id = snowflake();
+    const channel: FakeChannel = {
+      id,
+      guildId,
+      name,
+      type: opts.thread ? 11 : 0,
+      ...(opts.thread ? { parentId: opts.thread } : {}),
+    };
+    this.state.channels.set(id, channel);
+    return id;
+  }
+
+  /** Puts a member in the guild's state without telling the bot (before login, or a silent change). */
+  addMember(guildId: string, userId: string, roles: string[] = []): FakeMember {
+    const member: FakeMember = {
+      userId,
+      roles: [...roles],
+      nick: null,
+      joined_at: new Date().toISOString(),
+      communication_disabled_until: null,
+    };
+    this.guild(guildId).members.set(userId, member);
+    return member;
+  }
+
+  member(guildId: string, userId: string): FakeMember | undefined {
+    return this.guild(guildId).members.get(userId);
+  }
+
+  guild(id: string): FakeGuild {
+    const g = this.state.guild(id);
+    if (!g) throw new Error(`no fake guild ${id}`);
+    return g;
+  }
+
+  /** A user joins: GUILD_MEMBER_ADD. */
+  memberJoins(guildId: string, userId: string): FakeMember {
+    const m = this.addMember(guildId, userId);
+    this.server.gateway.dispatch("GUILD_MEMBER_ADD", { ...memberPayload(this.state, m), guild_id: guildId });
+    return m;
+  }
+
+  /** A user leaves: GUILD_MEMBER_REMOVE. */
+  memberLeaves(guildId: string, userId: string): void {
+    this.guild(guildId).members.delete(userId);
+    const user = this.state.users.get(userId);
+    this.server.gateway.dispatch("GUILD_MEMBER_REMOVE", {
+      guild_id: guildId,
+      user: user ? userPayload(user) : { id: userId, username: userId, discriminator: "0" },
+    });
+  }
+
+  /** A user posts in a channel (or a DM channel): stored, then MESSAGE_CREATE. */
+  postMessage(
+    channelId: string,
+    userId: string,
+    content: string,
+    opts: {
+      replyTo?: string;
+      attachments?: { url: string; content_type?: string }[];
+      embeds?: unknown[];
+    } = {},
+  ): StoredMessage {
+    const channel = this.state.channels.get(channelId);
+    const author = this.state.users.get(userId);
+    if (!channel || !author) throw new Error("postMessage: unknown channel or user");
+    const m: StoredMessage = {
+      id: snowflake(),
+      channel_id: channelId,
+      ...(channel.guildId ? { guild_id: channel.guildId } : {}),
+      author,
+      content,
+      components: [],
+      embeds: opts.embeds ?? [],
+      attachments: (opts.attachments ?? []).map((a, i) => ({
+        id: snowflake(),
+        filename: `file${i}`,
+        size: 1,
+        url: a.url,
+        proxy_url: a.url,
+        ...(a.content_type ? { content_type: a.content_type } : {}),
+      })),
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      ...(opts.replyTo
+        ? { message_reference: { type: 0, message_id: opts.replyTo, channel_id: channelId } }
+        : {}),
+      deleted: false,
+    };
+    this.state.messages.set(m.id, m);
+    this.server.gateway.dispatch("MESSAGE_CREATE", this.withMember(m));
+    return m;
+  }
+
+  /** A user edits their message: MESSAGE_UPDATE. */
+  editMessage(messageId: string, content: string): StoredMessage {
+    const m = this.state.messages.get(messageId);
+    if (!m) throw new Error(`no fake message ${messageId}`);
+    m.content = content;
+    m.edited_timestamp = new Date().toISOString();
+    this.server.gateway.dispatch("MESSAGE_UPDATE", this.withMember(m));
+    return m;
+  }
+
+  /** A user presses a button on a message: INTERACTION_CREATE (component). Returns the interaction id. */
+  pressButton(messageId: string, userId: string, customId: string): string {
+    const m = this.state.messages.get(messageId);
+    if (!m?.guild_id) throw new Error(`no fake guild message ${messageId}`);
+    const guild = this.guild(m.guild_id);
+    const member = guild.members.get(userId);
+    if (!member) throw new Error(`${userId} is not a member`);
+    const id = snowflake();
+    const token = `itoken-${id}`;
+    this.state.interactionTokens.set(token, id);
+    this.server.gateway.dispatch("INTERACTION_CREATE", {
+      id,
+      application_id: this.state.applicationId,
+      type: 3,
+      token,
+      version: 1,
+      guild_id: guild.id,
+      channel_id: m.channel_id,
+      channel: { id: m.channel_id, type: 0, guild_id: guild.id },
+      member: {
+        ...memberPayload(this.state, member),
+        permissions: this.state.permissionsOf(guild, userId).toString(),
+      },
+      data: { custom_id: customId, component_type: 2 },
+      message: messagePayload(m),
+      app_permissions: this.state.permissionsOf(guild, this.state.bot.id).toString(),
+      locale: "en-US",
+      guild_locale: "en-US",
+      entitlements: [],
+      authorizing_integration_owners: { "0": guild.id },
+      context: 0,
+      attachment_size_limit: 10_485_760,
+    });
+    return id;
+  }
+
+  interactionAnswers(interactionId: string) {
+    return this.state.interactionAnswers.filter((a) => a.interactionId === interactionId);
+  }
+
+  /** Messages still present in a channel, oldest first. */
+  messagesIn(channelId: string): StoredMessage[] {
+    return this.state.channelMessages(channelId).filter((m) => !m.deleted);
+  }
+
+  /** The DM channel the bot opened with a user, if any. */
+  dmChannelOf(userId: string): string | undefined {
+    return [...this.state.channels.values()].find((c) => c.type === 1 && c.recipientId === userId)?.id;
+  }
+
+  /** The user refuses DMs from the bot (sending answers 403 / 50007). */
+  closeDms(userId: string): void {
+    this.state.closedDms.add(userId);
+  }
+
+  /** Someone deletes a webhook by hand (the bot's cached one goes stale). */
+  deleteWebhook(id: string): void {
+    this.state.webhooks.delete(id);
+  }
+
+  webhooksIn(channelId: string) {
+    return [...this.state.webhooks.values()].filter((w) => w.channel_id === channelId);
+  }
+
+  private withMember(m: StoredMessage) {
+    const member = m.guild_id ? this.state.guild(m.guild_id)?.members.get(m.author.id) : undefined;
+    const { user: _user, ...partial } = member ? memberPayload(this.state, member) : { user: undefined };
+    return { ...messagePayload(m), ...(member ? { member: partial } : {}) };
+  }
+}
