@@ -1,11 +1,13 @@
 import type { Environment } from "../config/environment.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { Logger } from "../core/ports/logger.js";
+import type { PlatformStarter } from "../core/ports/platform.js";
+import { telegramStarter, type TelegramSettings } from "../adapters/telegram/starter.js";
+import { platformRuntime } from "./platform-runtime.js";
 import type { Runtime } from "./runtime.js";
-import { telegramStarter } from "../adapters/telegram/starter.js";
 
-/** A platform adapter as `start` sees it: configured or not, and how to start and stop it. */
-export interface PlatformStarter {
+/** A platform as `start` sees it: configured or not, and how to start and stop it. */
+export interface ConfiguredPlatform {
   name: string;
   configured(config: LoadedConfig, env: Environment): boolean;
   start(parts: {
@@ -18,5 +20,41 @@ export interface PlatformStarter {
   }): Promise<() => Promise<void>>;
 }
 
+/** Joins an adapter's starter (a core port) with how its settings come from the config and environment. */
+function platform<S>(
+  starter: PlatformStarter<S>,
+  settingsOf: (config: LoadedConfig, env: Environment) => S | undefined,
+): ConfiguredPlatform {
+  return {
+    name: starter.name,
+    configured: (config, env) => settingsOf(config, env) !== undefined,
+    async start({ runtime, config, env, logger, signal }) {
+      const settings = settingsOf(config, env);
+      if (settings === undefined) throw new Error(`${starter.name} is not configured`);
+      return starter.start({ runtime: platformRuntime(runtime), settings, logger, signal });
+    },
+  };
+}
+
+/**
+ * Telegram runs when TELEGRAM_BOT_TOKEN is set. TELEGRAM_API_ROOT points grammY at a local Bot API
+ * server; the `telegram:` section of the config picks polling (default) or a webhook, whose secret
+ * token comes from TELEGRAM_WEBHOOK_SECRET.
+ */
+export function telegramSettings(config: LoadedConfig, env: Environment): TelegramSettings | undefined {
+  if (!env.telegramToken) return undefined;
+  const section = config.raw.telegram;
+  return {
+    token: env.telegramToken,
+    apiRoot: env.telegramApiRoot,
+    defaultLanguage: config.raw.language,
+    mode: section?.mode ?? "polling",
+    webhook: section?.webhook ? { ...section.webhook, secretToken: env.telegramWebhookSecret } : undefined,
+    username: section?.username,
+    startTimeoutMs: section?.start_timeout,
+    ...(section?.pacing === false ? { throttle: false as const } : {}),
+  };
+}
+
 /** Every platform chatwarden can run on. Each adapter adds itself here. */
-export const startPlatforms: PlatformStarter[] = [telegramStarter];
+export const startPlatforms: ConfiguredPlatform[] = [platform(telegramStarter, telegramSettings)];

@@ -8,6 +8,7 @@ import type { Environment } from "../config/environment.js";
 import type { LoadedConfig } from "../config/load.js";
 import { parseKey } from "../core/ids.js";
 import { boot } from "./boot.js";
+import { platformRuntime } from "./platform-runtime.js";
 
 export interface SimulateResult {
   exitCode: number;
@@ -60,7 +61,7 @@ export async function simulate(
     storage: { url: "memory://" },
   });
   const world = new SimulatedWorld();
-  const session = new ConsoleSession(booted.runtime, world);
+  const session = new ConsoleSession(platformRuntime(booted.runtime), world);
   let runtime = booted.runtime;
   const emit = (record: Record<string, unknown>, text: string) =>
     out(options.json ? JSON.stringify(record) : text);
@@ -94,7 +95,7 @@ export async function simulate(
         restart: async () => {
           runtime.scheduler.stop();
           runtime = await booted.rebuild();
-          session.replaceRuntime(runtime);
+          session.replaceRuntime(platformRuntime(runtime));
         },
       });
     } catch (error) {

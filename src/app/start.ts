@@ -7,6 +7,7 @@ import type { LoadedConfig } from "../config/load.js";
 import { fileDestination } from "../adapters/logging/pino-logger.js";
 import { boot, OffsetClock } from "./boot.js";
 import { registerInstance } from "./instances.js";
+import { platformRuntime } from "./platform-runtime.js";
 import { startPlatforms } from "./platforms.js";
 import { knownChats } from "./simulate.js";
 
@@ -94,7 +95,7 @@ export async function start(
   }
   const world = new SimulatedWorld();
   if (options.keep) world.continueNumbering((await booted.store.get(NUMBERING_KEY)) ?? {});
-  const session = new ConsoleSession(runtime, world);
+  const session = new ConsoleSession(platformRuntime(runtime), world);
   runtime.scheduler.start();
   const consoleChats = config.core.communities.flatMap((c) =>
     c.chats.filter((chat) => chat.key.startsWith("console:")).map((chat) => chat.key.slice(8)),
@@ -135,7 +136,7 @@ export async function start(
       restart: async () => {
         runtime.scheduler.stop();
         runtime = await booted.rebuild();
-        session.replaceRuntime(runtime);
+        session.replaceRuntime(platformRuntime(runtime));
         runtime.scheduler.start();
       },
     },

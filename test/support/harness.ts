@@ -2,6 +2,7 @@ import { NodeSealer, nodeRandom } from "../../src/adapters/crypto/node-sealer.js
 import { ConsoleSession } from "../../src/adapters/console/session.js";
 import { SimulatedWorld } from "../../src/adapters/console/world.js";
 import { MemoryStore } from "../../src/adapters/storage/memory-store.js";
+import { platformRuntime } from "../../src/app/platform-runtime.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { parseConfigText } from "../../src/config/load.js";
 import type { Clock } from "../../src/core/ports/clock.js";
@@ -79,10 +80,10 @@ export async function startHarness(
     async restart() {
       harness.runtime.scheduler.stop();
       harness.runtime = await build();
-      harness.session.replaceRuntime(harness.runtime);
+      harness.session.replaceRuntime(platformRuntime(harness.runtime));
     },
   };
-  harness.session = new ConsoleSession(harness.runtime, world);
+  harness.session = new ConsoleSession(platformRuntime(harness.runtime), world);
   return harness;
 }
 

@@ -3,7 +3,7 @@ import type { Handled } from "../../core/engine/engine.js";
 import type { AccountKey, ChatKey } from "../../core/ids.js";
 import { accountKey, chatKey } from "../../core/ids.js";
 import type { Actor, ForwardOrigin, MediaItem, PostContent } from "../../core/model/content.js";
-import type { Runtime } from "../../app/runtime.js";
+import type { PlatformRuntime } from "../../core/ports/platform.js";
 import { consoleMentions } from "./mentions.js";
 import { SimulatedWorld, type SimMessage } from "./world.js";
 
@@ -26,20 +26,16 @@ export class ConsoleSession {
   private readonly languages = new Map<string, string>();
 
   constructor(
-    private runtime: Runtime,
+    private runtime: PlatformRuntime,
     readonly world: SimulatedWorld,
   ) {
-    runtime.engine.setExecutor("console", world);
-  }
-
-  get engine() {
-    return this.runtime.engine;
+    runtime.setExecutor("console", world);
   }
 
   /** Swap in a runtime built again on the same store (a restart); the world keeps its chats. */
-  replaceRuntime(runtime: Runtime): void {
+  replaceRuntime(runtime: PlatformRuntime): void {
     this.runtime = runtime;
-    runtime.engine.setExecutor("console", this.world);
+    runtime.setExecutor("console", this.world);
   }
 
   account(user: string): AccountKey {
@@ -157,7 +153,7 @@ export class ConsoleSession {
 
   /** Members named in a command's arguments, as far as the bot has seen them. */
   private mentions(args: string): Promise<Mention[]> {
-    return consoleMentions(args, this.runtime.services.members);
+    return consoleMentions(args, this.runtime.members);
   }
 
   /** Presses the button labelled `label` (case-insensitive) on a message, or on the newest message that has one. */
@@ -193,7 +189,7 @@ export class ConsoleSession {
   }
 
   dispatch(event: CoreEvent): Promise<Handled> {
-    return this.runtime.engine.handle(event);
+    return this.runtime.handle(event);
   }
 
   private content(text: string, options: PostOptions): PostContent {

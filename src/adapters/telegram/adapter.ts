@@ -4,11 +4,11 @@ import { Api, Bot, type Transformer } from "grammy";
 import type { Update } from "grammy/types";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Runtime } from "../../app/runtime.js";
 import type { CoreEvent } from "../../core/events.js";
 import type { ChatKey } from "../../core/ids.js";
-import { translator, type Language, type Translate } from "../../core/i18n/translator.js";
+import type { Language } from "../../core/i18n/translator.js";
 import type { Logger } from "../../core/ports/logger.js";
+import type { PlatformRuntime } from "../../core/ports/platform.js";
 import type { CommunitySettings } from "../../core/settings/community.js";
 import { AdminCache } from "./admins.js";
 import { registerCommands } from "./commands.js";
@@ -27,6 +27,7 @@ import { PollingLoop } from "./polling.js";
 import { linkedSignal, withSignal } from "./signals.js";
 import { pressScope, type PressScope } from "./press-scope.js";
 import { onBotMembership } from "./rights.js";
+import { telegramTexts } from "./texts.js";
 import { chatOfUpdate, MembershipTracker, translateUpdate, type TranslateEnv } from "./translate.js";
 import { createWebhookServer } from "./webhook.js";
 
@@ -47,7 +48,7 @@ export interface TelegramAdapterConfig {
   token: string;
   /** A local Bot API server (or a test fake), without trailing slash. */
   apiRoot?: string;
-  runtime: Runtime;
+  runtime: PlatformRuntime;
   logger: Logger;
   defaultLanguage?: Language;
   mode?: "polling" | "webhook";
@@ -132,12 +133,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
   bot.api.config.use(autoRetry(config.retry ?? { maxRetryAttempts: 3, maxDelaySeconds: 30 }));
   bot.api.config.use(cutOff(cut.signal));
 
-  const engine = runtime.engine;
-  const services = runtime.services;
-  const chats = telegramChats(services.directory.communities);
+  const chats = telegramChats(runtime.communities);
   const admins = new AdminCache(bot.api, logger);
   const membership = new MembershipTracker();
-  const fallback = translator(config.defaultLanguage ?? "en");
+  const fallback = telegramTexts(config.defaultLanguage ?? "en");
   let username = config.username ?? "";
   let canReadAll = true;
   let polling: Promise<void> | undefined;
@@ -148,7 +147,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     api: bot.api,
     logger,
     botUsername: () => username,
-    translatorFor: (account) => engine.translatorFor(account),
+    languageOf: (account) => runtime.languageOf(account),
   });
 
   const env = (): TranslateEnv => ({
@@ -156,12 +155,12 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     botUsername: username,
     isAdmin: (chatId, userId) => admins.isAdmin(chatId, userId),
     membership,
-    members: services.members,
+    members: runtime.members,
   });
 
   async function handle(event: CoreEvent): Promise<void> {
     try {
-      await engine.handle(event);
+      await runtime.handle(event);
     } catch (error) {
       if (cut.signal.aborted) throw error;
       logger.error({ event: event.kind, err: String(error) }, "the engine failed on a Telegram update");
@@ -174,9 +173,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       const community = chats.get(update.my_chat_member.chat.id);
       await onBotMembership(update.my_chat_member, {
         api: bot.api,
-        store: services.store,
+        store: runtime.store,
         logger,
-        translatorOf: (): Translate | undefined => (community ? translator(community.language) : undefined),
+        translatorOf: () => (community ? telegramTexts(community.language) : undefined),
         fallback,
         canReadAllMessages: canReadAll,
       });
@@ -217,7 +216,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
 
   const intake = new UpdateIntake({
     handle: onUpdate,
-    store: services.store,
+    store: runtime.store,
     botId: () => bot.botInfo.id,
     logger,
     abandon: cut.signal,
@@ -268,9 +267,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     });
     username ||= bot.botInfo.username;
     canReadAll = bot.botInfo.can_read_all_group_messages;
-    engine.setExecutor("telegram", executor);
+    runtime.setExecutor("telegram", executor);
     // Menus are a convenience: set in the background, never holding up the start.
-    menus = registerCommands(bot.api, engine.commandList(), logger, stopping.signal);
+    menus = registerCommands(bot.api, runtime.commands(), logger, stopping.signal);
     if (config.mode === "webhook") return startWebhook(deadline, signal);
     await beforeDeadline("deleteWebhook", where, deadline, signal, (sig) =>
       bot.api.deleteWebhook({}, apiSignal(sig)),

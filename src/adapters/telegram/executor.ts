@@ -8,7 +8,7 @@ import type {
   Repost,
   Send,
 } from "../../core/decisions.js";
-import type { Translate } from "../../core/i18n/translator.js";
+import type { Language } from "../../core/i18n/translator.js";
 import type { AccountKey } from "../../core/ids.js";
 import type { MessageRef } from "../../core/model/content.js";
 import type { Logger } from "../../core/ports/logger.js";
@@ -23,8 +23,8 @@ export interface ExecutorDeps {
   api: Api;
   logger: Logger;
   botUsername: () => string;
-  /** Texts in a member's language (the engine's choice of language). */
-  translatorFor(account: AccountKey): Promise<Translate>;
+  /** The language the bot uses with a member (for the adapter's own texts). */
+  languageOf(account: AccountKey): Promise<Language>;
 }
 
 const ok = (refs?: MessageRef[]): Outcome => (refs ? { status: "ok", refs } : { status: "ok" });

@@ -1,11 +1,19 @@
+import type { Api } from "grammy";
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from "grammy/types";
+import type { Language } from "../../core/i18n/translator.js";
+import type { AccountKey } from "../../core/ids.js";
 import type { Outcome, SendPrivate } from "../../core/decisions.js";
 import type { MessageRef } from "../../core/model/content.js";
-import type { ExecutorDeps } from "./executor.js";
+import { telegramTexts } from "./texts.js";
 import { inlineKeyboard } from "./markup.js";
 import { isPrivateChatClosed } from "./failures.js";
 import { tgMessageRef, userIdOf } from "./keys.js";
 import { pressScope } from "./press-scope.js";
+
+export interface PrivateChatDeps {
+  api: Api;
+  languageOf(account: AccountKey): Promise<Language>;
+}
 
 const ok = (refs?: MessageRef[]): Outcome => (refs ? { status: "ok", refs } : { status: "ok" });
 const CALLBACK_TEXT_MAX = 200;
@@ -17,7 +25,7 @@ const CALLBACK_TEXT_MAX = 200;
  * member, in the fallback chat, to open the bot (`Send.invite`, rendered by the executor).
  */
 export class PrivateChat {
-  constructor(private readonly deps: ExecutorDeps) {}
+  constructor(private readonly deps: PrivateChatDeps) {}
 
   async send(d: SendPrivate): Promise<Outcome> {
     const user = userIdOf(d.account);
@@ -36,9 +44,9 @@ export class PrivateChat {
     }
     let reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | undefined;
     if (d.requestContact) {
-      const t = await this.deps.translatorFor(d.account);
+      const t = telegramTexts(await this.deps.languageOf(d.account));
       reply_markup = {
-        keyboard: [[{ text: t("core.telegramShareContactButton"), request_contact: true }]],
+        keyboard: [[{ text: t("shareContactButton"), request_contact: true }]],
         one_time_keyboard: true,
         resize_keyboard: true,
       };

@@ -1,6 +1,6 @@
 import type { Api } from "grammy";
 import type { ChatMember, ChatMemberUpdated } from "grammy/types";
-import type { Translate } from "../../core/i18n/translator.js";
+import type { TelegramTranslate } from "./texts.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { KeyValueStore } from "../../core/ports/store.js";
 import { toFailure } from "./failures.js";
@@ -22,21 +22,21 @@ export function missingRights(member: ChatMember): BotRight[] {
 }
 
 const RIGHT_TEXT = {
-  can_delete_messages: "core.telegramRightDelete",
-  can_restrict_members: "core.telegramRightRestrict",
-  can_invite_users: "core.telegramRightInvite",
+  can_delete_messages: "rightDelete",
+  can_restrict_members: "rightRestrict",
+  can_invite_users: "rightInvite",
 } as const;
 
 /** The notice for admins, in plain words; undefined when nothing is missing. */
 export function rightsNotice(
-  t: Translate,
+  t: TelegramTranslate,
   missing: readonly BotRight[],
   cannotReadAll: boolean,
 ): string | undefined {
   const parts: string[] = [];
   if (missing.length)
-    parts.push(t("core.telegramMissingRights", { rights: missing.map((r) => t(RIGHT_TEXT[r])).join(", ") }));
-  if (cannotReadAll) parts.push(t("core.telegramPrivacy"));
+    parts.push(t("missingRights", { rights: missing.map((r) => t(RIGHT_TEXT[r])).join(", ") }));
+  if (cannotReadAll) parts.push(t("privacy"));
   return parts.length ? parts.join("\n\n") : undefined;
 }
 
@@ -45,9 +45,9 @@ export interface RightsDeps {
   store: KeyValueStore;
   logger: Logger;
   /** The community's translator when the chat is configured, undefined when it is not. */
-  translatorOf(chatId: number): Translate | undefined;
+  translatorOf(chatId: number): TelegramTranslate | undefined;
   /** The translator for chats that belong to no community. */
-  fallback: Translate;
+  fallback: TelegramTranslate;
   /** getMe().can_read_all_group_messages (privacy mode off). */
   canReadAllMessages: boolean;
 }
@@ -72,7 +72,7 @@ export async function onBotMembership(update: ChatMemberUpdated, deps: RightsDep
   let signature: string;
   if (!t) {
     signature = "not-configured";
-    text = deps.fallback("core.telegramNotConfigured", { chat: tgChatKey(chat.id) });
+    text = deps.fallback("notConfigured", { chat: tgChatKey(chat.id) });
   } else {
     const missing = missingRights(member);
     const cannotReadAll =

@@ -1,38 +1,26 @@
-import type { PlatformStarter } from "../../app/platforms.js";
-import { createTelegramAdapter } from "./adapter.js";
+import type { PlatformStarter } from "../../core/ports/platform.js";
+import { createTelegramAdapter, type TelegramAdapterConfig } from "./adapter.js";
+
+/** What the Telegram adapter is started with; the composition root reads it from config and environment. */
+export type TelegramSettings = Omit<TelegramAdapterConfig, "runtime" | "logger">;
 
 /**
- * Runs the Telegram adapter when TELEGRAM_BOT_TOKEN is set. TELEGRAM_API_ROOT points grammY at a local
- * Bot API server; the `telegram:` section of the config picks polling (default) or a webhook, whose
- * secret token comes from TELEGRAM_WEBHOOK_SECRET.
+ * Runs the Telegram adapter: polling (default) or a webhook, against api.telegram.org or a local Bot
+ * API server (`apiRoot`).
  */
-export const telegramStarter: PlatformStarter = {
+export const telegramStarter: PlatformStarter<TelegramSettings> = {
   name: "telegram",
-  configured: (_config, env) => Boolean(env.telegramToken),
-  async start({ runtime, config, env, logger, signal }) {
-    const token = env.telegramToken;
-    if (!token) throw new Error("TELEGRAM_BOT_TOKEN is not set");
-    const settings = config.raw.telegram;
-    const mode = settings?.mode ?? "polling";
-    if (mode === "webhook" && !env.telegramWebhookSecret) {
+  async start({ runtime, settings, logger, signal }) {
+    if (settings.mode === "webhook" && !settings.webhook?.secretToken) {
       logger.warn(
         {},
         "telegram webhook without TELEGRAM_WEBHOOK_SECRET: anyone who finds the URL can post updates",
       );
     }
     const adapter = createTelegramAdapter({
-      token,
-      apiRoot: env.telegramApiRoot,
+      ...settings,
       runtime,
       logger: logger.child({ platform: "telegram" }),
-      defaultLanguage: config.raw.language,
-      mode,
-      webhook: settings?.webhook
-        ? { ...settings.webhook, secretToken: env.telegramWebhookSecret }
-        : undefined,
-      username: settings?.username,
-      startTimeoutMs: settings?.start_timeout,
-      ...(settings?.pacing === false ? { throttle: false as const } : {}),
     });
     try {
       await adapter.start(signal);

@@ -294,11 +294,16 @@ export class Engine {
     community?: CommunitySettings,
     reported?: string,
   ): Promise<Translate> {
+    return translator(await this.languageOf(account, community, reported));
+  }
+
+  /** The language of `translatorFor`, for adapters' own texts. */
+  async languageOf(account: AccountKey, community?: CommunitySettings, reported?: string): Promise<Language> {
     const chosen = await this.services.store.get<Language>(languageKey(account));
-    if (chosen) return translator(chosen);
+    if (chosen) return chosen;
     const profile = await this.services.members.profile(account);
     const platformLanguage = languageFromTag(reported ?? profile?.language);
-    if (platformLanguage) return translator(platformLanguage);
+    if (platformLanguage) return platformLanguage;
     const { directory } = this.services;
     const home =
       community ??
@@ -306,7 +311,7 @@ export class Engine {
         ? directory.community(profile.communities[profile.communities.length - 1] as string)
         : undefined) ??
       (directory.communities.length === 1 ? directory.communities[0] : undefined);
-    return translator(home?.language ?? this.defaultLanguage);
+    return home?.language ?? this.defaultLanguage;
   }
 
   private async isAdmin(

@@ -1,8 +1,8 @@
+import type { Catalogue } from "./catalogue.js";
 import { en } from "./en/index.js";
 import { zh } from "./zh/index.js";
 
-/** The catalogue shape: every language has exactly the keys of the English one. */
-export type Catalogue = { [K in keyof typeof en]: { [M in keyof (typeof en)[K]]: string } };
+export type { Catalogue } from "./catalogue.js";
 
 type Join<A extends string, B extends string> = `${A}.${B}`;
 /** "core.unknownCommand", "verification.askName", ... */

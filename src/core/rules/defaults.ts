@@ -1,4 +1,4 @@
-import type { CategorySettings } from "../sanctions/settings.js";
+import type { CategorySettings } from "./category.js";
 
 /**
  * The categories a community gets when its config names none. The terms are the starter lists of

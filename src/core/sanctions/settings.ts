@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { category } from "../rules/category.js";
 import { defaultCategorySettings } from "../rules/defaults.js";
 import { duration } from "../settings/duration.js";
 
@@ -46,22 +47,7 @@ export const sanctionSettingsSchema = z.strictObject({
 });
 export type SanctionSettings = z.output<typeof sanctionSettingsSchema>;
 
-const category = z.strictObject({
-  /** Inline terms. */
-  terms: z.array(z.string()).default([]),
-  /** Files with one term per line ("#" comments), relative to the config file. */
-  term_files: z.array(z.string()).default([]),
-  /** Regular expressions (JavaScript syntax), matched against the folded text. */
-  patterns: z.array(z.string()).default([]),
-  /** Link domains (subdomains included). */
-  domains: z.array(z.string()).default([]),
-  points: z.number().min(0).default(1),
-  /** What a hit does with the message: delete it, hold it for review, or only record a violation. */
-  action: z.enum(["delete", "hold", "record"]).default("delete"),
-  /** Severe categories jump straight to this ladder step (by action name or index), whatever the total. */
-  jump_to: z.union([z.enum(["warn", "mute", "limit", "ban"]), z.number().int().min(0)]).optional(),
-});
-export type CategorySettings = z.output<typeof category>;
+export type { CategorySettings } from "../rules/category.js";
 
 export const rulesSettingsSchema = z.strictObject({
   enabled: z.boolean().default(true),

@@ -3,6 +3,7 @@ import type { AccountKey, ChatKey } from "../../../src/core/ids.js";
 import { NodeSealer, nodeRandom } from "../../../src/adapters/crypto/node-sealer.js";
 import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
 import { createTelegramAdapter } from "../../../src/adapters/telegram/adapter.js";
+import { platformRuntime } from "../../../src/app/platform-runtime.js";
 import { createRuntime } from "../../../src/app/runtime.js";
 import { parseConfigText } from "../../../src/config/load.js";
 import { silentLogger } from "../../../src/core/ports/logger.js";
@@ -340,7 +341,12 @@ describe("telegram adapter: starting", () => {
         defaultLanguage: "en",
       });
       const token = "123456:SecretWrongTokenValue";
-      const adapter = createTelegramAdapter({ token, apiRoot: tg.apiRoot, runtime, logger: silentLogger });
+      const adapter = createTelegramAdapter({
+        token,
+        apiRoot: tg.apiRoot,
+        runtime: platformRuntime(runtime),
+        logger: silentLogger,
+      });
       const failure = await adapter.start().then(
         () => undefined,
         (error: unknown) => String(error),

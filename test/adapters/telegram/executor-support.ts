@@ -1,6 +1,5 @@
 import { Bot } from "grammy";
 import { TelegramExecutor } from "../../../src/adapters/telegram/executor.js";
-import { translator } from "../../../src/core/i18n/translator.js";
 import { silentLogger } from "../../../src/core/ports/logger.js";
 import { FakeTelegram, type FakeChat } from "../../fakes/telegram/index.js";
 
@@ -21,7 +20,7 @@ export async function startExecutor(): Promise<ExecutorRig> {
     api: bot.api,
     logger: silentLogger,
     botUsername: () => tg.botUser.username ?? "bot",
-    translatorFor: () => Promise.resolve(translator("en")),
+    languageOf: () => Promise.resolve("en" as const),
   });
   return {
     tg,

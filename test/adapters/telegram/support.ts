@@ -7,6 +7,7 @@ import {
   type TelegramAdapter,
   type TelegramAdapterConfig,
 } from "../../../src/adapters/telegram/adapter.js";
+import { platformRuntime } from "../../../src/app/platform-runtime.js";
 import { createRuntime, type Runtime } from "../../../src/app/runtime.js";
 import { parseConfigText } from "../../../src/config/load.js";
 import type { CoreEvent } from "../../../src/core/events.js";
@@ -105,7 +106,7 @@ ${(options.policy ?? "")
     const adapter = createTelegramAdapter({
       token: tg.token,
       apiRoot: tg.apiRoot,
-      runtime,
+      runtime: platformRuntime(runtime),
       logger: silentLogger,
       pollingTimeout: 1,
       throttle: NO_PACING,

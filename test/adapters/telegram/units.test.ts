@@ -4,8 +4,8 @@ import { toFailure } from "../../../src/adapters/telegram/failures.js";
 import { chatIdOf, subjectOf, tgChatKey } from "../../../src/adapters/telegram/keys.js";
 import { levelOf, permissionsFor } from "../../../src/adapters/telegram/permissions.js";
 import { missingRights, rightsNotice } from "../../../src/adapters/telegram/rights.js";
-import { telegramStarter } from "../../../src/adapters/telegram/starter.js";
-import { translator } from "../../../src/core/i18n/translator.js";
+import { telegramTexts } from "../../../src/adapters/telegram/texts.js";
+import { startPlatforms, telegramSettings } from "../../../src/app/platforms.js";
 import { GrammyError, HttpError } from "grammy";
 
 describe("telegram deep-link payloads", () => {
@@ -44,9 +44,9 @@ describe("telegram ids, permissions, rights and failures", () => {
       "can_restrict_members",
       "can_invite_users",
     ]);
-    const notice = rightsNotice(translator("zh"), ["can_invite_users"], false);
+    const notice = rightsNotice(telegramTexts("zh"), ["can_invite_users"], false);
     expect(notice).toContain("通过链接邀请用户");
-    expect(rightsNotice(translator("en"), [], false)).toBeUndefined();
+    expect(rightsNotice(telegramTexts("en"), [], false)).toBeUndefined();
   });
 
   it("turns Bot API errors into platform failures", () => {
@@ -69,8 +69,13 @@ describe("telegram ids, permissions, rights and failures", () => {
   });
 
   it("starts only when TELEGRAM_BOT_TOKEN is set", () => {
-    const config = {} as never;
-    expect(telegramStarter.configured(config, {})).toBe(false);
-    expect(telegramStarter.configured(config, { telegramToken: "1:x" })).toBe(true);
+    const config = { raw: { language: "en" } } as never;
+    const telegram = startPlatforms.find((p) => p.name === "telegram");
+    expect(telegram?.configured(config, {})).toBe(false);
+    expect(telegram?.configured(config, { telegramToken: "1:x" })).toBe(true);
+    expect(telegramSettings(config, { telegramToken: "1:x" })).toMatchObject({
+      token: "1:x",
+      mode: "polling",
+    });
   });
 });

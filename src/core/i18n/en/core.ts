@@ -42,17 +42,6 @@ export const core = {
   unknownMember:
     "I don't know that member ({name}): I have not seen them post or join here. Reply to one of their messages with the command instead.",
   notAllowed: "Only admins of this community can do that.",
-  // Telegram adapter
-  telegramMissingRights:
-    "I need more admin rights in this chat to protect it. Please make me an admin with: {rights}.",
-  telegramRightDelete: "Delete messages",
-  telegramRightRestrict: "Ban users (also needed to mute)",
-  telegramRightInvite: "Invite users via link (needed to accept join requests)",
-  telegramPrivacy:
-    "I cannot read every message here: privacy mode is on and I am not an admin. Make me an admin (or turn privacy mode off with @BotFather and add me again).",
-  telegramNotConfigured:
-    'This chat is not part of any community in my configuration, so I will not act here. To protect it, add "{chat}" to a community\'s chats in the config file.',
-  telegramShareContactButton: "Share my phone number",
   gateReadOnly:
     "Your message in {chat} was removed: you can only read there for now. Send /mydata to see why, or /appeal if you think it is a mistake.",
   gateUnverified:

@@ -1,4 +1,4 @@
-import type { Catalogue } from "../translator.js";
+import type { Catalogue } from "../catalogue.js";
 
 export const core = {
   unknownCommand: "我不认识命令 /{name}。发送 /help 查看我能做什么。",
@@ -40,16 +40,6 @@ export const core = {
   someone: "你好",
   unknownMember: "我不认识这个成员（{name}）：我还没见过对方在这里发言或加入。请改为回复其消息来使用此命令。",
   notAllowed: "只有本社区的管理员可以这样做。",
-  // Telegram 适配器
-  telegramMissingRights: "我需要更多管理员权限才能保护这个群。请把我设为管理员，并开启：{rights}。",
-  telegramRightDelete: "删除消息",
-  telegramRightRestrict: "封禁用户（禁言也需要此权限）",
-  telegramRightInvite: "通过链接邀请用户（处理入群申请需要此权限）",
-  telegramPrivacy:
-    "我无法读取这里的所有消息：隐私模式已开启，而我不是管理员。请把我设为管理员（或通过 @BotFather 关闭隐私模式后重新添加我）。",
-  telegramNotConfigured:
-    '这个群不属于我配置中的任何社区，所以我不会在这里执行任何操作。如需保护它，请在配置文件中把 "{chat}" 加入某个社区的 chats。',
-  telegramShareContactButton: "分享我的手机号",
   gateReadOnly:
     "你在 {chat} 的消息已被删除：你目前在那里只能阅读。发送 /mydata 查看原因；如认为有误，可发送 /appeal。",
   gateUnverified:

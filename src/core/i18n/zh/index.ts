@@ -1,4 +1,4 @@
-import type { Catalogue } from "../translator.js";
+import type { Catalogue } from "../catalogue.js";
 import { core } from "./core.js";
 import { news } from "./news.js";
 import { rules } from "./rules.js";

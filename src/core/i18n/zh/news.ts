@@ -1,4 +1,4 @@
-import type { Catalogue } from "../translator.js";
+import type { Catalogue } from "../catalogue.js";
 
 export const news = {
   awaitingApproval:

@@ -1,4 +1,4 @@
-import type { Catalogue } from "../translator.js";
+import type { Catalogue } from "../catalogue.js";
 
 /** 内容规则模块的文字。 */
 export const rules = {

@@ -1,4 +1,4 @@
-import type { Catalogue } from "../translator.js";
+import type { Catalogue } from "../catalogue.js";
 
 export const sanctions = {
   usageWarn: "/warn <成员> [原因]（或回复其消息）",

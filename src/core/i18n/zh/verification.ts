@@ -1,4 +1,4 @@
-import type { Catalogue } from "../translator.js";
+import type { Catalogue } from "../catalogue.js";
 
 export const verification = {
   buttonStart: "立即验证",
