@@ -2,7 +2,7 @@ import type { Button, Decision, SendPrivate } from "../decisions.js";
 import type { CoreEvent } from "../events.js";
 import type { AccountKey, ChatKey } from "../ids.js";
 import type { Instant } from "../ports/clock.js";
-import type { KeyValueStore } from "../ports/store.js";
+import { KEEP, type KeyValueStore } from "../ports/store.js";
 
 /** How long a private text waits for a member who cannot be written to, and how many wait. */
 export const OUTBOX_TTL_MS = 24 * 60 * 60_000;
@@ -47,13 +47,9 @@ export class PrivateOutbox {
 
   /** Takes what waits for the member (oldest first); it is gone from the store afterwards. */
   async take(account: AccountKey, now: Instant): Promise<WaitingText[]> {
-    let taken: WaitingText[] = [];
-    await this.store.update<WaitingText[]>(outboxKey(account), (current) => {
-      if (!current) return current;
-      taken = live(current, now);
-      return undefined;
-    });
-    return taken;
+    return this.store.change<WaitingText[], WaitingText[]>(outboxKey(account), (current) =>
+      current ? { value: undefined, result: live(current, now) } : { value: KEEP, result: [] },
+    );
   }
 
   /** What waits for the member, without taking it (for tests and /mydata). */
@@ -65,18 +61,16 @@ export class PrivateOutbox {
    * Claims the right to post an "open a private chat" notice for the member in a chat: true unless a
    * notice of the last `OPEN_PRIVATE_NOTICE_TTL_MS` is still up there.
    */
-  async claimNotice(chat: ChatKey, account: AccountKey, now: Instant): Promise<boolean> {
-    let claimed = false;
-    await this.store.update<Instant>(
+  claimNotice(chat: ChatKey, account: AccountKey, now: Instant): Promise<boolean> {
+    // Compared with the engine's clock, not only the store's expiry: the clock may be a test's or moved.
+    return this.store.change<Instant, boolean>(
       noticeKey(chat, account),
-      (since) => {
-        if (since !== undefined && now - since < OPEN_PRIVATE_NOTICE_TTL_MS) return since;
-        claimed = true;
-        return now;
-      },
+      (since) =>
+        since !== undefined && now - since < OPEN_PRIVATE_NOTICE_TTL_MS
+          ? { value: KEEP, result: false }
+          : { value: now, result: true },
       OPEN_PRIVATE_NOTICE_TTL_MS,
     );
-    return claimed;
   }
 }
 
