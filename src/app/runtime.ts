@@ -3,6 +3,7 @@ import type { Platform } from "../core/ids.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { RandomSource, Sealer } from "../core/ports/crypto.js";
 import type { Logger } from "../core/ports/logger.js";
+import type { EngineObserver } from "../core/ports/observer.js";
 import type { KeyValueStore } from "../core/ports/store.js";
 import type { CoreSettings } from "../core/settings/community.js";
 import type { Language } from "../core/i18n/translator.js";
@@ -29,6 +30,8 @@ export interface RuntimeParts {
   defaultLanguage?: Language;
   /** The communities' identity providers (verification method "external"); without it, admins are told. */
   identityProvider?: IdentityProvider;
+  /** Metrics (src/adapters/metrics); absent: nothing is measured. */
+  observer?: EngineObserver;
 }
 
 export interface Runtime {
@@ -61,6 +64,7 @@ export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
     access: new AccessService(parts.store),
     cases: new CaseLog(parts.store),
     timers,
+    ...(parts.observer ? { observer: parts.observer } : {}),
   };
   const { modules, identities, violations } = createModules(base, {
     identityProvider: parts.identityProvider,
@@ -73,7 +77,7 @@ export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
     executors: parts.executors ?? {},
     defaultLanguage: parts.defaultLanguage,
   });
-  const scheduler = new SchedulerLoop(engine, services.timers, parts.clock, parts.logger);
+  const scheduler = new SchedulerLoop(engine, services.timers, parts.clock, parts.logger, parts.observer);
   return {
     engine,
     services,

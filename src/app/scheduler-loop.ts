@@ -2,6 +2,7 @@ import type { Engine } from "../core/engine/engine.js";
 import type { TimerStore } from "../core/engine/timers.js";
 import type { Clock, Instant } from "../core/ports/clock.js";
 import type { Logger } from "../core/ports/logger.js";
+import { noopObserver, type EngineObserver } from "../core/ports/observer.js";
 
 /** How often the loop looks for timers that other processes added. */
 const MAX_SLEEP_MS = 30_000;
@@ -33,6 +34,8 @@ export class SchedulerLoop {
     private readonly timers: TimerStore,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Told how late each timer fires (fire time − due time). */
+    private readonly observer: EngineObserver = noopObserver,
   ) {}
 
   /** Fires every due timer once; returns how many fired. */
@@ -59,6 +62,7 @@ export class SchedulerLoop {
       const due = await this.timers.due(this.clock.now());
       if (due.length === 0) break;
       for (const timer of due) {
+        this.observer.timerLag(Math.max(0, this.clock.now() - timer.at));
         try {
           await this.engine.handle({ kind: "timer_fired", timer });
           fired++;

@@ -7,6 +7,7 @@ import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { parseConfigText } from "../../src/config/load.js";
 import type { Clock } from "../../src/core/ports/clock.js";
 import type { Logger } from "../../src/core/ports/logger.js";
+import type { EngineObserver } from "../../src/core/ports/observer.js";
 import { silentLogger } from "../../src/core/ports/logger.js";
 import type { KeyValueStore } from "../../src/core/ports/store.js";
 import type { IdentityProvider } from "../../src/core/verification/identity-provider.js";
@@ -50,6 +51,7 @@ export async function startHarness(
     logger?: Logger;
     secret?: string;
     identityProvider?: IdentityProvider;
+    observer?: EngineObserver;
   } = {},
 ): Promise<Harness> {
   const loaded = parseConfigText(config, { baseDir: resolve(import.meta.dirname, "../..") });
@@ -65,6 +67,7 @@ export async function startHarness(
       logger: options.logger ?? silentLogger,
       defaultLanguage: loaded.raw.language,
       identityProvider: options.identityProvider,
+      observer: options.observer,
     });
   const world = new SimulatedWorld();
   const harness: Harness = {

@@ -6,6 +6,7 @@ import type { Actor } from "../model/content.js";
 import type { Instant } from "../ports/clock.js";
 import type { RandomSource, Sealer } from "../ports/crypto.js";
 import type { Logger } from "../ports/logger.js";
+import type { EngineObserver } from "../ports/observer.js";
 import type { KeyValueStore } from "../ports/store.js";
 import type { ChatEntry, CommunitySettings, Policy } from "../settings/community.js";
 import type { AccessService } from "./access.js";
@@ -61,6 +62,8 @@ export interface Services {
   timers: TimerStore;
   identities: IdentityDirectory;
   violations: ViolationSink;
+  /** Metrics: told about events, decisions and the verification funnel (absent: nobody listens). */
+  observer?: EngineObserver;
 }
 
 /** Everything a module sees while handling one event. */

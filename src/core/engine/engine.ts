@@ -5,6 +5,7 @@ import type { Language, Translate } from "../i18n/translator.js";
 import { languageFromTag, translator } from "../i18n/translator.js";
 import type { Actor } from "../model/content.js";
 import type { Clock } from "../ports/clock.js";
+import { noopObserver } from "../ports/observer.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { ACCESS_TIMER } from "./access.js";
 import { NOTICE_TIMER, noticeExpired } from "./notices.js";
@@ -76,7 +77,30 @@ export class Engine {
 
   /** Handles one event: its decisions are carried out and their outcomes recorded when this resolves. */
   handle(event: CoreEvent): Promise<Handled> {
-    return this.track(this.handleNow(event));
+    const started = performance.now();
+    return this.track(this.observed(event, started, this.handleNow(event)));
+  }
+
+  /** Tells the observer (metrics) how long the event took and how each of its decisions went. */
+  private async observed(event: CoreEvent, started: number, work: Promise<Handled>): Promise<Handled> {
+    const observer = this.services.observer ?? noopObserver;
+    try {
+      const handled = await work;
+      this.observeOutcomes(handled.decisions, handled.outcomes);
+      observer.eventHandled(event.kind, performance.now() - started, false);
+      return handled;
+    } catch (error) {
+      observer.eventHandled(event.kind, performance.now() - started, true);
+      throw error;
+    }
+  }
+
+  private observeOutcomes(decisions: readonly Decision[], outcomes: readonly Outcome[]): void {
+    const observer = this.services.observer ?? noopObserver;
+    outcomes.forEach((outcome, i) => {
+      const decision = decisions[i];
+      if (decision) observer.decision(decision.kind, outcome);
+    });
   }
 
   /** Resolves once every `handle` and `run` call started so far (and any started meanwhile) has finished. */
@@ -377,7 +401,9 @@ export class Engine {
     // Decisions that recorders emit join this list and run after the current one, as in `handle`.
     const list = [...decisions];
     const ctx = await this.context(this.internalEvent(), list);
-    return this.execute(ctx, list);
+    const outcomes = await this.execute(ctx, list);
+    this.observeOutcomes(list, outcomes);
+    return outcomes;
   }
 
   private execute(ctx: Ctx, decisions: Decision[]): Promise<Outcome[]> {

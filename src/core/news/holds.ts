@@ -101,6 +101,19 @@ export class HoldStore {
     return holds.filter((h): h is Hold => h?.status === "pending");
   }
 
+  /**
+   * How many holds of a community wait for an admin and when the oldest was made (metrics): one read of
+   * the pending index, plus one hold per stale entry at its head (the index is in order of holding).
+   */
+  async pendingSummary(community: CommunityId): Promise<{ count: number; oldestAt?: Instant }> {
+    const ids = (await this.store.get<string[]>(pendingKey(community))) ?? [];
+    for (const [i, id] of ids.entries()) {
+      const hold = await this.get(id);
+      if (hold?.status === "pending") return { count: ids.length - i, oldestAt: hold.createdAt };
+    }
+    return { count: 0 };
+  }
+
   async ofAuthor(account: AccountKey): Promise<Hold[]> {
     const ids = (await this.store.get<string[]>(authorIndexKey(account))) ?? [];
     const holds = await Promise.all(ids.map((id) => this.get(id)));

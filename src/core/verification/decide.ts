@@ -135,6 +135,7 @@ export async function complete(
     verifiedBy: by,
   }))) as Identity;
   await bindAccount(store, identity, account);
+  ctx.services.observer?.verification("completed");
   await openCase(ctx, community, {
     action: "verified",
     source: "verification",
@@ -160,6 +161,7 @@ export async function reject(
   by: AccountKey | "bot",
   caseReason = "verification refused",
 ): Promise<void> {
+  ctx.services.observer?.verification("rejected");
   await openCase(ctx, community, {
     action: "verification_rejected",
     source: "verification",

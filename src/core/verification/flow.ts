@@ -73,6 +73,7 @@ export async function begin(
     seq: 0,
     startedAt: ctx.now,
   };
+  ctx.services.observer?.verification("started");
   ctx.emit(
     tell(
       account,
@@ -145,7 +146,10 @@ function promptStep(
 export async function abandon(ctx: Ctx, account: AccountKey): Promise<Session | undefined> {
   const ended = await take<Session>(ctx.services.store, keys.session(account));
   ctx.emit({ kind: "cancel_timer", timerId: timerIds.step(account) });
-  if (ended) await declineJoinRequests(ctx, ended.community, account);
+  if (ended) {
+    ctx.services.observer?.verification("abandoned");
+    await declineJoinRequests(ctx, ended.community, account);
+  }
   return ended;
 }
 
