@@ -13,7 +13,7 @@ import { FakeTelegram, type CallRecord, type FakeChat } from "../../fakes/telegr
 /**
  * Intake is at-least-once: the real CLI process is killed with SIGKILL in the middle of a batch of news
  * posts, again and again, and restarted on the same data directory each time. No post may be lost (left
- * published with no hold) and none may be handled twice (two copies or two review cards).
+ * published with no hold) and none may be handled twice (a second hold, copy or card from handling).
  *
  * The process runs as `node --import tsx` (not the tsx wrapper), so SIGKILL reaches the bot itself and no
  * orphan keeps polling.
@@ -111,7 +111,7 @@ const exited = (proc: ChildProcess) =>
 const textOf = (m: Message | undefined) => m?.text ?? m?.caption ?? "";
 
 describe("intake survives SIGKILL mid-batch", () => {
-  it("leaves every news post held with one review card, none lost and none doubled, over 5 kills", async () => {
+  it("leaves every news post held once (one copy, a card, the original deleted), none lost, over 5 kills", async () => {
     const rand = mulberry32(9_2026);
     for (let round = 1; round <= ROUNDS; round++) {
       const proc = await startBot();
@@ -143,37 +143,43 @@ describe("intake survives SIGKILL mid-batch", () => {
 
     const reviewed = tg.botMessages(review.id);
     const store = new SqliteStore(join(dir, "state.sqlite"));
-    const report: string[] = [];
-    let lost = 0;
-    let halfMade = 0;
+    const wrong: string[] = [];
+    const recovered: string[] = [];
     try {
       for (const post of posts) {
         const text = textOf(post);
+        const hold = await store.get<string>(heldMessageKey(tgMessageRef(group.id, post.message_id)));
         const copies = reviewed.filter((m) => textOf(m.message) === text);
+        // A card names its hold. The card posted while handling the post replies to the copy; a kill
+        // that landed on that very sendMessage (done by Telegram, unknown to the bot) makes the core's
+        // recovery post the card again, alone, with a note: Telegram offers no way to find the first.
         const cards = reviewed.filter(
-          (m) =>
-            m.message.reply_markup?.inline_keyboard.length && textOf(m.message.reply_to_message) === text,
+          (m) => m.message.reply_markup?.inline_keyboard.length && hold && textOf(m.message).includes(hold),
         );
+        const replying = cards.filter((m) => m.message.reply_to_message !== undefined);
+        const alone = cards.length - replying.length;
         const deleted = tg.message(group.id, post.message_id)?.deleted === true;
-        const held = await store.get<string>(heldMessageKey(tgMessageRef(group.id, post.message_id)));
-        // Never handled twice: one hold, at most one copy and one card.
-        expect(copies.length, `copies of "${text}"`).toBeLessThanOrEqual(1);
-        expect(cards.length, `cards of "${text}"`).toBeLessThanOrEqual(1);
-        if (held === undefined) lost++;
-        else if (!(deleted && cards.length === 1 && copies.length === 1)) {
-          halfMade++;
-          report.push(`${text}: copies ${copies.length}, cards ${cards.length}, deleted ${deleted}`);
-        }
+        if (alone > 0) recovered.push(text);
+        if (!(
+          hold &&
+          deleted &&
+          copies.length === 1 &&
+          cards.length >= 1 &&
+          replying.length <= 1 &&
+          alone <= 1
+        ))
+          wrong.push(
+            `${text}: hold ${hold ?? "none"}, copies ${copies.length}, cards ${replying.length} + ${alone} alone, deleted ${deleted}`,
+          );
       }
     } finally {
       await store.close();
     }
-    if (report.length) console.info(`holds left half-made by a kill:\n${report.join("\n")}`);
-    // Never lost: every post reached the engine and got its hold.
-    expect(lost).toBe(0);
-    // Only the post being handled at the moment of a kill can be left half-made (the engine's part to
-    // recover); every other post in flight was handled after the restart.
-    expect(halfMade).toBeLessThanOrEqual(ROUNDS);
+    if (recovered.length) console.info(`cards posted again by the core's recovery:\n${recovered.join("\n")}`);
+    // Every post reached the engine (none lost, none left published unreviewed) and was handled once:
+    // one hold, one copy in the review chat, one card from its handling, the original deleted.
+    expect(wrong, "posts not held exactly once").toEqual([]);
+    expect(recovered.length).toBeLessThanOrEqual(ROUNDS);
     expect(posts.length).toBeGreaterThanOrEqual(ROUNDS * 5);
   }, 150_000);
 });
