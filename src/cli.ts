@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "./config/errors.js";
 import { readEnvironment } from "./config/environment.js";
 import { findConfigFile } from "./config/locate.js";
 import { loadConfigFile } from "./config/load.js";
 import { SecretError } from "./config/secret.js";
+import { packageVersion } from "./config/package-info.js";
+import { readTextFile, TextFileError } from "./config/text-file.js";
 import { SecretMismatchError } from "./adapters/crypto/node-sealer.js";
 import { DataDirLockedError } from "./adapters/storage/dir-lock.js";
 import { migrate } from "./app/migrate.js";
@@ -22,6 +23,7 @@ const program = new Command()
     "-c, --config <file>",
     "configuration file (default: $CHATWARDEN_CONFIG, then config/chatwarden.yaml)",
   )
+  .version(packageVersion(), "-V, --version", "print the version")
   .showHelpAfterError()
   .configureHelp({ showGlobalOptions: true })
   .exitOverride();
@@ -64,8 +66,13 @@ program
   .action(async (file: string, opts: { json?: boolean }) => {
     let source: string;
     try {
-      source = readFileSync(file, "utf8");
-    } catch {
+      source = readTextFile(file);
+    } catch (error) {
+      if (error instanceof TextFileError) {
+        note(`${file}: ${error.message}`);
+        process.exitCode = 2;
+        return;
+      }
       note(`${file}: cannot read the transcript file`);
       process.exitCode = 2;
       return;

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
@@ -9,6 +8,7 @@ import {
   verificationChatProblem,
   verificationProblems,
 } from "../core/verification/methods/index.js";
+import { readTextFile, TextFileError } from "./text-file.js";
 import { ConfigError, problemsFrom, type ConfigProblem } from "./errors.js";
 import { checkReportChats } from "./report-chats.js";
 import { configSchema, policyKeys, policySchema, type RawCommunity, type RawConfig } from "./schema.js";
@@ -25,8 +25,9 @@ export interface LoadedConfig {
 export function loadConfigFile(file: string): LoadedConfig {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readTextFile(file);
   } catch (error) {
+    if (error instanceof TextFileError) throw new ConfigError([{ path: "", message: error.message }], file);
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(
       [
@@ -58,7 +59,17 @@ export function parseConfigText(text: string, options: { file?: string; baseDir:
       options.file,
     );
   }
-  return parseConfigObject(doc.toJS() ?? {}, options);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An alias bomb ("billion laughs") would expand to gigabytes: the yaml library stops it here.
+    throw new ConfigError(
+      [{ path: "", message: `YAML: refused: ${(error as Error).message} (more than 100 alias expansions)` }],
+      options.file,
+    );
+  }
+  return parseConfigObject(value ?? {}, options);
 }
 
 export function parseConfigObject(input: unknown, options: { file?: string; baseDir: string }): LoadedConfig {
@@ -192,11 +203,15 @@ function readLists(
   files.forEach((file, i) => {
     const full = isAbsolute(file) ? file : resolve(baseDir, file);
     try {
-      for (const line of readFileSync(full, "utf8").split(/\r?\n/)) {
+      for (const line of readTextFile(full).split(/\r?\n/)) {
         const entry = line.replace(/#.*$/, "").trim();
         if (entry) out.push(entry);
       }
-    } catch {
+    } catch (error) {
+      if (error instanceof TextFileError) {
+        problems.push({ path: `${path}[${i}]`, message: `${full}: ${error.message}` });
+        return;
+      }
       problems.push({
         path: `${path}[${i}]`,
         message: `expected a readable file, got ${JSON.stringify(file)} (looked in ${full})`,
