@@ -1,6 +1,7 @@
 import { GatewayIntentBits, MessageFlags } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { waitFor } from "../../fakes/discord/index.js";
+import { createDiscordClient } from "../../../src/adapters/discord/client.js";
+import { FakeDiscord, waitFor } from "../../fakes/discord/index.js";
 import { startDiscord, type DiscordRig } from "./support.js";
 
 let rig: DiscordRig | undefined;
@@ -24,6 +25,21 @@ describe("discord.js against the fake Discord", () => {
     expect(guild?.roles.everyone.id).toBe(rig.guild.id);
     expect(guild?.members.me?.roles.cache.has(rig.guild.botRole)).toBe(true);
     expect(guild?.members.me?.moderatable).toBe(false); // nobody outranks the bot itself
+  });
+});
+
+describe("discord.js against the fake Discord: privileged intents off", () => {
+  it("fails the login with Discord's 4014 when the application may not use them", async () => {
+    const discord = await FakeDiscord.start();
+    discord.addGuild();
+    discord.setPrivilegedIntents(false);
+    const client = createDiscordClient({ apiUrl: discord.apiUrl });
+    try {
+      await expect(client.login(discord.token)).rejects.toThrow(/disallowed intents/i);
+    } finally {
+      await client.destroy();
+      await discord.close();
+    }
   });
 });
 

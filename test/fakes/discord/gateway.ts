@@ -4,6 +4,8 @@ import { guildPayload, userPayload } from "./payloads.js";
 import { snowflake, type DiscordState } from "./state.js";
 
 const MESSAGE_CONTENT_INTENT = 1 << 15;
+/** GuildMembers, GuildPresences, MessageContent: refused (close 4014) unless enabled for the application. */
+const PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | MESSAGE_CONTENT_INTENT;
 
 interface Session {
   socket: WebSocket;
@@ -28,6 +30,8 @@ export class Gateway {
   private readonly sessions = new Set<Session>();
   private readonly wss: WebSocketServer;
   private readyWaiters: (() => void)[] = [];
+  /** Whether the application may use the privileged intents (the developer portal's switches). */
+  privilegedIntents = true;
 
   constructor(
     private readonly state: DiscordState,
@@ -89,6 +93,10 @@ export class Gateway {
       return;
     }
     s.intents = d.intents ?? 0;
+    if (!this.privilegedIntents && (s.intents & PRIVILEGED_INTENTS) !== 0) {
+      s.socket.close(4014, "Disallowed intent(s).");
+      return;
+    }
     const guilds = [...this.state.guilds.values()];
     this.send(s, {
       op: 0,

@@ -101,6 +101,14 @@ export class FakeDiscord {
     return this.server.gateway.received;
   }
 
+  /**
+   * Turns the application's privileged intents (GuildMembers, MessageContent, GuildPresences) on or off:
+   * off, an IDENTIFY asking for them is closed with 4014 as Discord does.
+   */
+  setPrivilegedIntents(enabled: boolean): void {
+    this.server.gateway.privilegedIntents = enabled;
+  }
+
   whenReady(): Promise<void> {
     return this.server.gateway.whenReady();
   }
