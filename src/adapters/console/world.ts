@@ -47,6 +47,8 @@ export class SimulatedWorld implements DecisionExecutor {
    * message to them fails as `forbidden` until they write to the bot themselves.
    */
   readonly closedPrivate = new Set<AccountKey>();
+  /** Chats where the bot lost its admin rights: acting on members or messages there fails as `forbidden`. */
+  readonly withoutRights = new Set<ChatKey>();
   readonly effects: Effect[] = [];
   private readonly failures: { kind: PlatformDecision["kind"]; error: PlatformFailure }[] = [];
   /** Messages numbered before this world existed, per chat (a playground run that keeps its store). */
@@ -114,6 +116,17 @@ export class SimulatedWorld implements DecisionExecutor {
       return this.done(decision, { status: "failed", error });
     }
     const key = (chat: ChatKey, account: AccountKey) => `${chat}|${account}`;
+    const acted =
+      decision.kind === "delete"
+        ? decision.messages[0]?.chat
+        : "account" in decision && "chat" in decision
+          ? decision.chat
+          : undefined;
+    if (acted && this.withoutRights.has(acted))
+      return this.done(decision, {
+        status: "failed",
+        error: { code: "forbidden", message: "not enough rights", retryable: false },
+      });
     switch (decision.kind) {
       case "restrict":
         this.access.set(key(decision.chat, decision.account), {

@@ -10,6 +10,9 @@ export function toFailure(error: unknown): PlatformFailure {
   if (error instanceof GrammyError) {
     const message = `${error.error_code}: ${error.description}`;
     if (error.error_code === 403) return { code: "forbidden", message, retryable: false };
+    // The bot lacks admin rights: the same "forbidden" as on every other platform.
+    if (/not enough rights|CHAT_ADMIN_REQUIRED|need administrator rights/i.test(error.description))
+      return { code: "forbidden", message, retryable: false };
     if (error.error_code === 429) return { code: "rate_limited", message, retryable: true };
     if (error.error_code >= 500) return { code: "unavailable", message, retryable: true };
     if (/not found|_MISSING\b/i.test(error.description))

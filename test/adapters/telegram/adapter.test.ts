@@ -106,7 +106,7 @@ describe("telegram adapter: carrying out decisions", () => {
     const [outcome] = await w.runtime.engine.run([
       { kind: "restrict", chat, account, level: "read_only", record: { kind: "enforcement" } },
     ]);
-    expect(outcome).toMatchObject({ status: "failed", error: { code: "bad_request", retryable: false } });
+    expect(outcome).toMatchObject({ status: "failed", error: { code: "forbidden", retryable: false } });
     expect(w.tg.member(w.group.id, alice.id).status).toBe("member");
     expect((await w.runtime.services.access.get(chat, account))?.applied).toBeUndefined();
     expect(w.tg.botMessages(w.modlog.id).at(-1)?.message.text).toContain("not enough rights");

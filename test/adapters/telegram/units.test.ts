@@ -61,7 +61,7 @@ describe("telegram ids, permissions, rights and failures", () => {
     expect(toFailure(err(502, "Bad Gateway"))).toMatchObject({ code: "unavailable", retryable: true });
     expect(
       toFailure(err(400, "Bad Request: not enough rights to restrict/unrestrict chat member")).code,
-    ).toBe("bad_request");
+    ).toBe("forbidden");
     expect(toFailure(new HttpError("network", new Error("ECONNRESET")))).toMatchObject({
       code: "unavailable",
       retryable: true,
