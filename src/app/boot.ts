@@ -17,6 +17,7 @@ import type { LoadedConfig } from "../config/load.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { KeyValueStore } from "../core/ports/store.js";
+import { createMonitoring, type Monitoring } from "./monitoring.js";
 import { createRuntime, hasFingerprint, type Runtime } from "./runtime.js";
 
 export const systemClock: Clock = { now: () => Date.now() };
@@ -38,6 +39,8 @@ export interface Booted {
   logger: Logger;
   /** Builds the runtime again on the same store (used by `restart` in transcripts). */
   rebuild(): Promise<Runtime>;
+  /** Metrics and health, when `metrics.port` is configured (`start` serves them). */
+  monitoring?: Monitoring;
 }
 
 /** Opens the store, reads the secret (creating one only for a store that holds no data), builds the runtime. */
@@ -78,6 +81,9 @@ export async function boot(options: BootOptions): Promise<Booted> {
     }
     options.onSecret?.({ source: secret.source, file: secret.file });
     const key = secret.secret;
+    const monitoring = config.raw.metrics
+      ? createMonitoring({ settings: config.core, store, clock })
+      : undefined;
     const build = () =>
       createRuntime({
         settings: config.core,
@@ -88,8 +94,9 @@ export async function boot(options: BootOptions): Promise<Booted> {
         logger,
         defaultLanguage: config.raw.language,
         identityProvider: createHttpIdentityProvider({ token: (name) => env.variable?.(name) }),
+        observer: monitoring?.observer,
       });
-    return { runtime: await build(), store, logger, rebuild: build };
+    return { runtime: await build(), store, logger, rebuild: build, monitoring };
   } catch (error) {
     await store.close();
     lock?.release();

@@ -1,5 +1,6 @@
 import type { Environment } from "../config/environment.js";
 import type { LoadedConfig } from "../config/load.js";
+import type { HealthReporter } from "../core/ports/health.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { PlatformStarter } from "../core/ports/platform.js";
 import { telegramStarter, type TelegramSettings } from "../adapters/telegram/starter.js";
@@ -17,6 +18,7 @@ export interface ConfiguredPlatform {
     logger: Logger;
     /** Aborted on SIGTERM / SIGINT: a start in progress gives up at once (and throws). */
     signal?: AbortSignal;
+    health?: HealthReporter;
   }): Promise<() => Promise<void>>;
 }
 
@@ -28,10 +30,10 @@ function platform<S>(
   return {
     name: starter.name,
     configured: (config, env) => settingsOf(config, env) !== undefined,
-    async start({ runtime, config, env, logger, signal }) {
+    async start({ runtime, config, env, logger, signal, health }) {
       const settings = settingsOf(config, env);
       if (settings === undefined) throw new Error(`${starter.name} is not configured`);
-      return starter.start({ runtime: platformRuntime(runtime), settings, logger, signal });
+      return starter.start({ runtime: platformRuntime(runtime), settings, logger, signal, health });
     },
   };
 }

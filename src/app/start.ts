@@ -5,6 +5,7 @@ import { runPlayground } from "../adapters/console/playground.js";
 import type { Environment } from "../config/environment.js";
 import type { LoadedConfig } from "../config/load.js";
 import { fileDestination } from "../adapters/logging/pino-logger.js";
+import type { MonitoringServer } from "../adapters/metrics/server.js";
 import { boot, OffsetClock } from "./boot.js";
 import { registerInstance } from "./instances.js";
 import { platformRuntime } from "./platform-runtime.js";
@@ -68,11 +69,25 @@ export async function start(
     process.once("SIGTERM", stop);
     const stops: (() => Promise<void>)[] = [];
     let unregister = async () => {};
+    let monitor: MonitoringServer | undefined;
     try {
+      // Metrics and health first: /healthz says 503 "telegram: connecting" while a platform connects.
+      const metrics = config.raw.metrics;
+      if (booted.monitoring && metrics) {
+        monitor = await booted.monitoring.serve(metrics);
+        booted.logger.info({ host: metrics.host, port: monitor.port }, "metrics and health listening");
+      }
       for (const platform of platforms) {
         if (stopping.signal.aborted) break;
         stops.push(
-          await platform.start({ runtime, config, env, logger: booted.logger, signal: stopping.signal }),
+          await platform.start({
+            runtime,
+            config,
+            env,
+            logger: booted.logger,
+            signal: stopping.signal,
+            health: booted.monitoring?.health,
+          }),
         );
       }
       if (!stopping.signal.aborted) {
@@ -87,6 +102,7 @@ export async function start(
     } finally {
       for (const stopPlatform of stops.reverse()) await stopPlatform();
       await unregister();
+      await monitor?.close();
       await runtime.close();
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);

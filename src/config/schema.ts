@@ -101,6 +101,13 @@ export const telegramSchema = z.strictObject({
   pacing: z.boolean().default(true),
 });
 
+/** Prometheus `/metrics` and `/healthz` on one small HTTP server; off unless a port is set. */
+export const metricsSchema = z.strictObject({
+  /** 0 picks a free port (its number is logged); meant for tests. */
+  port: z.number().int().min(0).max(65535),
+  host: z.string().min(1).default("127.0.0.1"),
+});
+
 const configObject = z.strictObject({
   language: languageSchema.default("en"),
   data_dir: z.string().default("./data"),
@@ -111,6 +118,7 @@ const configObject = z.strictObject({
     })
     .prefault({}),
   telegram: telegramSchema.optional(),
+  metrics: metricsSchema.optional(),
   communities: z.array(communitySchema).min(1, "expected at least one community"),
 });
 

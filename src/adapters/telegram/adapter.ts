@@ -8,6 +8,7 @@ import type { CoreEvent } from "../../core/events.js";
 import type { ChatKey } from "../../core/ids.js";
 import type { Language } from "../../core/i18n/translator.js";
 import type { Logger } from "../../core/ports/logger.js";
+import type { HealthReporter } from "../../core/ports/health.js";
 import type { PlatformRuntime } from "../../core/ports/platform.js";
 import type { CommunitySettings } from "../../core/settings/community.js";
 import { AdminCache } from "./admins.js";
@@ -65,6 +66,8 @@ export interface TelegramAdapterConfig {
   startTimeoutMs?: number;
   /** How long stop waits for updates in flight before it cuts them off (default 5 s). */
   drainMs?: number;
+  /** Told "telegram" is up once connected, down while getUpdates keeps failing (`/healthz`). */
+  health?: HealthReporter;
 }
 
 export interface TelegramAdapter {
@@ -257,6 +260,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     const timeoutMs = config.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const deadline = Date.now() + timeoutMs;
     logger.info({ apiRoot: where }, "connecting to the Telegram Bot API");
+    config.health?.set("telegram", false, "connecting");
     bot.botInfo = await connect({
       api: plain,
       token: config.token,
@@ -270,7 +274,11 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     runtime.setExecutor("telegram", executor);
     // Menus are a convenience: set in the background, never holding up the start.
     menus = registerCommands(bot.api, runtime.commands(), logger, stopping.signal);
-    if (config.mode === "webhook") return startWebhook(deadline, signal);
+    if (config.mode === "webhook") {
+      await startWebhook(deadline, signal);
+      config.health?.set("telegram", true);
+      return;
+    }
     await beforeDeadline("deleteWebhook", where, deadline, signal, (sig) =>
       bot.api.deleteWebhook({}, apiSignal(sig)),
     );
@@ -282,8 +290,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       timeoutSeconds: pollingTimeout,
       logger,
       apiRoot: where,
+      onHealth: (up, detail) => config.health?.set("telegram", up, detail),
     });
     polling = loop.run(stopping.signal);
+    config.health?.set("telegram", true);
     logger.info({ bot: username }, "telegram long polling started");
   }
 

@@ -25,7 +25,12 @@ export interface PollingOptions {
   busyPollMs?: number;
   /** Waits between failed polls: first, doubling up to max. */
   backoffMs?: { first: number; max: number };
+  /** Told the connection is down after DOWN_AFTER failed polls in a row, and up again at the next success. */
+  onHealth?(up: boolean, detail?: string): void;
 }
+
+/** Failed polls in a row before the connection counts as down (one failure is routine). */
+export const DOWN_AFTER = 3;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -86,9 +91,11 @@ export class PollingLoop {
           { apiRoot: this.options.apiRoot, attempt: failures, retryInMs: wait, err: String(error) },
           "getUpdates failed: retrying",
         );
+        if (failures === DOWN_AFTER) this.options.onHealth?.(false, `getUpdates failed ${failures} times`);
         await sleep(wait, signal);
         continue;
       }
+      if (failures >= DOWN_AFTER) this.options.onHealth?.(true);
       if (failures > 0) logger.info({ attempts: failures + 1 }, "getUpdates works again");
       failures = 0;
       if (offset !== undefined) await this.forgetConfirmed(offset);

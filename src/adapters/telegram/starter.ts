@@ -2,7 +2,7 @@ import type { PlatformStarter } from "../../core/ports/platform.js";
 import { createTelegramAdapter, type TelegramAdapterConfig } from "./adapter.js";
 
 /** What the Telegram adapter is started with; the composition root reads it from config and environment. */
-export type TelegramSettings = Omit<TelegramAdapterConfig, "runtime" | "logger">;
+export type TelegramSettings = Omit<TelegramAdapterConfig, "runtime" | "logger" | "health">;
 
 /**
  * Runs the Telegram adapter: polling (default) or a webhook, against api.telegram.org or a local Bot
@@ -10,7 +10,7 @@ export type TelegramSettings = Omit<TelegramAdapterConfig, "runtime" | "logger">
  */
 export const telegramStarter: PlatformStarter<TelegramSettings> = {
   name: "telegram",
-  async start({ runtime, settings, logger, signal }) {
+  async start({ runtime, settings, logger, signal, health }) {
     if (settings.mode === "webhook" && !settings.webhook?.secretToken) {
       logger.warn(
         {},
@@ -21,6 +21,7 @@ export const telegramStarter: PlatformStarter<TelegramSettings> = {
       ...settings,
       runtime,
       logger: logger.child({ platform: "telegram" }),
+      health,
     });
     try {
       await adapter.start(signal);

@@ -5,6 +5,7 @@ import type { CoreEvent } from "../events.js";
 import type { AccountKey, Platform } from "../ids.js";
 import type { Language } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
+import type { HealthReporter } from "./health.js";
 import type { Logger } from "./logger.js";
 import type { MemberLookup } from "./members.js";
 import type { KeyValueStore } from "./store.js";
@@ -44,5 +45,7 @@ export interface PlatformStarter<Settings> {
     logger: Logger;
     /** Aborted on SIGTERM / SIGINT: a start in progress gives up at once (and throws). */
     signal?: AbortSignal;
+    /** Where the adapter reports whether its connection works (`/healthz`). */
+    health?: HealthReporter;
   }): Promise<() => Promise<void>>;
 }
