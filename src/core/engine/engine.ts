@@ -138,6 +138,7 @@ export class Engine {
       }
     }
     const outcomes = await this.execute(ctx, decisions);
+    if (event.kind === "timer_fired") await this.services.timers.claim(event.timer);
     return { event, decisions, outcomes };
   }
 
@@ -201,7 +202,9 @@ export class Engine {
         return;
       case "timer_fired": {
         const { timer } = event;
-        if (!(await this.services.timers.claim(timer))) return;
+        // Still ours (not cancelled, not re-leased by another process)? It is removed after its decisions
+        // are carried out (handleNow), so a crash in between lets it fire again once the lease runs out.
+        if (!(await this.services.timers.isHeld(timer))) return;
         if (timer.kind === ACCESS_TIMER) {
           const chat = String(timer.payload.chat) as ChatKey;
           ctx.emit(

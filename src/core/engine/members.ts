@@ -4,7 +4,7 @@ import type { Actor } from "../model/content.js";
 import type { Instant } from "../ports/clock.js";
 import type { MemberLookup } from "../ports/members.js";
 import type { KeyValueStore } from "../ports/store.js";
-import { KEEP } from "../ports/store.js";
+import { KEEP, allMembers } from "../ports/store.js";
 
 /** What the bot knows about one account in one chat (platforms do not list members, so we learn). */
 export interface Membership {
@@ -54,10 +54,11 @@ export class MemberRegistry implements MemberLookup {
     now: Instant,
     how: "joined" | "seen",
   ): Promise<{ membership: Membership; isNew: boolean }> {
-    let isNew = false;
-    const membership = (await this.store.update<Membership>(membershipKey(chat, actor.account), (cur) => {
-      if (!cur) isNew = true;
-      return {
+    const { membership, isNew } = await this.store.change<
+      Membership,
+      { membership: Membership; isNew: boolean }
+    >(membershipKey(chat, actor.account), (cur) => {
+      const membership: Membership = {
         chat,
         account: actor.account,
         displayName: actor.displayName,
@@ -68,12 +69,9 @@ export class MemberRegistry implements MemberLookup {
         present: true,
         newcomer: cur ? cur.newcomer || how === "joined" : how === "joined",
       };
-    })) as Membership;
-    if (isNew) {
-      await this.store.update<string[]>(chatIndexKey(chat), (list = []) =>
-        list.includes(actor.account) ? list : [...list, actor.account],
-      );
-    }
+      return { value: membership, result: { membership, isNew: !cur } };
+    });
+    if (isNew) await this.store.addToSet(chatIndexKey(chat), actor.account);
     const previous = await this.store.change<AccountProfile, string | undefined>(
       profileKey(actor.account),
       (cur) => ({
@@ -138,7 +136,7 @@ export class MemberRegistry implements MemberLookup {
   }
 
   async accountsIn(chat: ChatKey): Promise<AccountKey[]> {
-    return ((await this.store.get<string[]>(chatIndexKey(chat))) ?? []) as AccountKey[];
+    return (await allMembers(this.store, chatIndexKey(chat))) as AccountKey[];
   }
 
   /** Erases the display name kept for an account (on /forgetme); memberships keep only the key. */

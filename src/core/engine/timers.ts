@@ -26,8 +26,10 @@ function toTimer(entry: Scheduled, at = entry.at): Timer {
  * atomic operation of the store, so a crash can never leave a timer without its index entry (it would
  * never fire) or an entry without its timer. Scheduling the same id again replaces the earlier timer.
  * The runtime's scheduler loop asks `due(now)` (which leases what it returns, so another process does
- * not take it too) and fires each through the engine; firing claims the timer first, so two loops (or
- * a loop and a restart) never fire one timer twice.
+ * not take it too) and fires each through the engine. The engine runs a timer only while the lease is
+ * still its own and removes it (`claim`) after the handler's decisions are carried out: a process that
+ * dies mid-handler leaves the lease to run out, and the timer fires once more, later (handlers check
+ * their state, so a second run does no harm). No timer runs twice while its lease holds.
  */
 export class TimerStore {
   private readonly listeners = new Set<(at: Instant) => void>();
@@ -60,7 +62,7 @@ export class TimerStore {
 
   /**
    * Timers due at `now`, earliest first (at most a batch: ask again until none is left). Each is leased
-   * for a minute: if the process dies before claiming it, it comes due again after that.
+   * for a minute: if the process dies before it is done, it comes due again after that.
    */
   async due(now: Instant): Promise<Timer[]> {
     const leased = await this.store.leaseDue(SET, now, now + LEASE_MS, BATCH);
@@ -70,6 +72,11 @@ export class TimerStore {
   /** The earliest due time, so the loop can sleep until then. */
   nextDue(): Promise<Instant | undefined> {
     return this.store.nextAt(SET);
+  }
+
+  /** Whether the timer is still stored as seen (or as leased): not cancelled, not taken by another process. */
+  async isHeld(timer: Timer): Promise<boolean> {
+    return (await this.store.scheduled(SET, timer.id))?.at === (timer.lease ?? timer.at);
   }
 
   /** Removes the timer if it is still the one seen (or leased); true for exactly one caller. */

@@ -8,6 +8,7 @@ import type { AccountKey, ChatKey, CommunityId, HoldId } from "../ids.js";
 import type { MessageRef } from "../model/content.js";
 import type { Instant } from "../ports/clock.js";
 import type { KeyValueStore } from "../ports/store.js";
+import { adoptLegacyList, allMembers } from "../ports/store.js";
 import { claimRecord, type HeldPart, type HoldState } from "../holds/lifecycle.js";
 import type { NewsReason } from "./classifier.js";
 
@@ -76,27 +77,22 @@ export class HoldStore {
    * entry pointing at nothing is harmless, a hold missing from its author's index would escape erasure.
    */
   async create(hold: Hold): Promise<void> {
-    await this.store.update<string[]>(authorIndexKey(hold.author), (list = []) =>
-      list.includes(hold.id) ? list : [...list, hold.id],
-    );
+    await this.store.addToSet(authorIndexKey(hold.author), hold.id);
     for (const part of hold.parts) await this.store.set(heldMessageKey(part.ref), hold.id, ALBUM_SEEN_TTL);
     await this.store.set(holdKey(hold.id), hold);
   }
 
   async addPending(community: CommunityId, id: string): Promise<void> {
-    await this.store.update<string[]>(pendingKey(community), (list = []) =>
-      list.includes(id) ? list : [...list, id],
-    );
+    await this.store.addToSet(pendingKey(community), id);
   }
 
   async removePending(community: CommunityId, id: string): Promise<void> {
-    await this.store.update<string[]>(pendingKey(community), (list = []) =>
-      list.includes(id) ? list.filter((x) => x !== id) : list,
-    );
+    await adoptLegacyList(this.store, pendingKey(community));
+    await this.store.removeFromSet(pendingKey(community), id);
   }
 
   async pending(community: CommunityId): Promise<Hold[]> {
-    const ids = (await this.store.get<string[]>(pendingKey(community))) ?? [];
+    const ids = await allMembers(this.store, pendingKey(community));
     const holds = await Promise.all(ids.map((id) => this.get(id)));
     return holds.filter((h): h is Hold => h?.status === "pending");
   }
@@ -115,7 +111,7 @@ export class HoldStore {
   }
 
   async ofAuthor(account: AccountKey): Promise<Hold[]> {
-    const ids = (await this.store.get<string[]>(authorIndexKey(account))) ?? [];
+    const ids = await allMembers(this.store, authorIndexKey(account));
     const holds = await Promise.all(ids.map((id) => this.get(id)));
     return holds.filter((h): h is Hold => h !== undefined);
   }
@@ -141,10 +137,8 @@ export class HoldStore {
   /** Removes a hold and its indexes (erasure). */
   async remove(hold: Hold): Promise<void> {
     await this.removePending(hold.community, hold.id);
-    await this.store.update<string[]>(authorIndexKey(hold.author), (list = []) => {
-      const rest = list.filter((x) => x !== hold.id);
-      return rest.length === 0 ? undefined : rest;
-    });
+    await adoptLegacyList(this.store, authorIndexKey(hold.author));
+    await this.store.removeFromSet(authorIndexKey(hold.author), hold.id);
     for (const part of hold.parts) await this.store.delete(heldMessageKey(part.ref));
     if (hold.albumId)
       // The album's key may name another hold (a late part held on its own): only this hold's goes.

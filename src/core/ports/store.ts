@@ -130,6 +130,27 @@ export function take<T>(store: KeyValueStore, key: string): Promise<T | undefine
   }));
 }
 
+/**
+ * Index lists used to be one JSON array rewritten whole on every change; they are sets now. Moves such a
+ * list (same name) into the set once, so data written by an older version stays reachable.
+ */
+export async function adoptLegacyList(store: KeyValueStore, name: string): Promise<void> {
+  if ((await store.get(name)) === undefined) return; // the usual case: a plain read, no write
+  const legacy = await take<unknown>(store, name);
+  if (Array.isArray(legacy)) for (const member of legacy) await store.addToSet(name, String(member));
+}
+
+/** Every member of a set, page by page (indexes are small per key: a chat's members, a community's queue). */
+export async function allMembers(store: KeyValueStore, set: string): Promise<string[]> {
+  await adoptLegacyList(store, set);
+  const all: string[] = [];
+  for (;;) {
+    const page = await store.setMembers(set, { after: all.at(-1), limit: 1_000 });
+    all.push(...page);
+    if (page.length < 1_000) return all;
+  }
+}
+
 /** The legacy `update` expressed through `change`: one place for its rules. */
 export function updateThroughChange<T>(
   fn: (current: T | undefined) => T | undefined,

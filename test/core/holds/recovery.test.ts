@@ -30,7 +30,7 @@ interface StoredHold {
 
 /** Holds of the author still waiting (collecting or pending) that have no card: must never exist. */
 async function waitingWithoutCard(h: Harness, user: string): Promise<StoredHold[]> {
-  const ids = (await h.store.get<string[]>(`news:holds-by:console:${user}`)) ?? [];
+  const ids = await h.store.setMembers(`news:holds-by:console:${user}`);
   const holds = await Promise.all(ids.map((id) => h.store.get<StoredHold>(`news:hold:${id}`)));
   return holds.filter(
     (x): x is StoredHold => x !== undefined && ["collecting", "pending"].includes(x.status) && !x.card,
@@ -73,7 +73,7 @@ describe("holds after a crash at any store write while taking a news post", () =
       const { h, crashed } = await crashAt(n, NEWS, (h) =>
         h.session.say("alice", "lobby", "https://reuters.com/a"),
       );
-      const pending = (await h.store.get<string[]>("news:pending:demo")) ?? [];
+      const pending = await h.store.setMembers("news:pending:demo");
       const holds = await Promise.all(pending.map((id) => h.store.get<StoredHold>(`news:hold:${id}`)));
       const up = visible(h, "lobby").map((m) => m.text);
       expect(await h.store.get("news:in-creation"), `crash at write ${n}`).toBeUndefined();
@@ -109,7 +109,7 @@ describe("holds after a crash at any store write while taking a news post", () =
         await h.session.say("alice", "lobby", "second photo", { albumId: "g1" });
       });
       await h.advance(10_000); // the settle time passes
-      const pending = (await h.store.get<string[]>("news:pending:demo")) ?? [];
+      const pending = await h.store.setMembers("news:pending:demo");
       const up = visible(h, "lobby").map((m) => m.text);
       expect(await h.store.get("news:in-creation"), `crash at write ${n}`).toBeUndefined();
       expect(await waitingWithoutCard(h, "alice"), `crash at write ${n}`).toEqual([]);
@@ -165,8 +165,8 @@ describe("a hold whose creation throws half-way leaves nothing behind", () => {
     await expect(h.session.say("alice", "lobby", "https://reuters.com/a")).rejects.toThrow(RangeError);
     expect(visible(h, "lobby").map((m) => m.text)).toEqual(["https://reuters.com/a"]);
     expect(cards(h)).toEqual([]);
-    expect((await h.store.get<string[]>("news:pending:demo")) ?? []).toEqual([]);
-    expect(await h.store.get("news:holds-by:console:alice")).toBeUndefined();
+    expect(await h.store.setMembers("news:pending:demo")).toEqual([]);
+    expect(await h.store.setMembers("news:holds-by:console:alice")).toEqual([]);
     expect(await h.store.get("news:in-creation")).toBeUndefined();
     await h.session.say("admin", "review", "/queue");
     expect(visible(h, "review").at(-1)?.text).toMatch(/No posts are waiting/);
@@ -181,7 +181,7 @@ describe("a hold whose creation throws half-way leaves nothing behind", () => {
     for (const chat of community.chats) chat.policy.news.expire_after = Number.MAX_VALUE;
     await h.advance(10_000);
     expect(visible(h, "lobby").map((m) => m.text)).toEqual(["https://reuters.com/a", "second photo"]);
-    expect((await h.store.get<string[]>("news:pending:demo")) ?? []).toEqual([]);
+    expect(await h.store.setMembers("news:pending:demo")).toEqual([]);
     expect(await h.store.get("news:in-creation")).toBeUndefined();
     expect(await h.runtime.services.timers.nextDue()).toBeUndefined();
   });

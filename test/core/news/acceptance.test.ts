@@ -98,7 +98,7 @@ describe("news holds: exactly once against the expiry timer", () => {
       if (!approved) expect(privateTexts(h, "admin").at(-1)).toMatch(/expired at .* without a decision/);
       // Nothing is left to fire or decide.
       expect(await h.advance(3 * DAY)).toBe(0);
-      expect(await h.store.get("news:pending:demo")).toEqual([]);
+      expect(await h.store.setMembers("news:pending:demo")).toEqual([]);
     });
   }
 

@@ -54,7 +54,7 @@ describe("news holds: taking a post into a hold", () => {
     const hold = await h.store.get<{ status: string; parts: unknown[] }>(`news:hold:${String(tag?.holdId)}`);
     expect(hold?.status).toBe("pending");
     expect(hold?.parts).toHaveLength(1);
-    expect(await h.store.get(`news:pending:demo`)).toEqual([tag?.holdId]);
+    expect(await h.store.setMembers("news:pending:demo")).toEqual([tag?.holdId]);
   });
 
   it("holds the folded domain forms ｎｅｗｓ．example．com and example。com", async () => {
@@ -130,7 +130,7 @@ describe("news holds: taking a post into a hold", () => {
     expect(outcomes.map((o) => o.status).slice(0, 4)).toEqual(["failed", "skipped", "skipped", "skipped"]);
     expect(texts(h, "lobby")).toEqual(["https://reuters.com/a"]);
     expect(texts(h, "modlog").join("\n")).toContain("so I left it up: bot is not in the review chat");
-    expect(await h.store.get("news:pending:demo")).toEqual([]);
+    expect(await h.store.setMembers("news:pending:demo")).toEqual([]);
     expect(privateTexts(h, "alice")).toEqual([]);
   });
 
@@ -366,7 +366,7 @@ describe("news holds: expiry, queue, restart", () => {
     expect(await h.advance(2000)).toBe(1);
     expect(privateTexts(h, "alice").at(-1)).toContain("was not reviewed within 2d");
     expect(h.world.visible(h.session.chat("review")).at(-1)?.text).toContain("⌛ Expired");
-    expect(await h.store.get("news:pending:demo")).toEqual([]);
+    expect(await h.store.setMembers("news:pending:demo")).toEqual([]);
     const cases = await h.runtime.services.cases.of("demo" as never, h.session.account("alice"));
     expect(cases.map((c) => c.action)).toEqual(["hold_expired"]);
     expect(card(h)).toBeUndefined();
@@ -474,7 +474,7 @@ describe("news holds: personal data", () => {
     await h.session.tell("alice", "/forgetme");
     await h.session.tell("alice", "/mydata");
     expect(privateTexts(h, "alice").at(-1)).not.toContain("heldPosts");
-    expect(await h.store.get("news:pending:demo")).toEqual([]);
+    expect(await h.store.setMembers("news:pending:demo")).toEqual([]);
     expect(await h.advance(3 * DAY)).toBe(0);
     await h.session.press("admin", "Approve", { chat: "review" });
     expect(privateTexts(h, "admin").at(-1)).toMatch(/There is no held post h\w+\./);
