@@ -98,16 +98,13 @@ export class HoldStore {
   }
 
   /**
-   * How many holds of a community wait for an admin and when the oldest was made (metrics): one read of
-   * the pending index, plus one hold per stale entry at its head (the index is in order of holding).
+   * How many holds of a community wait for an admin and when the oldest was made (metrics, on scrape):
+   * the size of the pending set, and the oldest among the pending holds it lists.
    */
   async pendingSummary(community: CommunityId): Promise<{ count: number; oldestAt?: Instant }> {
-    const ids = (await this.store.get<string[]>(pendingKey(community))) ?? [];
-    for (const [i, id] of ids.entries()) {
-      const hold = await this.get(id);
-      if (hold?.status === "pending") return { count: ids.length - i, oldestAt: hold.createdAt };
-    }
-    return { count: 0 };
+    const holds = await this.pending(community);
+    if (holds.length === 0) return { count: 0 };
+    return { count: holds.length, oldestAt: Math.min(...holds.map((h) => h.createdAt)) };
   }
 
   async ofAuthor(account: AccountKey): Promise<Hold[]> {
