@@ -24,6 +24,11 @@ export const DISCORD_INTENTS = [
 export interface DiscordClientOptions {
   /** REST base without the version, e.g. `http://127.0.0.1:PORT/api` (a REST proxy, or a fake in tests). */
   apiUrl?: string;
+  /**
+   * 429s asking for a longer wait than this are not waited out by discord.js but reported (`rate_limited`,
+   * retryable) so the engine can retry later instead of blocking; shorter ones are waited out (default 10 s).
+   */
+  maxRateLimitWaitMs?: number;
 }
 
 /** A discord.js client with the bot's intents (DM channels arrive uncached: the Channel partial). */
@@ -31,7 +36,10 @@ export function createDiscordClient(opts: DiscordClientOptions = {}): Client {
   const options: ClientOptions = {
     intents: DISCORD_INTENTS,
     partials: [Partials.Channel],
-    ...(opts.apiUrl ? { rest: { api: opts.apiUrl } } : {}),
+    rest: {
+      ...(opts.apiUrl ? { api: opts.apiUrl } : {}),
+      rejectOnRateLimit: (limit) => limit.retryAfter > (opts.maxRateLimitWaitMs ?? 10_000),
+    },
   };
   return new Client(options);
 }

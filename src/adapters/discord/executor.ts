@@ -124,12 +124,17 @@ export class DiscordDecisionExecutor implements DecisionExecutor {
           ),
         );
       case "approve_join":
-      case "decline_join":
+      case "decline_join": {
+        // No join requests on Discord (membership screening has no API): the member is in the guild
+        // already and the bot grants the member role after verification instead.
+        const guild = await this.guildOf(d.chat);
+        await guild.members.fetch({ user: userIdOf(d.account), force: true });
         return {
           status: "skipped",
           reason:
             "Discord membership screening has no API: the bot grants the member role after verification",
         };
+      }
     }
   }
 

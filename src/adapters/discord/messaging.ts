@@ -105,6 +105,7 @@ export class DiscordMessaging {
 
   /**
    * Discord cannot copy a message: with `preserve`, each original's text and attachment links are posted
+   * (mentions off)
    * into the review channel first (the card replies to the first copy); refs = card, then copies.
    */
   async postCard(d: PostCard): Promise<MessageRef[]> {
@@ -119,7 +120,8 @@ export class DiscordMessaging {
       });
       if (!original) continue;
       const links = [...original.attachments.values()].map((a) => a.url);
-      const text = [`<@${original.author.id}>:`, original.content, ...links].filter(Boolean).join("\n");
+      const text = [original.content, ...links].filter(Boolean).join("\n");
+      if (!text) continue;
       for (const piece of splitContent(text)) {
         const copy = await target.send({ content: piece, allowedMentions: { parse: [] } });
         copies.push(this.ref(guild, d.chat, channel, copy.id));
