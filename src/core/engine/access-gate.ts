@@ -5,6 +5,7 @@ import { extractLinks } from "../news/links.js";
 import { HOUR } from "../ports/clock.js";
 import type { Ctx } from "./context.js";
 import type { Module, Verdict } from "./module.js";
+import { KEEP } from "../ports/store.js";
 
 const rateKey = (chat: string, account: string, bucket: number) => `rate:${chat}:${account}:${bucket}`;
 const noticeKey = (chat: string, account: string, why: string) => `gate-notice:${chat}:${account}:${why}`;
@@ -22,14 +23,12 @@ async function remove(
   const account = event.actor.account;
   ctx.emit({ kind: "delete", messages: [event.message] });
   // The store's TTL runs on wall-clock time; the hour is measured on the engine's clock.
-  let first = false;
-  await ctx.services.store.update<number>(
+  const first = await ctx.services.store.change<number, boolean>(
     noticeKey(event.message.chat, account, why),
-    (last) => {
-      if (last !== undefined && ctx.now - last < HOUR) return last;
-      first = true;
-      return ctx.now;
-    },
+    (last) =>
+      last !== undefined && ctx.now - last < HOUR
+        ? { value: KEEP, result: false }
+        : { value: ctx.now, result: true },
     2 * HOUR,
   );
   if (first) {

@@ -18,6 +18,7 @@ import type { ChatKey, CommunityId } from "../ids.js";
 import { translator } from "../i18n/translator.js";
 import type { MessageRef, PostContent } from "../model/content.js";
 import type { KeyValueStore } from "../ports/store.js";
+import { KEEP } from "../ports/store.js";
 import { CreationJournal } from "./journal.js";
 
 /** One held message: where it was and what it said. */
@@ -91,17 +92,15 @@ export async function claimRecord<H extends { status: string }>(
   change: (h: H) => H,
   ttlMs?: number,
 ): Promise<{ claimed: boolean; hold: H | undefined }> {
-  let claimed = false;
-  const hold = await store.update<H>(
+  return store.change<H, { claimed: boolean; hold: H | undefined }>(
     key,
     (cur) => {
-      if (!cur || !from.includes(cur.status)) return cur;
-      claimed = true;
-      return change(cur);
+      if (!cur || !from.includes(cur.status)) return { value: KEEP, result: { claimed: false, hold: cur } };
+      const next = change(cur);
+      return { value: next, result: { claimed: true, hold: next } };
     },
     ttlMs,
   );
-  return { claimed, hold };
 }
 
 type Recorder = (ctx: Ctx, tag: OutcomeTag, outcome: Outcome) => Promise<void>;

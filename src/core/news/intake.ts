@@ -29,6 +29,7 @@ import {
 } from "./holds.js";
 import { Publishers } from "./publishers.js";
 import { newsHolds, startReview } from "./review.js";
+import { KEEP } from "../ports/store.js";
 
 export { ALBUM_TIMER, EXPIRE_TIMER } from "./holds.js";
 export { startReview };
@@ -150,15 +151,16 @@ async function joinAlbum(
   reasons: NewsReason[],
 ): Promise<boolean> {
   const { store } = ctx.services;
-  let joined = false;
-  await store.update<Hold>(holdKey(holdId), (cur) => {
-    if (cur?.status !== "collecting") return cur;
-    joined = true;
+  const joined = await store.change<Hold, boolean>(holdKey(holdId), (cur) => {
+    if (cur?.status !== "collecting") return { value: KEEP, result: false };
     const ids = new Set(cur.parts.map((p) => p.ref.id));
     return {
-      ...cur,
-      parts: [...cur.parts, ...parts.filter((p) => !ids.has(p.ref.id))],
-      reasons: mergeReasons(cur.reasons, reasons),
+      value: {
+        ...cur,
+        parts: [...cur.parts, ...parts.filter((p) => !ids.has(p.ref.id))],
+        reasons: mergeReasons(cur.reasons, reasons),
+      },
+      result: true,
     };
   });
   if (joined) for (const p of parts) await store.set(heldMessageKey(p.ref), holdId, ALBUM_SEEN_TTL);

@@ -69,14 +69,9 @@ async function findHit(
   if (!hit) return undefined;
 
   // An edit of a message already acted on for this category is not acted on twice.
-  let first = false;
-  await ctx.services.store.update<number>(
+  const first = await ctx.services.store.setIfAbsent(
     actedKey(event.message, hit.category.name),
-    (at) => {
-      if (at !== undefined) return at;
-      first = true;
-      return ctx.now;
-    },
+    ctx.now,
     ACTED_TTL,
   );
   return { community, hit, first };
