@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import type { DestinationStream, Logger as Pino } from "pino";
 import { pino } from "pino";
 import type { Logger } from "../../core/ports/logger.js";
@@ -29,9 +31,11 @@ export function createPinoLogger(options: { level: string; destination?: Destina
   return wrap(base);
 }
 
-/** Log lines appended to a file (created 0600, its folder too): the playground keeps them off the terminal. */
+/** Log lines appended to a file (created 0600, its folder 0700): the playground keeps them off the terminal. */
 export function fileDestination(path: string): DestinationStream {
-  return pino.destination({ dest: path, mkdir: true, sync: true, mode: 0o600 });
+  // pino's own `mkdir` would create the folder 0755 (the data dir, which also holds secret.key).
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  return pino.destination({ dest: path, sync: true, mode: 0o600 });
 }
 
 function wrap(p: Pino): Logger {

@@ -29,3 +29,17 @@ describe("pino logger", () => {
     expect(out).not.toContain("11010519491231002X");
   });
 });
+
+describe("log file destination", () => {
+  it("creates the data folder 0700 and the log file 0600", async () => {
+    const { mkdtempSync, statSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { fileDestination } = await import("../../../src/adapters/logging/pino-logger.js");
+    const dir = join(mkdtempSync(join(tmpdir(), "chatwarden-log-")), "data");
+    const dest = fileDestination(join(dir, "playground.log"));
+    dest.write("{}\n");
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, "playground.log")).mode & 0o777).toBe(0o600);
+  });
+});
