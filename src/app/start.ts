@@ -94,6 +94,9 @@ export async function start(
         // Timers that came due while the bot was down fire now, with the platforms' executors attached.
         runtime.scheduler.start();
         unregister = await registerInstance(booted.store);
+        // Expired records (attempt windows, album bookkeeping, handled update ids) leave the file or table.
+        const sweeper = setInterval(() => void booted.store.sweep().catch(() => undefined), 10 * 60_000);
+        sweeper.unref();
         io.note(`chatwarden running on ${platforms.map((p) => p.name).join(", ")}. Stop with Ctrl+C.`);
         await new Promise<void>((done) => stopping.signal.addEventListener("abort", () => done()));
       }

@@ -63,19 +63,13 @@ export class CaseLog {
   constructor(private readonly store: KeyValueStore) {}
 
   async open(input: NewCase, now: Instant): Promise<Case> {
-    const number = (await this.store.update<number>(
-      counterKey(input.community),
-      (n = 0) => n + 1,
-    )) as CaseNumber;
+    const number = (await this.store.increment(counterKey(input.community))) as CaseNumber;
     const record: Case = { ...input, number, at: input.at ?? now };
-    await this.store.update<Case>(caseKey(input.community, number), (existing) => {
-      if (existing) throw new Error(`case ${number} already exists in ${input.community}`);
-      return record;
-    });
-    await this.store.update<number[]>(subjectIndexKey(input.community, input.subject), (list = []) => [
-      ...list,
-      number,
-    ]);
+    if (!(await this.store.setIfAbsent(caseKey(input.community, number), record)))
+      throw new Error(`case ${number} already exists in ${input.community}`);
+    await this.store.update<number[]>(subjectIndexKey(input.community, input.subject), (list = []) =>
+      list.includes(number) ? list : [...list, number],
+    );
     return record;
   }
 
