@@ -10,6 +10,8 @@ root="${CHATWARDEN_SERVICES_DIR:-/tmp/chatwarden-services}"
 redis_port="${CHATWARDEN_REDIS_PORT:-56379}"
 pg_port="${CHATWARDEN_PG_PORT:-55432}"
 
+in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 pg_bin() {
   local dir
   dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -29,12 +31,22 @@ install_missing() {
 start() {
   install_missing
   mkdir -p "$root"
-  redis-cli -p "$redis_port" ping >/dev/null 2>&1 ||
+  if [ -f "$root/redis.port" ] && redis-cli -p "$(cat "$root/redis.port")" ping >/dev/null 2>&1; then
+    redis_port=$(cat "$root/redis.port")
+  else
+    while in_use "$redis_port"; do redis_port=$((redis_port + 1)); done
+    echo "$redis_port" > "$root/redis.port"
     redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
       --dir "$root" --logfile "$root/redis.log" --pidfile "$root/redis.pid" >&2
+  fi
   local bin pgdata="$root/pg"
   bin=$(pg_bin)
-  if ! runuser -u postgres -- "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+  if runuser -u postgres -- "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    pg_port=$(cat "$root/pg.port" 2>/dev/null || echo "$pg_port")
+  else
+    # Another server (not ours) on the port: take the next free one.
+    while in_use "$pg_port"; do pg_port=$((pg_port + 1)); done
+    echo "$pg_port" > "$root/pg.port"
     if [ ! -f "$pgdata/PG_VERSION" ]; then
       mkdir -p "$pgdata" && chown postgres "$root" "$pgdata" && chmod 700 "$pgdata"
       runuser -u postgres -- "$bin/initdb" -D "$pgdata" -A trust -U postgres >/dev/null
@@ -50,7 +62,8 @@ start() {
 }
 
 stop() {
-  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  # Only the servers this folder started: never a Redis someone else runs on the default port.
+  [ -f "$root/redis.port" ] && redis-cli -p "$(cat "$root/redis.port")" shutdown nosave >/dev/null 2>&1 || true
   local bin
   bin=$(pg_bin) || true
   [ -n "${bin:-}" ] && [ -d "$root/pg" ] &&
