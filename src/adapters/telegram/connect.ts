@@ -2,6 +2,7 @@ import { GrammyError, HttpError, type Api } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "../../core/ports/logger.js";
 import { withSignal } from "./signals.js";
+import { sleep } from "./polling.js";
 
 export const DEFAULT_API_ROOT = "https://api.telegram.org";
 
@@ -51,17 +52,6 @@ export function reasonOf(error: unknown, token: string): string {
   return token ? text.split(token).join("<token>") : text;
 }
 
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
-
 export interface ConnectOptions {
   /** An Api without auto-retry: each attempt is ours, with a log line. */
   api: Api;
@@ -108,7 +98,7 @@ export async function connect(options: ConnectOptions): Promise<UserFromGetMe> {
       { apiRoot: where, attempt: attempts, err: last, retryInMs: wait },
       "Telegram Bot API did not answer getMe: retrying",
     );
-    await pause(wait, signal);
+    await sleep(wait, signal);
     backoff = Math.min(backoff * 2, 8_000);
   }
 }

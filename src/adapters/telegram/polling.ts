@@ -32,7 +32,8 @@ export interface PollingOptions {
 /** Failed polls in a row before the connection counts as down (one failure is routine). */
 export const DOWN_AFTER = 3;
 
-const sleep = (ms: number, signal: AbortSignal) =>
+/** Waits `ms`, or less when `signal` aborts (never rejects): stopping never waits out a pause. */
+export const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });

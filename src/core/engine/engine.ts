@@ -2,10 +2,12 @@ import type { Decision, DecisionExecutor, Outcome } from "../decisions.js";
 import type { CommandIssued, CoreEvent, MessageEdited, MessagePosted } from "../events.js";
 import type { AccountKey, ChatKey, Platform } from "../ids.js";
 import type { Language, Translate } from "../i18n/translator.js";
-import { languageFromTag, translator } from "../i18n/translator.js";
+import { translator } from "../i18n/translator.js";
 import type { Actor } from "../model/content.js";
 import type { Clock } from "../ports/clock.js";
 import { noopObserver } from "../ports/observer.js";
+import { observeHandled, observeOutcomes } from "./observe.js";
+import { memberLanguage } from "./language.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { ACCESS_TIMER } from "./access.js";
 import { NOTICE_TIMER, noticeExpired } from "./notices.js";
@@ -32,8 +34,6 @@ export interface Handled {
   decisions: Decision[];
   outcomes: Outcome[];
 }
-
-import { languageKey } from "./builtin.js";
 
 /**
  * Event in → modules consulted with the current state → state changes persisted by the modules →
@@ -77,30 +77,7 @@ export class Engine {
 
   /** Handles one event: its decisions are carried out and their outcomes recorded when this resolves. */
   handle(event: CoreEvent): Promise<Handled> {
-    const started = performance.now();
-    return this.track(this.observed(event, started, this.handleNow(event)));
-  }
-
-  /** Tells the observer (metrics) how long the event took and how each of its decisions went. */
-  private async observed(event: CoreEvent, started: number, work: Promise<Handled>): Promise<Handled> {
-    const observer = this.services.observer ?? noopObserver;
-    try {
-      const handled = await work;
-      this.observeOutcomes(handled.decisions, handled.outcomes);
-      observer.eventHandled(event.kind, performance.now() - started, false);
-      return handled;
-    } catch (error) {
-      observer.eventHandled(event.kind, performance.now() - started, true);
-      throw error;
-    }
-  }
-
-  private observeOutcomes(decisions: readonly Decision[], outcomes: readonly Outcome[]): void {
-    const observer = this.services.observer ?? noopObserver;
-    outcomes.forEach((outcome, i) => {
-      const decision = decisions[i];
-      if (decision) observer.decision(decision.kind, outcome);
-    });
+    return this.track(observeHandled(this.services.observer ?? noopObserver, event, this.handleNow(event)));
   }
 
   /** Resolves once every `handle` and `run` call started so far (and any started meanwhile) has finished. */
@@ -325,20 +302,8 @@ export class Engine {
   }
 
   /** The language of `translatorFor`, for adapters' own texts. */
-  async languageOf(account: AccountKey, community?: CommunitySettings, reported?: string): Promise<Language> {
-    const chosen = await this.services.store.get<Language>(languageKey(account));
-    if (chosen) return chosen;
-    const profile = await this.services.members.profile(account);
-    const platformLanguage = languageFromTag(reported ?? profile?.language);
-    if (platformLanguage) return platformLanguage;
-    const { directory } = this.services;
-    const home =
-      community ??
-      (profile?.communities.length
-        ? directory.community(profile.communities[profile.communities.length - 1] as string)
-        : undefined) ??
-      (directory.communities.length === 1 ? directory.communities[0] : undefined);
-    return home?.language ?? this.defaultLanguage;
+  languageOf(account: AccountKey, community?: CommunitySettings, reported?: string): Promise<Language> {
+    return memberLanguage(this.services, this.defaultLanguage, account, { community, reported });
   }
 
   private async isAdmin(
@@ -405,7 +370,7 @@ export class Engine {
     const list = [...decisions];
     const ctx = await this.context(this.internalEvent(), list);
     const outcomes = await this.execute(ctx, list);
-    this.observeOutcomes(list, outcomes);
+    observeOutcomes(this.services.observer ?? noopObserver, list, outcomes);
     return outcomes;
   }
 

@@ -1,0 +1,31 @@
+import type { AccountKey } from "../ids.js";
+import type { Language } from "../i18n/translator.js";
+import { languageFromTag } from "../i18n/translator.js";
+import type { CommunitySettings } from "../settings/community.js";
+import { languageKey } from "./builtin.js";
+import type { Services } from "./context.js";
+
+/**
+ * A member's language: their own choice (/language), else what the platform reports, else the language
+ * of their community (the one of the event, else the last one they were seen in, else the only one).
+ */
+export async function memberLanguage(
+  services: Pick<Services, "store" | "members" | "directory">,
+  fallback: Language,
+  account: AccountKey,
+  where: { community?: CommunitySettings; reported?: string } = {},
+): Promise<Language> {
+  const chosen = await services.store.get<Language>(languageKey(account));
+  if (chosen) return chosen;
+  const profile = await services.members.profile(account);
+  const platformLanguage = languageFromTag(where.reported ?? profile?.language);
+  if (platformLanguage) return platformLanguage;
+  const { directory } = services;
+  const home =
+    where.community ??
+    (profile?.communities.length
+      ? directory.community(profile.communities[profile.communities.length - 1] as string)
+      : undefined) ??
+    (directory.communities.length === 1 ? directory.communities[0] : undefined);
+  return home?.language ?? fallback;
+}
