@@ -1,6 +1,6 @@
 import type { AccountKey, CaseNumber, ChatKey, CommunityId } from "../ids.js";
 import type { Instant } from "../ports/clock.js";
-import type { KeyValueStore } from "../ports/store.js";
+import { allMembers, type KeyValueStore } from "../ports/store.js";
 
 export type CaseSource = "rule" | "admin" | "report" | "hold" | "verification" | "appeal" | "system";
 
@@ -67,9 +67,8 @@ export class CaseLog {
     const record: Case = { ...input, number, at: input.at ?? now };
     if (!(await this.store.setIfAbsent(caseKey(input.community, number), record)))
       throw new Error(`case ${number} already exists in ${input.community}`);
-    await this.store.update<number[]>(subjectIndexKey(input.community, input.subject), (list = []) =>
-      list.includes(number) ? list : [...list, number],
-    );
+    // One set member per case: appending never rewrites the member's whole list.
+    await this.store.addToSet(subjectIndexKey(input.community, input.subject), String(number));
     return record;
   }
 
@@ -78,7 +77,8 @@ export class CaseLog {
   }
 
   async of(community: CommunityId, subject: AccountKey): Promise<Case[]> {
-    const numbers = (await this.store.get<number[]>(subjectIndexKey(community, subject))) ?? [];
+    const members = await allMembers(this.store, subjectIndexKey(community, subject));
+    const numbers = members.map(Number).sort((a, b) => a - b);
     const cases = await Promise.all(numbers.map((n) => this.get(community, n)));
     return cases.filter((c): c is Case => c !== undefined);
   }
