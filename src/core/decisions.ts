@@ -205,7 +205,15 @@ export type PlatformDecision = Exclude<Decision, Schedule | CancelTimer>;
 
 /** What an adapter reports for one decision. Platform errors become data at the edge. */
 export type Outcome =
-  | { status: "ok"; refs?: MessageRef[] }
+  | {
+      status: "ok";
+      refs?: MessageRef[];
+      /**
+       * A `restrict` the platform applied for less time than asked (Discord timeouts end after 28 days):
+       * when it lapses by itself. The engine re-applies it before then while the intended end is later.
+       */
+      until?: Instant;
+    }
   | { status: "failed"; error: PlatformFailure }
   | { status: "skipped"; reason: string };
 

@@ -160,7 +160,8 @@ export class DiscordDecisionExecutor implements DecisionExecutor {
     const ms = Math.min(d.until !== undefined ? d.until - now : MAX_TIMEOUT_MS, MAX_TIMEOUT_MS);
     if (ms <= 0) return this.lift(d.chat, d.account);
     await guild.members.edit(user, { communicationDisabledUntil: now + ms });
-    return ok();
+    // Shorter than asked: the engine renews it before Discord lifts it (its renewal timer).
+    return d.until === undefined || d.until > now + ms ? { status: "ok", until: now + ms } : ok();
   }
 
   /** Ends a timeout and removes the configured restriction roles; a member who left has nothing to lift. */

@@ -2,12 +2,35 @@ import type { Decision } from "../decisions.js";
 import type { AccountKey, ChatKey } from "../ids.js";
 import type { AccessLevel, Constraint, Enforcement } from "../model/access.js";
 import { effectiveLevel, nextExpiry } from "../model/access.js";
-import type { Instant } from "../ports/clock.js";
+import { HOUR, type Instant } from "../ports/clock.js";
+import type { Timer } from "../ports/scheduler.js";
 import type { KeyValueStore } from "../ports/store.js";
 
 const enforcementKey = (chat: ChatKey, account: AccountKey) => `enforcement:${chat}:${account}`;
 export const ACCESS_TIMER = "access.expire";
 export const accessTimerId = (chat: ChatKey, account: AccountKey) => `access:${chat}:${account}`;
+/** How long before a platform lifts a shortened restriction by itself the engine re-applies it. */
+export const RENEW_BEFORE_MS = HOUR;
+
+/**
+ * The timer that renews a restriction the platform applied only until `applied` (shorter than the
+ * intended `intended`, undefined = open-ended): an access timer, so it re-applies the level then intended.
+ */
+export function renewalTimer(
+  chat: ChatKey,
+  account: AccountKey,
+  applied: Instant | undefined,
+  intended: Instant | undefined,
+  now: Instant,
+): Timer | undefined {
+  if (applied === undefined || (intended !== undefined && intended <= applied)) return undefined;
+  return {
+    id: `access-renew:${chat}:${account}`,
+    at: Math.max(now, applied - RENEW_BEFORE_MS),
+    kind: ACCESS_TIMER,
+    payload: { chat, account },
+  };
+}
 
 /**
  * The one place that turns reasons to limit a member (unverified, muted, limited) into platform

@@ -2,6 +2,7 @@ import type { Decision, DecisionExecutor, Outcome, PlatformDecision, SendPrivate
 import type { ChatKey, Platform } from "../ids.js";
 import { translator } from "../i18n/translator.js";
 import type { Ctx, Services } from "./context.js";
+import { renewalTimer } from "./access.js";
 import { describeForAdmins, targetPlatform } from "./describe.js";
 import type { Module } from "./module.js";
 import { noticeTimers } from "./notices.js";
@@ -68,14 +69,20 @@ export class DecisionRunner {
         await this.services.timers.schedule(timer);
     const tag = decision.record;
     if (tag?.kind === "enforcement" && (decision.kind === "restrict" || decision.kind === "lift")) {
+      const restrict = decision.kind === "restrict" ? decision : undefined;
+      const shortened = outcome.status === "ok" ? outcome.until : undefined;
       await this.services.access.recordOutcome(
         decision.chat,
         decision.account,
-        decision.kind === "lift" ? "full" : decision.level,
+        restrict ? restrict.level : "full",
         outcome.status === "ok",
         outcome.status === "failed" ? outcome.error.message : undefined,
-        decision.kind === "restrict" ? decision.until : undefined,
+        shortened ?? restrict?.until,
       );
+      // The platform lifts it early by itself (Discord: 28 days at most): re-apply it before then.
+      const renewal =
+        restrict && renewalTimer(decision.chat, decision.account, shortened, restrict.until, ctx.now);
+      if (renewal) await this.services.timers.schedule(renewal);
     } else if (tag) {
       for (const m of this.modules) {
         const recorder = m.recorders?.[tag.kind];

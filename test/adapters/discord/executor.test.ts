@@ -34,10 +34,10 @@ describe("discord executor: members", () => {
     expect(Math.abs(timeout - until)).toBeLessThan(1000);
   });
 
-  it("caps a longer (or open-ended) mute at Discord's 28 days", async () => {
+  it("caps a longer (or open-ended) mute at Discord's 28 days and reports the shorter end for renewal", async () => {
     rig = await startDiscord();
     const before = Date.now();
-    await rig.executor.execute({
+    const outcome = await rig.executor.execute({
       kind: "restrict",
       chat: guildChat(rig),
       account: account(rig.alice.id),
@@ -49,6 +49,7 @@ describe("discord executor: members", () => {
     );
     expect(timeout - before).toBeGreaterThanOrEqual(MAX_TIMEOUT_MS - 1000);
     expect(timeout - before).toBeLessThanOrEqual(MAX_TIMEOUT_MS + 1000);
+    expect(outcome).toEqual({ status: "ok", until: timeout });
   });
 
   it("restricts through a configured role, and lifting removes the role and the timeout", async () => {
