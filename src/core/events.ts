@@ -111,6 +111,11 @@ export interface PrivateMessage extends EventBase {
   kind: "private_message";
   actor: Actor;
   text: string;
+  /**
+   * The message itself, where the bot may remove it from the private chat (Matrix DMs): answers that
+   * carry personal data (a name, an ID number, a phone) are deleted once read.
+   */
+  message?: MessageRef;
 }
 
 /** A contact card shared in the private chat; `contactAccount` is whose contact it is. */

@@ -4,6 +4,7 @@
  */
 import type { Ctx } from "../engine/context.js";
 import type { AccountKey } from "../ids.js";
+import type { MessageRef } from "../model/content.js";
 import type { MessageKey } from "../i18n/translator.js";
 import { calendarDate, communityById, takeAttempt, tell, type VerificationDeps } from "./common.js";
 import { abandon, advance } from "./flow.js";
@@ -26,12 +27,20 @@ export const idErrorMessages: Record<IdErrorCode, MessageKey> = {
   pattern_mismatch: "verification.idPatternMismatch",
 };
 
-/** Text answers in the private chat. Returns false when no dialogue is running. */
+/** The steps whose answers are personal data. */
+const PERSONAL_STEPS: ReadonlySet<string> = new Set(["name", "id", "phone"]);
+
+/**
+ * Text answers in the private chat. Returns false when no dialogue is running. An answer to a
+ * personal-data step is deleted from the private chat once read (valid or not), where the platform
+ * passed its `message`.
+ */
 export async function answerText(
   ctx: Ctx,
   deps: VerificationDeps,
   account: AccountKey,
   text: string,
+  message?: MessageRef,
 ): Promise<boolean> {
   const { store, sealer } = ctx.services;
   const session = await store.get<Session>(keys.session(account));
@@ -45,6 +54,7 @@ export async function answerText(
   const t = ctx.t;
   const step = session.steps[session.index];
   const answer = text.trim();
+  if (message && step && PERSONAL_STEPS.has(step)) ctx.emit({ kind: "delete", messages: [message] });
   switch (step) {
     case "name": {
       if (answer.length < 2 || answer.length > 100 || /[\d@/<>]/.test(answer)) {

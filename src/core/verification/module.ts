@@ -24,7 +24,7 @@ export function createVerificationModule(deps: VerificationDeps): Module {
     onJoin,
     onMessage,
     onJoinRequest: (ctx, event) => onJoinRequest(ctx, deps, event),
-    onPrivateText: (ctx, event) => answerText(ctx, deps, event.actor.account, event.text),
+    onPrivateText: (ctx, event) => answerText(ctx, deps, event.actor.account, event.text, event.message),
     onContact: (ctx, event) =>
       answerContact(ctx, deps, event.actor.account, event.phone, event.contactAccount),
     buttons: {
