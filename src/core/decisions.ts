@@ -131,6 +131,16 @@ export interface Repost {
   /** Preserved copies in the review chat, for platforms that re-post by copying (Telegram copyMessages). */
   copies?: MessageRef[];
   replyTo?: string;
+  /**
+   * The author as the hold preserved them, for platforms that re-post under the author's name and picture
+   * (Discord webhooks). Others ignore it: the attribution line names the author anyway.
+   */
+  author?: RepostAuthor;
+}
+
+export interface RepostAuthor {
+  name: string;
+  avatarUrl?: string;
 }
 
 export interface Ban {

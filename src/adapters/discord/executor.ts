@@ -118,10 +118,10 @@ export class DiscordDecisionExecutor implements DecisionExecutor {
         return ok([d.card]);
       case "repost":
         return ok(
-          await this.messaging.repost(
-            d,
-            this.deps.repostName ?? this.deps.client.user?.username ?? "chatwarden",
-          ),
+          await this.messaging.repost(d, {
+            name: d.author?.name ?? this.deps.repostName ?? this.deps.client.user?.username ?? "chatwarden",
+            ...(d.author?.avatarUrl ? { avatarUrl: d.author.avatarUrl } : {}),
+          }),
         );
       case "approve_join":
       case "decline_join": {

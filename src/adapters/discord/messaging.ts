@@ -10,7 +10,7 @@ import {
   type TextChannel,
   type TextBasedChannel,
 } from "discord.js";
-import type { Button, PostCard, Repost, Send } from "../../core/decisions.js";
+import type { Button, PostCard, Repost, RepostAuthor, Send } from "../../core/decisions.js";
 import type { MessageRef } from "../../core/model/content.js";
 import { DiscordCode, hasCode } from "./failures.js";
 import { channelOfRef, discordMessageRef, placeOf, userIdOf } from "./keys.js";
@@ -37,6 +37,16 @@ export function actionRows(buttons: Button[][] | undefined): ActionRowBuilder<Bu
           ),
       ),
     );
+}
+
+/** A name Discord accepts for a webhook message: 1–80 characters, no "discord", not "clyde". */
+export function webhookName(name: string): string {
+  const cleaned = name
+    .replace(/discord/gi, (w) => `${w.slice(0, 1)}1${w.slice(2)}`)
+    .replace(/clyde/gi, (w) => `${w.slice(0, 4)}3`)
+    .trim()
+    .slice(0, 80);
+  return cleaned || "member";
 }
 
 /** Splits a text into pieces Discord accepts, at line breaks where possible. */
@@ -149,7 +159,7 @@ export class DiscordMessaging {
    * Re-post through the channel's webhook (in the thread when there is one): the attribution line, then
    * the text and media links; mentions disabled so a re-post pings nobody.
    */
-  async repost(d: Repost, username: string): Promise<MessageRef[]> {
+  async repost(d: Repost, author: RepostAuthor): Promise<MessageRef[]> {
     const place = placeOf(d.chat);
     if (place.channel === undefined) throw new TypeError(`a re-post needs a channel: ${d.chat}`);
     const parent = await this.textChannel(place.channel);
@@ -164,7 +174,9 @@ export class DiscordMessaging {
     for (const piece of splitContent(body ? `${d.attribution}\n${body}` : d.attribution)) {
       const id = await this.webhooks.send(parent as TextChannel | NewsChannel, {
         content: piece,
-        username,
+        // Webhook names are 1–80 characters and may not contain "discord" (Discord refuses them).
+        username: webhookName(author.name),
+        ...(author.avatarUrl ? { avatarURL: author.avatarUrl } : {}),
         ...(d.thread !== undefined ? { threadId: d.thread } : {}),
       });
       refs.push(discordMessageRef(place.guild, place.channel, id, d.thread));

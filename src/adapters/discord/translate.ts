@@ -19,11 +19,15 @@ import { discordAccount, discordChat, discordMessageRef } from "./keys.js";
  * messages, webhook messages (the bot's re-posts among them) and system messages translate to nothing.
  */
 
-/** Who counts as an admin of the guild on Discord's side (the core also checks its configured admins). */
+/**
+ * Who counts as an admin of the guild on Discord's side (the core also checks its configured admins):
+ * moderators (ModerateMembers, ManageMessages) and those who run the guild.
+ */
 const ADMIN_PERMISSIONS = [
   PermissionFlagsBits.Administrator,
   PermissionFlagsBits.ManageGuild,
   PermissionFlagsBits.ModerateMembers,
+  PermissionFlagsBits.ManageMessages,
 ];
 
 export function actorOf(user: User, member?: GuildMember | PartialGuildMember | null): Actor {
@@ -33,6 +37,8 @@ export function actorOf(user: User, member?: GuildMember | PartialGuildMember | 
     username: user.username,
     isChatAdmin: member?.permissions?.any(ADMIN_PERMISSIONS) ?? false,
     ...(user.bot ? { isBot: true } : {}),
+    // The guild avatar when the member set one, else their own (or Discord's default picture).
+    avatarUrl: member && !member.partial ? member.displayAvatarURL() : user.displayAvatarURL(),
   };
 }
 

@@ -12,7 +12,7 @@
  * kind's journal, and the next start carries out the steps still missing (or rolls it back when
  * nothing happened on the platform yet). A step that throws while the hold is made rolls it back.
  */
-import type { Button, Decision, Outcome, OutcomeTag } from "../decisions.js";
+import type { Button, Decision, Outcome, OutcomeTag, RepostAuthor } from "../decisions.js";
 import type { Ctx } from "../engine/context.js";
 import type { ChatKey, CommunityId } from "../ids.js";
 import { translator } from "../i18n/translator.js";
@@ -178,7 +178,7 @@ export class HoldLifecycle<H extends HoldState> {
    * the hold never got its card (the originals are deleted only after the card, so they were never
    * taken down; older versions could leave such holds behind).
    */
-  repost(hold: H, attribution: string, replyTo?: string): Decision[] {
+  repost(hold: H, attribution: string, replyTo?: string, author?: RepostAuthor): Decision[] {
     if (hold.originalsKept || !hold.card) return [];
     const parts = this.kind.parts(hold);
     const first = parts[0]?.ref;
@@ -192,6 +192,7 @@ export class HoldLifecycle<H extends HoldState> {
         content: parts.map((p) => p.content),
         copies: hold.copies ?? [],
         ...(replyTo !== undefined ? { replyTo } : {}),
+        ...(author ? { author } : {}),
         record: this.tag(this.tags.repost, hold),
       },
     ];

@@ -43,4 +43,6 @@ export interface Actor {
   /** The platform says this account administers the chat the event happened in (checked per event). */
   isChatAdmin: boolean;
   isBot?: boolean;
+  /** The member's picture as the platform serves it (Discord: an avatar URL), for re-posts under their name. */
+  avatarUrl?: string;
 }

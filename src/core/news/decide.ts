@@ -47,7 +47,10 @@ function refusal(ctx: Ctx, hold: Hold): string {
 
 /** The re-post of an approved hold (none when its originals are still up). */
 async function repost(ctx: Ctx, community: CommunitySettings, hold: Hold): Promise<Decision[]> {
-  return newsHolds.repost(hold, await attribution(ctx, community, hold), hold.replyTo);
+  return newsHolds.repost(hold, await attribution(ctx, community, hold), hold.replyTo, {
+    name: hold.authorName,
+    ...(hold.authorAvatar ? { avatarUrl: hold.authorAvatar } : {}),
+  });
 }
 
 /** An approved hold whose re-post failed may be approved again: claimed once, like a decision. */

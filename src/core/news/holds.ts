@@ -28,6 +28,8 @@ export interface Hold extends HoldState {
   author: AccountKey;
   /** The display name at the time of posting (shown publicly with the post anyway). */
   authorName: string;
+  /** The author's picture at the time of posting (Discord re-posts show it), if the platform gave one. */
+  authorAvatar?: string;
   /** The original messages, in order (one, or every part of an album). */
   parts: HeldPart[];
   /** Id of the message the post replied to, in the same chat. */

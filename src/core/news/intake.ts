@@ -95,6 +95,7 @@ export async function onNewsMessage(ctx: Ctx, event: MessagePosted | MessageEdit
     ...(ref.thread !== undefined ? { thread: ref.thread } : {}),
     author: actor.account,
     authorName: actor.displayName,
+    ...(actor.avatarUrl ? { authorAvatar: actor.avatarUrl } : {}),
     parts,
     ...(replyTo !== undefined ? { replyTo } : {}),
     ...(albumId !== undefined ? { albumId } : {}),

@@ -22,6 +22,8 @@ export interface RuleHold extends HoldState {
   account: AccountKey;
   memberLabel: string;
   displayName: string;
+  /** The member's picture at the time of posting, if the platform gave one (Discord re-posts show it). */
+  avatarUrl?: string;
   category: string;
   reason: string;
   /** What matched, as the card shows it (in the community's language). */
@@ -156,7 +158,10 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
     return;
   }
   ctx.emit(
-    ...ruleHolds.repost(hold, t("rules.repostAttribution", { name: hold.displayName })),
+    ...ruleHolds.repost(hold, t("rules.repostAttribution", { name: hold.displayName }), undefined, {
+      name: hold.displayName,
+      ...(hold.avatarUrl ? { avatarUrl: hold.avatarUrl } : {}),
+    }),
     ...cardUpdate(hold, t("rules.cardReleased", params)),
   );
   // Releasing is an admin's act too: one case (and its mod-log line), and the member hears the outcome.

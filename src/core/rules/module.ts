@@ -180,6 +180,7 @@ async function hold(
     account: event.actor.account,
     memberLabel: memberLabel(event.actor),
     displayName: event.actor.displayName,
+    ...(event.actor.avatarUrl ? { avatarUrl: event.actor.avatarUrl } : {}),
     category: hit.category.name,
     reason: caseReason(hit),
     match: describeMatch(t, hit),

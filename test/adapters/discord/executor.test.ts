@@ -221,6 +221,24 @@ describe("discord executor: messages", () => {
     expect(rig.discord.callsTo("createWebhook")).toHaveLength(1);
   });
 
+  it("re-posts under the author's name and picture when the decision names them", async () => {
+    rig = await startDiscord();
+    const avatarUrl = "https://cdn.discordapp.com/avatars/1/a.png";
+    const base: Repost = { kind: "repost", chat: chatOf(rig), attribution: "From Alice:", content: [] };
+    await rig.executor.execute({ ...base, author: { name: "Alice", avatarUrl } });
+    await rig.executor.execute({ ...base, author: { name: "Discord Fan" } });
+    await rig.executor.execute(base);
+    const authors = rig.discord
+      .messagesIn(rig.guild.general)
+      .filter((m) => m.webhook_id)
+      .map((m) => [m.author.username, m.author.avatar]);
+    expect(authors).toEqual([
+      ["Alice", avatarUrl],
+      ["D1scord Fan", null], // Discord refuses webhook names containing "discord"
+      ["warden", null], // no author: the bot's own name
+    ]);
+  });
+
   it("re-creates the channel's webhook when someone deleted it", async () => {
     rig = await startDiscord();
     const repost: Repost = { kind: "repost", chat: chatOf(rig), attribution: "From Alice:", content: [] };
