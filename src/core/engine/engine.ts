@@ -163,6 +163,12 @@ export class Engine {
           if (handler) return handler(ctx, event, colon < 0 ? "" : event.data.slice(colon + 1));
         }
         this.services.logger.warn({ prefix }, "button with unknown action");
+        ctx.emit({
+          kind: "send_private",
+          account: event.actor.account,
+          text: ctx.t("core.buttonInvalid"),
+          refusal: true,
+        });
         return;
       }
       case "private_message":

@@ -7,6 +7,7 @@ import { openCase } from "../engine/audit.js";
 import type { Decision } from "../decisions.js";
 import type { Ctx } from "../engine/context.js";
 import { translator } from "../i18n/translator.js";
+import type { ChatKey } from "../ids.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { formatDuration } from "../settings/duration.js";
 import { expireTimerId, HoldStore, type Hold } from "./holds.js";
@@ -85,6 +86,7 @@ export async function decideHold(
   action: HoldAction,
   answer: Answer,
   customReason?: string,
+  pressedIn?: { chat: ChatKey | undefined },
 ): Promise<boolean> {
   const holds = new HoldStore(ctx.services.store);
   const found = await holds.get(holdId);
@@ -94,8 +96,11 @@ export async function decideHold(
     return false;
   }
   const actor = ctx.actor;
-  if (!actor || !(await ctx.isAdmin(community, actor))) {
-    const refused = answer(ctx.t("core.notAllowed"));
+  // A press counts only on the card, in the hold's review chat: the same data arriving elsewhere (a
+  // crafted deep link an admin follows, a modified client) is refused, whoever presses it.
+  const offCard = pressedIn !== undefined && pressedIn.chat !== community.reviewChat;
+  if (!actor || offCard || !(await ctx.isAdmin(community, actor))) {
+    const refused = answer(ctx.t(offCard ? "core.onlyOnCard" : "core.notAllowed"));
     ctx.emit(refused.kind === "send_private" ? { ...refused, refusal: true } : refused);
     return false;
   }

@@ -37,9 +37,15 @@ async function onHoldButton(ctx: Ctx, event: ButtonPressed, rest: string): Promi
   });
   if (colon < 0 || !actions.includes(action) || id === "") {
     ctx.services.logger.warn({ data: event.data }, "malformed hold button");
+    ctx.emit({
+      kind: "send_private",
+      account: event.actor.account,
+      text: ctx.t("core.buttonInvalid"),
+      refusal: true,
+    });
     return;
   }
-  await decideHold(ctx, id, action, answer);
+  await decideHold(ctx, id, action, answer, undefined, { chat: event.chat });
 }
 
 async function exportData(ctx: Ctx, account: AccountKey): Promise<Record<string, unknown> | undefined> {

@@ -116,12 +116,16 @@ export async function saveHold(ctx: Ctx, hold: RuleHold): Promise<void> {
 
 /** `rules:confirm:<id>` and `rules:release:<id>`, pressed in the review chat. */
 export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: string): Promise<void> {
-  const [verb, id] = rest.split(":");
+  const parts = rest.split(":");
+  const [verb, id] = parts;
   const community = ctx.community;
   const admin = event.actor.account;
-  if (!community || !id || (verb !== "confirm" && verb !== "release")) return;
-  if (!(await ctx.isAdmin(community, event.actor))) {
+  if (!community || !(await ctx.isAdmin(community, event.actor))) {
     ctx.emit({ kind: "send_private", account: admin, text: ctx.t("core.notAllowed"), refusal: true });
+    return;
+  }
+  if (parts.length !== 2 || !id || (verb !== "confirm" && verb !== "release")) {
+    ctx.emit({ kind: "send_private", account: admin, text: ctx.t("core.buttonInvalid"), refusal: true });
     return;
   }
   const status = verb === "confirm" ? "confirmed" : "released";

@@ -135,17 +135,15 @@ export const reviewCommands: CommandSpec[] = [
 
 /** The review chat's buttons. Any member of a chat can press any button: the presser's rights are checked here. */
 export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: string): Promise<void> {
-  const [verb, id] = rest.split(":");
+  const parts = rest.split(":");
+  const [verb = "", id = ""] = parts;
   const community = ctx.community;
-  if (!community || !id || !(await ctx.isAdmin(community, ctx.actor))) {
-    ctx.emit({
-      kind: "send_private",
-      account: event.actor.account,
-      text: ctx.t("core.notAllowed"),
-      refusal: true,
-    });
-    return;
-  }
+  const refuse = (key: "core.notAllowed" | "core.buttonInvalid") =>
+    ctx.emit({ kind: "send_private", account: event.actor.account, text: ctx.t(key), refusal: true });
+  if (!community || !(await ctx.isAdmin(community, ctx.actor))) return refuse("core.notAllowed");
+  // Exactly the data the cards carry (`rc:<n>` …): anything longer or different is tampered with.
+  if (parts.length !== 2 || !/^(rc|rd|aa|ad)$/.test(verb) || !/^[1-9]\d{0,15}$/.test(id))
+    return refuse("core.buttonInvalid");
   const admin = event.actor.account;
   const t = translator(community.language);
   if (verb === "rc" || verb === "rd") {
@@ -246,5 +244,4 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
     );
     return;
   }
-  ctx.services.logger.warn({ verb }, "unknown sanctions button");
 }

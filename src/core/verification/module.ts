@@ -31,10 +31,12 @@ export function createVerificationModule(deps: VerificationDeps): Module {
       async verify(ctx, event, rest) {
         const [action = "", arg = ""] = splitOnce(rest);
         const account = event.actor.account;
+        const invalid = () =>
+          ctx.emit({ kind: "send_private", account, text: ctx.t("core.buttonInvalid"), refusal: true });
         switch (action) {
           case "start": {
             const community = communityById(ctx, arg);
-            if (!community) return;
+            if (!community) return invalid();
             await ctx.services.store.delete(keys.session(account));
             await begin(ctx, deps, community, account);
             return;
@@ -45,6 +47,8 @@ export function createVerificationModule(deps: VerificationDeps): Module {
           case "approve":
           case "reject":
             return reviewButton(ctx, event, action, arg);
+          default:
+            return invalid();
         }
       },
     },

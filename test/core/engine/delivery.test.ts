@@ -142,7 +142,9 @@ describe("delivery: private texts for a member the bot may not write to yet", ()
       actor: h.session.actor("bob"),
     });
     expect(
-      decisions.filter((d) => d.kind === "send_private").map((d) => d.kind === "send_private" && d.text),
+      decisions
+        .filter((d) => d.kind === "send_private" && !d.refusal)
+        .map((d) => d.kind === "send_private" && d.text),
     ).toEqual(["Another text"]);
   });
 });

@@ -262,6 +262,25 @@ export class UserActions extends SetupDriver {
     return id;
   }
 
+  /**
+   * A callback query with `data` the message never showed: what a modified client can send (the Bot
+   * API does not check callback data against the keyboard). Returns the callback query id.
+   */
+  pressForged(chatId: number, messageId: number, userId: number, data: string): string {
+    const stored = this.state.findMessage(chatId, messageId) ?? fail(`no message ${messageId} in ${chatId}`);
+    const id = this.state.newCallbackId();
+    const query: CallbackQuery = {
+      id,
+      from: this.user(userId),
+      message: stored.message,
+      chat_instance: String(Math.abs(chatId * 7919) % 9_007_199_254_740_991),
+      data,
+    };
+    this.state.callbacks.set(id, { query });
+    this.state.emit({ callback_query: query });
+    return id;
+  }
+
   /** The user shares a contact card in private (own when user_id = their id). */
   shareContact(
     userId: number,

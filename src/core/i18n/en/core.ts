@@ -41,6 +41,8 @@ export const core = {
   someone: "Hello",
   unknownMember:
     "I don't know that member ({name}): I have not seen them post or join here. Reply to one of their messages with the command instead.",
+  buttonInvalid: "This button is not valid (any more). Nothing was changed.",
+  onlyOnCard: "That works only with the button on its card in the review chat. Nothing was changed.",
   notAllowed: "Only admins of this community can do that.",
   gateReadOnly:
     "Your message in {chat} was removed: you can only read there for now. Send /mydata to see why, or /appeal if you think it is a mistake.",
