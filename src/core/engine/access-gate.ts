@@ -1,7 +1,7 @@
 import type { MessageEdited, MessagePosted } from "../events.js";
 import type { AccessLevel } from "../model/access.js";
 import type { PostContent } from "../model/content.js";
-import { extractLinks } from "../news/links.js";
+import { analyze } from "../matching/index.js";
 import { HOUR } from "../ports/clock.js";
 import type { Ctx } from "./context.js";
 import type { Module, Verdict } from "./module.js";
@@ -51,7 +51,9 @@ async function remove(
 export function allowedAt(level: AccessLevel, content: PostContent): boolean {
   if (level === "full") return true;
   if (level === "read_only") return false;
-  return content.media.length === 0 && content.links.length === 0 && extractLinks(content.text).length === 0;
+  return (
+    content.media.length === 0 && content.links.length === 0 && analyze(content).textLinks().length === 0
+  );
 }
 
 /**

@@ -86,3 +86,21 @@ export interface Ctx {
   /** Admin of `community`: configured admin, or the platform reports admin rights in its chats. */
   isAdmin(community: CommunitySettings, actor?: Actor): Promise<boolean>;
 }
+
+/** The chat an event happened in (none for private events and timers). */
+export function eventChat(event: CoreEvent): ChatKey | undefined {
+  switch (event.kind) {
+    case "message_posted":
+    case "message_edited":
+      return event.message.chat;
+    case "member_joined":
+    case "member_left":
+    case "join_requested":
+      return event.chat;
+    case "command":
+    case "button_pressed":
+      return event.chat;
+    default:
+      return undefined;
+  }
+}

@@ -7,12 +7,13 @@ import type { Actor } from "../model/content.js";
 import type { Clock } from "../ports/clock.js";
 import { noopObserver } from "../ports/observer.js";
 import { observeHandled, observeOutcomes } from "./observe.js";
-import { memberLanguage } from "./language.js";
+import { chosenLanguage, memberLanguage } from "./language.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { ACCESS_TIMER } from "./access.js";
 import { NOTICE_TIMER, noticeExpired } from "./notices.js";
 import { deliveries, PrivateOutbox, privateWriter } from "./outbox.js";
 import type { Ctx, Services } from "./context.js";
+import { eventChat } from "./context.js";
 import { accessGate } from "./access-gate.js";
 import { replyTo } from "./command-helpers.js";
 import { builtinModule } from "./builtin.js";
@@ -264,17 +265,29 @@ export class Engine {
     const found = chatKey ? services.directory.lookupChat(chatKey) : undefined;
     const reviewOf = chatKey && !found ? services.directory.reviewedBy(chatKey) : undefined;
     const community = found?.community ?? reviewOf;
-    if (found && actor && event.kind !== "member_left") {
-      await services.members.noteSeen(
-        found.community.id,
-        found.chat.key,
-        actor,
-        now,
-        event.kind === "member_joined" ? "joined" : "seen",
-      );
-    }
+    // The member's record, profile and chosen language are independent reads: one round trip on a
+    // networked store. The profile `noteSeen` returns is the one the translator needs.
+    const [seen, chosen] = await Promise.all([
+      found && actor && event.kind !== "member_left"
+        ? services.members.noteSeen(
+            found.community.id,
+            found.chat.key,
+            actor,
+            now,
+            event.kind === "member_joined" ? "joined" : "seen",
+          )
+        : undefined,
+      actor ? chosenLanguage(services, actor.account) : undefined,
+    ]);
     const t = actor
-      ? await this.translatorFor(actor.account, community, actor.language)
+      ? translator(
+          await memberLanguage(services, this.defaultLanguage, actor.account, {
+            community,
+            reported: actor.language,
+            profile: seen?.profile,
+            chosen: chosen ?? null,
+          }),
+        )
       : translator(community?.language ?? this.defaultLanguage);
     return {
       event,
@@ -382,23 +395,6 @@ export class Engine {
 
   private execute(ctx: Ctx, decisions: Decision[]): Promise<Outcome[]> {
     return this.runner.execute(ctx, decisions);
-  }
-}
-
-function eventChat(event: CoreEvent): ChatKey | undefined {
-  switch (event.kind) {
-    case "message_posted":
-    case "message_edited":
-      return event.message.chat;
-    case "member_joined":
-    case "member_left":
-    case "join_requested":
-      return event.chat;
-    case "command":
-    case "button_pressed":
-      return event.chat;
-    default:
-      return undefined;
   }
 }
 

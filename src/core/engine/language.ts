@@ -4,6 +4,15 @@ import { languageFromTag } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { languageKey } from "./builtin.js";
 import type { Services } from "./context.js";
+import type { AccountProfile } from "./members.js";
+
+/** The language a member chose with /language, or null. */
+export async function chosenLanguage(
+  services: Pick<Services, "store">,
+  account: AccountKey,
+): Promise<Language | null> {
+  return (await services.store.get<Language>(languageKey(account))) ?? null;
+}
 
 /**
  * A member's language: their own choice (/language), else what the platform reports, else the language
@@ -13,11 +22,18 @@ export async function memberLanguage(
   services: Pick<Services, "store" | "members" | "directory">,
   fallback: Language,
   account: AccountKey,
-  where: { community?: CommunitySettings; reported?: string } = {},
+  where: {
+    community?: CommunitySettings;
+    reported?: string;
+    /** The account's profile when the caller has just read it (the engine's `noteSeen`): not read again. */
+    profile?: AccountProfile;
+    /** The member's own choice when the caller has already read it. */
+    chosen?: Language | null;
+  } = {},
 ): Promise<Language> {
-  const chosen = await services.store.get<Language>(languageKey(account));
+  const chosen = where.chosen === undefined ? await chosenLanguage(services, account) : where.chosen;
   if (chosen) return chosen;
-  const profile = await services.members.profile(account);
+  const profile = where.profile ?? (await services.members.profile(account));
   const platformLanguage = languageFromTag(where.reported ?? profile?.language);
   if (platformLanguage) return platformLanguage;
   const { directory } = services;

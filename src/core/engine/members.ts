@@ -32,6 +32,65 @@ export interface AccountProfile {
   communities: CommunityId[];
 }
 
+/** `lastSeen` is written at most this often per member and chat (nothing reads it finer than a day). */
+export const SEEN_EVERY = 60 * 60 * 1000;
+
+function seenMembership(
+  cur: Membership | undefined,
+  chat: ChatKey,
+  actor: Actor,
+  now: Instant,
+  how: "joined" | "seen",
+): Membership {
+  return {
+    chat,
+    account: actor.account,
+    displayName: actor.displayName,
+    language: actor.language ?? cur?.language,
+    firstSeen: cur?.firstSeen ?? now,
+    lastSeen: now,
+    admin: actor.isChatAdmin,
+    present: true,
+    newcomer: cur ? cur.newcomer || how === "joined" : how === "joined",
+  };
+}
+
+/** Equal but for `lastSeen`. */
+function sameMembership(a: Membership, b: Membership): boolean {
+  return (
+    a.displayName === b.displayName &&
+    a.language === b.language &&
+    a.firstSeen === b.firstSeen &&
+    a.admin === b.admin &&
+    a.present === b.present &&
+    a.newcomer === b.newcomer
+  );
+}
+
+function seenProfile(cur: AccountProfile | undefined, community: CommunityId, actor: Actor): AccountProfile {
+  const communities = cur?.communities ?? [];
+  return {
+    account: actor.account,
+    displayName: actor.displayName,
+    ...(actor.username ? { username: actor.username } : {}),
+    language: actor.language ?? cur?.language,
+    communities:
+      communities.at(-1) === community
+        ? communities
+        : [...communities.filter((c) => c !== community), community],
+  };
+}
+
+function sameProfile(a: AccountProfile, b: AccountProfile): boolean {
+  return (
+    a.displayName === b.displayName &&
+    a.username === b.username &&
+    a.language === b.language &&
+    a.communities.length === b.communities.length &&
+    a.communities.every((c, i) => c === b.communities[i])
+  );
+}
+
 const membershipKey = (chat: ChatKey, account: AccountKey) => `member:${chat}:${account}`;
 const chatIndexKey = (chat: ChatKey) => `members-of:${chat}`;
 const profileKey = (account: AccountKey) => `profile:${account}`;
@@ -46,47 +105,41 @@ const usernameKey = (platform: Platform, username: string) =>
 export class MemberRegistry implements MemberLookup {
   constructor(private readonly store: KeyValueStore) {}
 
-  /** Records that `actor` acted in `chat`; returns the membership and whether it is new to us. */
+  /**
+   * Records that `actor` acted in `chat`; returns the membership, whether it is new to us, and the
+   * account's profile as it now is. Writes only what changed: a membership or profile that would be
+   * written back the same is left alone, and `lastSeen` moves at most once per `SEEN_EVERY` (so a member
+   * who keeps writing costs two reads per message, not two read-modify-writes).
+   */
   async noteSeen(
     community: CommunityId,
     chat: ChatKey,
     actor: Actor,
     now: Instant,
     how: "joined" | "seen",
-  ): Promise<{ membership: Membership; isNew: boolean }> {
-    const { membership, isNew } = await this.store.change<
-      Membership,
-      { membership: Membership; isNew: boolean }
-    >(membershipKey(chat, actor.account), (cur) => {
-      const membership: Membership = {
-        chat,
-        account: actor.account,
-        displayName: actor.displayName,
-        language: actor.language ?? cur?.language,
-        firstSeen: cur?.firstSeen ?? now,
-        lastSeen: now,
-        admin: actor.isChatAdmin,
-        present: true,
-        newcomer: cur ? cur.newcomer || how === "joined" : how === "joined",
-      };
-      return { value: membership, result: { membership, isNew: !cur } };
-    });
+  ): Promise<{ membership: Membership; isNew: boolean; profile: AccountProfile }> {
+    const [seen, known] = await Promise.all([this.get(chat, actor.account), this.profile(actor.account)]);
+    let membership = seenMembership(seen, chat, actor, now, how);
+    let isNew = !seen;
+    if (!seen || !sameMembership(seen, membership) || now - seen.lastSeen >= SEEN_EVERY) {
+      ({ membership, isNew } = await this.store.change<
+        Membership,
+        { membership: Membership; isNew: boolean }
+      >(membershipKey(chat, actor.account), (cur) => {
+        const next = seenMembership(cur, chat, actor, now, how);
+        return { value: next, result: { membership: next, isNew: !cur } };
+      }));
+    } else membership = seen;
     if (isNew) await this.store.addToSet(chatIndexKey(chat), actor.account);
-    const previous = await this.store.change<AccountProfile, string | undefined>(
-      profileKey(actor.account),
-      (cur) => ({
-        value: {
-          account: actor.account,
-          displayName: actor.displayName,
-          ...(actor.username ? { username: actor.username } : {}),
-          language: actor.language ?? cur?.language,
-          communities: [...(cur?.communities ?? []).filter((c) => c !== community), community],
-        },
-        result: cur?.username,
-      }),
-    );
-    await this.reindexUsername(actor.account, previous, actor.username);
-    return { membership, isNew };
+    let profile = seenProfile(known, community, actor);
+    if (!known || !sameProfile(known, profile)) {
+      const previous = await this.store.change<AccountProfile, string | undefined>(
+        profileKey(actor.account),
+        (cur) => ({ value: seenProfile(cur, community, actor), result: cur?.username }),
+      );
+      await this.reindexUsername(actor.account, previous, actor.username);
+    } else profile = known;
+    return { membership, isNew, profile };
   }
 
   /**

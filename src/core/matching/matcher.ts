@@ -20,11 +20,19 @@ export interface TermMatch {
   matched: string;
 }
 
+/** Where a matcher can take `text` already folded from (`MessageAnalysis`). */
+export interface FoldedSource {
+  folded(): FoldedText;
+}
+
 export interface Matcher {
   /** number of terms that can match (terms that fold to nothing are dropped) */
   readonly size: number;
-  /** every occurrence of every term, in order of where it ends */
-  find(text: string): TermMatch[];
+  /**
+   * every occurrence of every term, in order of where it ends; `prepared` hands over the text already
+   * folded (a message's shared analysis), so several matchers over one message fold it once
+   */
+  find(text: string, prepared?: FoldedSource): TermMatch[];
   /** whether any term occurs; stops at the first one */
   test(text: string): boolean;
 }
@@ -116,10 +124,10 @@ class AhoCorasickMatcher implements Matcher {
     this.size = specs.length;
   }
 
-  find(text: string): TermMatch[] {
+  find(text: string, prepared?: FoldedSource): TermMatch[] {
     const matches: TermMatch[] = [];
     if (this.size === 0) return matches;
-    const folded = this.fold ? foldText(text) : unfolded(text);
+    const folded = this.fold ? (prepared?.folded() ?? foldText(text)) : unfolded(text);
     const { units, starts, ends } = folded;
     const { symOf, base, check, fail, hasOut, outHead, dictLink, keyNext, keyLen } = this.a;
     const count = folded.length;

@@ -12,10 +12,9 @@
  * classify({ text: "see ｎｅｗｓ．example。com/a", links: [], media: [] }, settings)
  * // → { category: "news", reasons: [{ kind: "news_domain", host: "news.example.com", domain: "example.com" }] }
  */
-import { buildMatcher, type Matcher } from "../matching/index.js";
+import { analyze, buildMatcher, type Matcher } from "../matching/index.js";
 import type { ForwardOrigin, PostContent } from "../model/content.js";
 import { buildDomainList, type DomainList } from "./domain-list.js";
-import { extractLinks, hostOf } from "./links.js";
 import type { NewsSettings } from "./settings.js";
 
 export type NewsReason =
@@ -53,12 +52,7 @@ function compile(settings: NewsSettings): Compiled {
 
 /** Hosts of every link in a post: found in the text (folded) and reported by the platform. */
 export function linkHosts(content: PostContent): string[] {
-  const hosts = extractLinks(content.text).map((l) => l.host);
-  for (const url of content.links) {
-    const host = hostOf(url);
-    if (host !== null) hosts.push(host);
-  }
-  return [...new Set(hosts)];
+  return [...analyze(content).hosts()];
 }
 
 /** Forwards that count as news: from a channel or from another chat (not a member's own words). */
@@ -69,7 +63,8 @@ export function isNewsForward(origin: ForwardOrigin | undefined): origin is Forw
 export function classify(content: PostContent, settings: NewsSettings): Classification {
   const { domains, keywords } = compile(settings);
   const reasons: NewsReason[] = [];
-  for (const host of linkHosts(content)) {
+  const analysis = analyze(content);
+  for (const host of analysis.hosts()) {
     const domain = domains.has(host);
     if (domain !== null) reasons.push({ kind: "news_domain", host, domain });
     else if (settings.any_link) reasons.push({ kind: "link", host });
@@ -82,7 +77,7 @@ export function classify(content: PostContent, settings: NewsSettings): Classifi
   }
   if (keywords && content.text !== "") {
     const seen = new Set<number>();
-    for (const m of keywords.find(content.text)) {
+    for (const m of analysis.matches(keywords)) {
       if (seen.has(m.id)) continue;
       seen.add(m.id);
       reasons.push({ kind: "keyword", term: m.term });

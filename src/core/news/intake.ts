@@ -44,6 +44,10 @@ export async function onNewsMessage(ctx: Ctx, event: MessagePosted | MessageEdit
   const settings = ctx.policy?.news;
   if (!settings?.enabled || !community?.reviewChat || !actor || !chat) return "continue";
   if (await ctx.isAdmin(community, actor)) return "continue";
+  const albumId = event.content.albumId;
+  // Classified first (no I/O): a post that is not news and not part of an album needs no store read.
+  const own = classify(event.content, settings);
+  if (own.reasons.length === 0 && albumId === undefined) return "continue";
   if (await new Publishers(ctx.services.store).has(community.id, actor.account)) return "continue";
   const { store } = ctx.services;
   const holds = new HoldStore(store);
@@ -52,8 +56,6 @@ export async function onNewsMessage(ctx: Ctx, event: MessagePosted | MessageEdit
   // Already part of a hold (an album part joined earlier, a post whose copy failed and stayed up).
   if ((await store.get<string>(heldMessageKey(ref))) !== undefined) return "continue";
 
-  const albumId = event.content.albumId;
-  const own = classify(event.content, settings);
   let reasons = own.reasons;
   if (albumId !== undefined && event.kind === "message_posted") {
     const existing = await store.get<string>(albumKey(ref.chat, albumId));

@@ -1,7 +1,6 @@
-import { buildMatcher, foldForDisplay, type Matcher } from "../matching/index.js";
+import { analyze, buildMatcher, foldForDisplay, type Matcher } from "../matching/index.js";
 import type { PostContent } from "../model/content.js";
 import { buildDomainList, type DomainList } from "../news/domain-list.js";
-import { extractLinks, hostOf } from "../news/links.js";
 import type { CategorySettings, LadderStep, RulesSettings } from "../sanctions/settings.js";
 
 /** One category, ready to match: its settings plus its compiled patterns and domain list. */
@@ -100,24 +99,24 @@ export function compileRules(
         hits.push(hit);
       };
       const text = content.text;
-      if (text !== "" && matcher.size > 0) {
-        for (const m of matcher.find(text)) {
-          const owner = owners[m.id];
-          if (!owner) continue;
-          if (owner.wholeWord.start && continuesWord(text, m.start, -1)) continue;
-          if (owner.wholeWord.end && continuesWord(text, m.end, +1)) continue;
-          add({
-            category: owner.category,
-            by: "term",
-            rule: owner.term,
-            matched: m.matched,
-            start: m.start,
-            end: m.end,
-          });
-        }
+      // The message's shared analysis: the news classifier and the access gate reuse its fold and links.
+      const analysis = analyze(content);
+      for (const m of analysis.matches(matcher)) {
+        const owner = owners[m.id];
+        if (!owner) continue;
+        if (owner.wholeWord.start && continuesWord(text, m.start, -1)) continue;
+        if (owner.wholeWord.end && continuesWord(text, m.end, +1)) continue;
+        add({
+          category: owner.category,
+          by: "term",
+          rule: owner.term,
+          matched: m.matched,
+          start: m.start,
+          end: m.end,
+        });
       }
       if (anyPatterns && text !== "") {
-        const folded = foldForDisplay(text);
+        let folded: string | undefined;
         for (const category of compiled) {
           for (const pattern of category.patterns) {
             const original = pattern.exec(text);
@@ -132,6 +131,7 @@ export function compileRules(
               });
               break;
             }
+            folded ??= analysis.foldedString();
             const onFolded = folded === text ? null : pattern.exec(folded);
             if (onFolded) {
               add({ category, by: "pattern", rule: pattern.source, matched: onFolded[0] });
@@ -141,13 +141,7 @@ export function compileRules(
         }
       }
       if (anyDomains) {
-        const links: { host: string; url: string; start?: number; end?: number }[] =
-          text === "" ? [] : extractLinks(text);
-        for (const url of content.links) {
-          const host = hostOf(url);
-          if (host) links.push({ host, url });
-        }
-        for (const link of links) {
+        for (const link of analysis.links()) {
           for (const category of compiled) {
             const listed = category.domains?.has(link.host);
             if (listed)
