@@ -1,0 +1,177 @@
+/**
+ * The whole message path: seeded messages from verified members through `Engine.handle` with a
+ * do-nothing executor, on each backend, warm; the rules matcher alone on the same messages in the
+ * same process, so the ratio compares like with like.
+ */
+import type { MessagePosted } from "../src/core/events.js";
+import type { AccountKey, ChatKey } from "../src/core/ids.js";
+import { compiledRulesFor } from "../src/core/rules/compile.js";
+import { makeMessages, mulberry32 } from "./corpus.js";
+import {
+  benchRuntime,
+  exampleConfig,
+  exampleTerms,
+  load,
+  openBenchStore,
+  percentile,
+  verifyMembers,
+  type Backend,
+} from "./setup.js";
+
+export interface PathRow {
+  backend: Backend["name"];
+  /** How many of the measured messages this backend handled (Redis and PostgreSQL may do fewer). */
+  messages: number;
+  messagesPerSec: number;
+  /** SQLite only: its rate on the first `sharedMessages`, to compare the network backends on the same messages. */
+  perSecOnShared?: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  decisions: number;
+  /** Load average (1, 5, 15 min) right after the measured pass. */
+  load: number[];
+  seedSeconds: number;
+}
+
+export interface PathResults {
+  seed: number;
+  members: number;
+  messages: number;
+  warmup: number;
+  messagesWithTerm: number;
+  messagesWithLink: number;
+  /** Messages the network backends (Redis, PostgreSQL) handle: the first ones of the measured set. */
+  sharedMessages: number;
+  matcher: { findPerSec: number; scanPerSec: number; terms: number };
+  rows: PathRow[];
+}
+
+const SEED = 20261201;
+
+/** The seeded workload: who posts what where. Lobby posts sometimes carry a link (the news chat holds every link). */
+export function pathEvents(accounts: readonly AccountKey[], count: number): MessagePosted[] {
+  const terms = exampleTerms();
+  const texts = makeMessages(count, terms, SEED, 0.02);
+  const rand = mulberry32(SEED + 1);
+  return texts.map((text, i) => {
+    const n = Math.floor(rand() * accounts.length);
+    const chat = (rand() < 0.5 ? "console:lobby" : "console:news") as ChatKey;
+    const link = chat === "console:lobby" && rand() < 0.02;
+    const body = link ? `${text} https://blog${n % 50}.example.org/post/${i}` : text;
+    return {
+      kind: "message_posted",
+      message: { chat, id: String(i + 1) },
+      actor: { account: accounts[n] as AccountKey, displayName: `Member ${n}`, isChatAdmin: false },
+      content: { text: body, links: [], media: [] },
+    };
+  });
+}
+
+export async function runPathBench(
+  log: (line: string) => void,
+  list: Backend[],
+  options: { members?: number; messages?: number; warmup?: number; sharedMessages?: number } = {},
+): Promise<PathResults> {
+  const members = options.members ?? 1_000;
+  const count = options.messages ?? 20_000;
+  const warmup = options.warmup ?? 2_000;
+  const sharedMessages = Math.min(count, options.sharedMessages ?? count);
+  const config = exampleConfig();
+  const accounts = Array.from({ length: members }, (_, i) => `console:m${i}` as AccountKey);
+  const events = pathEvents(accounts, warmup + count);
+  const measured = events.slice(warmup);
+  const policy = config.core.communities[0]?.chats[0]?.policy;
+  if (!policy) throw new Error("the example config has no chat");
+  const compiled = compiledRulesFor(policy.rules);
+  const terms = exampleTerms();
+  const messagesWithTerm = measured.filter((e) => compiled.matcher.find(e.content.text).length > 0).length;
+  const messagesWithLink = measured.filter((e) => e.content.text.includes("https://")).length;
+  log(
+    `message path: example config, ${members} verified members, ${count} messages after ${warmup} warm-up ` +
+      `(${messagesWithTerm} hit a term, ${messagesWithLink} carry a link), seed ${SEED}`,
+  );
+
+  const matcher = { findPerSec: 0, scanPerSec: 0, terms: terms.length };
+  const measureMatcher = () => {
+    let sink = 0;
+    for (const e of events.slice(0, warmup)) sink += compiled.matcher.find(e.content.text).length;
+    let t = performance.now();
+    for (const e of measured) sink += compiled.matcher.find(e.content.text).length;
+    const find = measured.length / ((performance.now() - t) / 1000);
+    t = performance.now();
+    for (const e of measured) sink += compiled.scan(e.content).length;
+    const scan = measured.length / ((performance.now() - t) / 1000);
+    matcher.findPerSec = Math.max(matcher.findPerSec, find);
+    matcher.scanPerSec = Math.max(matcher.scanPerSec, scan);
+    return sink;
+  };
+  measureMatcher();
+
+  const rows: PathRow[] = [];
+  for (const backend of list) {
+    const { store, drop } = await openBenchStore(backend);
+    const runtime = await benchRuntime(config, store);
+    try {
+      const s0 = performance.now();
+      await verifyMembers(runtime, members);
+      for (const e of events.slice(0, warmup)) await runtime.engine.handle(e);
+      const seedSeconds = (performance.now() - s0) / 1000;
+      const n = backend.name === "redis" || backend.name === "postgres" ? sharedMessages : measured.length;
+      const latencies = new Float64Array(n);
+      let decisions = 0;
+      let sharedSeconds = 0;
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        const start = performance.now();
+        const handled = await runtime.engine.handle(measured[i] as MessagePosted);
+        latencies[i] = performance.now() - start;
+        decisions += handled.decisions.length;
+        if (i === sharedMessages - 1) sharedSeconds = (performance.now() - t0) / 1000;
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      latencies.sort();
+      const row: PathRow = {
+        backend: backend.name,
+        messages: n,
+        messagesPerSec: n / seconds,
+        ...(backend.name === "sqlite" ? { perSecOnShared: sharedMessages / sharedSeconds } : {}),
+        p50Ms: percentile(latencies, 0.5),
+        p99Ms: percentile(latencies, 0.99),
+        maxMs: latencies[latencies.length - 1] ?? 0,
+        decisions,
+        load: load(),
+        seedSeconds,
+      };
+      rows.push(row);
+      log(
+        `  ${backend.name.padEnd(8)} ${String(n).padStart(6)} messages ${Math.round(row.messagesPerSec).toLocaleString("en-US").padStart(8)} msg/s  ` +
+          `p50 ${row.p50Ms.toFixed(3)} ms  p99 ${row.p99Ms.toFixed(3)} ms (load ${row.load.join(" ")})  ` +
+          `${decisions} decisions`,
+      );
+    } finally {
+      await runtime.close();
+      await drop();
+    }
+    // the matcher again between backends: its best pass is the reference (a loaded machine slows both)
+    measureMatcher();
+  }
+  log(
+    `  matcher alone (${terms.length} terms of the example config): find ` +
+      `${Math.round(matcher.findPerSec).toLocaleString("en-US")} msg/s, full rule scan ` +
+      `${Math.round(matcher.scanPerSec).toLocaleString("en-US")} msg/s`,
+  );
+  for (const row of rows)
+    log(`  ${row.backend}/matcher ${((100 * row.messagesPerSec) / matcher.findPerSec).toFixed(2)}%`);
+  return {
+    seed: SEED,
+    members,
+    messages: count,
+    warmup,
+    messagesWithTerm,
+    messagesWithLink,
+    sharedMessages,
+    matcher,
+    rows,
+  };
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { MemoryStore } from "../../src/adapters/storage/memory-store.js";
+import type { DumpRecord } from "../../src/core/ports/store.js";
+import { captureTemplate, seededAccount, seedThroughPort } from "../../bench/seed.js";
+import { benchRuntime, exampleConfig, verifyMembers } from "../../bench/setup.js";
+
+/** The records of one member, with its identity id and case number made generic, sealed names left out. */
+async function recordsOf(store: MemoryStore, member: string): Promise<string[]> {
+  const identity = (await store.get<string>(`vf:binding:demo:${member}`)) ?? "no-identity";
+  const out: string[] = [];
+  for await (const r of store.dump() as AsyncIterable<DumpRecord>) {
+    if (r.kind === "scheduled") continue;
+    const text = JSON.stringify(r);
+    if (!text.includes(member) && !text.includes(identity)) continue;
+    out.push(
+      text
+        .replaceAll(identity, "<identity>")
+        .replace(/"v1\.[^"]+"/g, "<sealed>")
+        .replace(/"(at|verifiedAt)":\d+/g, '"$1":<time>'),
+    );
+  }
+  return out.sort();
+}
+
+describe("benchmark seeding (bench/seed.ts)", () => {
+  it("writes for a seeded member the records the engine writes when an admin verifies one", async () => {
+    const config = exampleConfig();
+    const engineStore = new MemoryStore();
+    const runtime = await benchRuntime(config, engineStore);
+    await verifyMembers(runtime, 1);
+
+    const seededStore = new MemoryStore();
+    await benchRuntime(config, seededStore); // its first records, as for the engine's store
+    const template = await captureTemplate(config);
+    await seedThroughPort(seededStore, template, 0, 3);
+
+    const expected = await recordsOf(engineStore, "console:m0");
+    expect(expected.length).toBeGreaterThan(2);
+    expect(await recordsOf(seededStore, "console:m0")).toEqual(expected);
+  });
+
+  it("gives every seeded member its own identity and sealed legal name, readable through the engine", async () => {
+    const config = exampleConfig();
+    const store = new MemoryStore();
+    const template = await captureTemplate(config);
+    await seedThroughPort(store, template, 0, 3);
+    const runtime = await benchRuntime(config, store);
+    const found = await Promise.all(
+      [0, 1, 2].map((i) => runtime.services.identities.lookup(seededAccount(i))),
+    );
+    expect(found.map((f) => f?.verified)).toEqual([true, true, true]);
+    expect(new Set(found.map((f) => f?.identity)).size).toBe(3);
+    expect(await runtime.services.identities.realName(seededAccount(2))).toBe("Member Number2");
+    expect(await store.get("case-counter:demo")).toBe(3);
+  });
+});
