@@ -1,6 +1,6 @@
 import type { CommandIssued, CoreEvent } from "../../core/events.js";
 import type { ReactionButtons } from "./buttons.js";
-import { matrixRef } from "./translate.js";
+import { matrixMessageRef } from "./keys.js";
 
 /**
  * `!approve <id>` and `!reject <id> <reason>` in Matrix: one pair of words for every card in the review
@@ -31,7 +31,7 @@ export async function reviewCommand(event: CommandIssued, buttons: ReactionButto
           data: wanted,
           actor: event.actor,
           ...(event.chat ? { chat: event.chat } : {}),
-          message: matrixRef(card.room, card.eventId),
+          message: matrixMessageRef(card.room, card.eventId),
           ...(event.at !== undefined ? { at: event.at } : {}),
         };
   switch (prefix) {

@@ -1,7 +1,7 @@
 import type { CoreEvent, RepliedMessage } from "../../core/events.js";
-import { accountKey, chatKey, type AccountKey, type ChatKey } from "../../core/ids.js";
-import type { Actor, MediaItem, MessageRef, PostContent } from "../../core/model/content.js";
+import type { Actor, MediaItem, PostContent } from "../../core/model/content.js";
 import type { Instant } from "../../core/ports/clock.js";
+import { matrixAccount, matrixChat, matrixMessageRef as matrixRef } from "./keys.js";
 import { matrixMentions, matrixPills } from "./mentions.js";
 
 /**
@@ -39,14 +39,6 @@ export interface TranslateEnv {
   /** The author (and content) of a replied-to event, if it can be read. */
   repliedTo?(roomId: string, eventId: string): Promise<MatrixEvent | undefined>;
 }
-
-export const matrixAccount = (userId: string): AccountKey => accountKey("matrix", userId);
-export const matrixChat = (roomId: string): ChatKey => chatKey("matrix", roomId);
-export const matrixRef = (roomId: string, eventId: string, thread?: string): MessageRef => ({
-  chat: matrixChat(roomId),
-  id: eventId,
-  ...(thread ? { thread } : {}),
-});
 
 const MEDIA: Record<string, MediaItem["kind"]> = {
   "m.image": "photo",
