@@ -3,6 +3,7 @@ import type { LoadedConfig } from "../config/load.js";
 import type { HealthReporter } from "../core/ports/health.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { PlatformStarter } from "../core/ports/platform.js";
+import { matrixStarter, type MatrixSettings } from "../adapters/matrix/starter.js";
 import { telegramStarter, type TelegramSettings } from "../adapters/telegram/starter.js";
 import { platformRuntime } from "./platform-runtime.js";
 import type { Runtime } from "./runtime.js";
@@ -58,5 +59,24 @@ export function telegramSettings(config: LoadedConfig, env: Environment): Telegr
   };
 }
 
+/**
+ * Matrix runs when MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN are both set; the `matrix:` section of
+ * the config names the inviters whose invites it accepts and the power level that counts as admin.
+ */
+export function matrixSettings(config: LoadedConfig, env: Environment): MatrixSettings | undefined {
+  if (!env.matrixHomeserverUrl || !env.matrixAccessToken) return undefined;
+  const section = config.raw.matrix;
+  return {
+    homeserverUrl: env.matrixHomeserverUrl,
+    accessToken: env.matrixAccessToken,
+    inviters: section?.inviters ?? [],
+    adminPowerLevel: section?.admin_power_level ?? 50,
+    defaultLanguage: config.raw.language,
+  };
+}
+
 /** Every platform chatwarden can run on. Each adapter adds itself here. */
-export const startPlatforms: ConfiguredPlatform[] = [platform(telegramStarter, telegramSettings)];
+export const startPlatforms: ConfiguredPlatform[] = [
+  platform(telegramStarter, telegramSettings),
+  platform(matrixStarter, matrixSettings),
+];

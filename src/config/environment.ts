@@ -5,6 +5,10 @@ export interface Environment {
   telegramToken?: string;
   telegramApiRoot?: string;
   telegramWebhookSecret?: string;
+  /** MATRIX_HOMESERVER_URL: the bot's homeserver (client-server API base URL). */
+  matrixHomeserverUrl?: string;
+  /** MATRIX_ACCESS_TOKEN: the bot account's access token. */
+  matrixAccessToken?: string;
   logLevel?: string;
   /** CHATWARDEN_STORAGE_URL: replaces `storage.url` (keeps a database password out of the config file). */
   storageUrl?: string;
@@ -24,6 +28,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     telegramToken: nonEmpty(env.TELEGRAM_BOT_TOKEN),
     telegramApiRoot: nonEmpty(env.TELEGRAM_API_ROOT)?.replace(/\/+$/, ""),
     telegramWebhookSecret: nonEmpty(env.TELEGRAM_WEBHOOK_SECRET),
+    matrixHomeserverUrl: nonEmpty(env.MATRIX_HOMESERVER_URL)?.replace(/\/+$/, ""),
+    matrixAccessToken: nonEmpty(env.MATRIX_ACCESS_TOKEN),
     logLevel: nonEmpty(env.LOG_LEVEL),
     storageUrl: nonEmpty(env.CHATWARDEN_STORAGE_URL),
     variable,

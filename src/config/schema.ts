@@ -101,6 +101,21 @@ export const telegramSchema = z.strictObject({
   pacing: z.boolean().default(true),
 });
 
+/** A Matrix user id, `@localpart:server`. */
+const matrixUserId = z
+  .string()
+  .regex(/^@[^\s:]+:\S+$/, { message: 'expected a Matrix user id like "@admin:example.org"' });
+
+/**
+ * The Matrix adapter (it runs when MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN are set). The bot joins
+ * configured rooms when invited, and any room only when one of `inviters` invites it.
+ */
+export const matrixSchema = z.strictObject({
+  inviters: z.array(matrixUserId).default([]),
+  /** The power level that counts as a room admin for commands and review reactions (default 50). */
+  admin_power_level: z.number().int().min(1).max(9007199254740991).default(50),
+});
+
 /** Prometheus `/metrics` and `/healthz` on one small HTTP server; off unless a port is set. */
 export const metricsSchema = z.strictObject({
   /** 0 picks a free port (its number is logged); meant for tests. */
@@ -118,6 +133,7 @@ const configObject = z.strictObject({
     })
     .prefault({}),
   telegram: telegramSchema.optional(),
+  matrix: matrixSchema.optional(),
   metrics: metricsSchema.optional(),
   communities: z.array(communitySchema).min(1, "expected at least one community"),
 });
@@ -131,3 +147,4 @@ export const configSchema = configObject.transform((c) => ({
 export type RawConfig = z.output<typeof configSchema>;
 export type RawCommunity = z.output<typeof communitySchema>;
 export type TelegramConfig = z.output<typeof telegramSchema>;
+export type MatrixConfig = z.output<typeof matrixSchema>;

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TestUser } from "../support/synapse.js";
+import { synapseEnv } from "../support/synapse.js";
+import { matrixWorld, react, sentBy, until, type MatrixWorld } from "../support/matrix-bot.js";
+
+/** News holds decided by reactions and commands in the review room, escalation, a restart. */
+describe.skipIf(!synapseEnv)("Matrix end to end on Synapse: review cards", () => {
+  let w: MatrixWorld;
+
+  beforeAll(async () => {
+    w = await matrixWorld(
+      synapseEnv!,
+      `news:
+  enabled: true
+  domains: [news.example.com]
+sanctions:
+  ladder:
+    - { at: 1, action: warn }
+    - { at: 2, action: ban }`,
+    );
+  }, 60_000);
+  afterAll(async () => w?.stop());
+
+  const redacted = async (user: TestUser, room: string, eventId: string) =>
+    (await user.event(room, eventId)).content.body === undefined || undefined;
+
+  /** Posts a news link and waits for it to be taken down and its card to appear; returns the card. */
+  async function hold(author: TestUser, name: string, text: string) {
+    const post = await author.send(w.lobby, text);
+    await until("the post redacted", () => redacted(w.owner, w.lobby, post));
+    return until("the card", async () =>
+      (await sentBy(w.mod, w.review, w.bot.userId)).find(
+        (e) => String(e.content.body).includes(`by ${name}`) && String(e.content.body).includes("✅"),
+      ),
+    );
+  }
+
+  const reposts = async (text: string) =>
+    (await sentBy(w.owner, w.lobby, w.bot.userId)).filter((e) => String(e.content.body).includes(text));
+
+  it("redacts a news link; the approving reaction re-posts it once, a second reaction nothing", async () => {
+    const carol = await w.member("carol");
+    const card = await hold(carol, "carol", "first https://news.example.com/story-1");
+    await react(w.mod, w.review, card.event_id, "✅");
+    await until(
+      "the re-post",
+      async () => (await reposts("news.example.com/story-1")).length > 0 || undefined,
+    );
+    await react(w.owner, w.review, card.event_id, "✅");
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await reposts("news.example.com/story-1")).toHaveLength(1);
+  }, 60_000);
+
+  it("refuses a non-admin's reaction: nothing is re-posted and the card still waits", async () => {
+    const dave = await w.member("dave");
+    const card = await hold(dave, "dave", "second https://news.example.com/story-2");
+    const eve = await w.member("eve");
+    await eve.join(w.review);
+    await react(eve, w.review, card.event_id, "✅");
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await reposts("news.example.com/story-2")).toHaveLength(0);
+    // An admin's decision still works afterwards: the refusal changed nothing.
+    await w.mod.send(w.review, `!reject ${idOf(card.content.body)} off topic`);
+    await until("the card closed", async () => {
+      const edits = (await sentBy(w.mod, w.review, w.bot.userId)).filter(
+        (e) => (e.content["m.relates_to"] as { event_id?: string } | undefined)?.event_id === card.event_id,
+      );
+      return edits.length > 0 || undefined;
+    });
+    expect(await reposts("news.example.com/story-2")).toHaveLength(0);
+  }, 60_000);
+
+  it("escalates warnings to a ban on the ladder", async () => {
+    const frank = await w.member("frank");
+    await w.mod.send(w.lobby, `!warn ${frank.userId} spam`);
+    await until("the first warning", async () =>
+      (await sentBy(w.mod, w.lobby, w.bot.userId)).find((e) => String(e.content.body).includes("frank")),
+    );
+    await w.mod.send(w.lobby, `!warn ${frank.userId} spam again`);
+    await until(
+      "frank banned",
+      async () => (await w.owner.membership(w.lobby, frank.userId)) === "ban" || undefined,
+    );
+  }, 60_000);
+
+  it("decides a hold left pending across a restart, by reaction, exactly once", async () => {
+    const gina = await w.member("gina");
+    const card = await hold(gina, "gina", "third https://news.example.com/story-3");
+    await w.stop();
+    await w.h.restart();
+    await w.start();
+    await react(w.mod, w.review, card.event_id, "✅");
+    await until(
+      "the re-post",
+      async () => (await reposts("news.example.com/story-3")).length > 0 || undefined,
+    );
+    await w.mod.send(w.review, `!approve ${idOf(card.content.body)}`);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await reposts("news.example.com/story-3")).toHaveLength(1);
+  }, 60_000);
+});
+
+/** The hold id a card names ("📰 Held post <id> by …"). */
+function idOf(body: unknown): string {
+  const text = String(body);
+  const m = /Held post (\S+)/.exec(text);
+  if (!m) throw new Error(`no hold id in ${text}`);
+  return m[1] as string;
+}
