@@ -24,6 +24,11 @@ export interface MatrixExecutorDeps {
   now?: () => number;
   /** Power levels for `grant_role` / `revoke_role` by role name (a numeric role is a level itself). */
   roleLevels?: Record<string, number>;
+  /**
+   * The verb of the buttons' legend in a room's language (`matrixTexts(language)("react")`: "React",
+   * "回应"); English by default.
+   */
+  reactWord?: (roomId: string) => string;
 }
 
 /** What the executor remembers about a member it restricted in a room. */
@@ -53,8 +58,12 @@ export class MatrixDecisionExecutor implements DecisionExecutor {
 
   constructor(private readonly deps: MatrixExecutorDeps) {
     this.now = deps.now ?? Date.now;
-    this.messaging = new MatrixMessaging(deps.client, new ReactionButtons(deps.store), deps.logger, () =>
-      this.botUserId(),
+    this.messaging = new MatrixMessaging(
+      deps.client,
+      new ReactionButtons(deps.store),
+      deps.logger,
+      () => this.botUserId(),
+      deps.reactWord,
     );
   }
 

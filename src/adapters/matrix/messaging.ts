@@ -65,6 +65,8 @@ export class MatrixMessaging {
     private readonly buttons: ReactionButtons,
     private readonly logger: Logger,
     private readonly botUserId: () => Promise<string>,
+    /** The legend's verb in the room's language ("React", "回应"). */
+    private readonly reactWord: (room: string) => string = () => "React",
   ) {}
 
   async send(d: Send): Promise<MessageRef[]> {
@@ -154,7 +156,7 @@ export class MatrixMessaging {
     if (!original || isRedacted(original))
       throw new MatrixRefusal("not_found", "the review card is gone (redacted or never there)");
     const reactions = asReactions(buttons);
-    const body = this.withLegend(text, reactions);
+    const body = this.withLegend(room, text, reactions);
     const msgtype = typeof original.content.msgtype === "string" ? original.content.msgtype : "m.notice";
     await this.client.sendMessage(room, {
       msgtype,
@@ -218,8 +220,8 @@ export class MatrixMessaging {
     });
   }
 
-  private withLegend(text: string, reactions: readonly ReactionButton[]): string {
-    const legend = reactionLegend(reactions);
+  private withLegend(room: string, text: string, reactions: readonly ReactionButton[]): string {
+    const legend = reactionLegend(reactions, this.reactWord(room));
     return legend ? `${text}\n\n${legend}` : text;
   }
 
@@ -229,10 +231,12 @@ export class MatrixMessaging {
    */
   private async sendWithButtons(room: string, content: Content, buttons?: Button[][]): Promise<string> {
     const reactions = asReactions(buttons ?? []);
-    const body = this.withLegend(String(content.body), reactions);
+    const body = this.withLegend(room, String(content.body), reactions);
     const html =
       typeof content.formatted_body === "string" && reactions.length
-        ? { formatted_body: `${content.formatted_body}<br><br>${escapeHtml(reactionLegend(reactions))}` }
+        ? {
+            formatted_body: `${content.formatted_body}<br><br>${escapeHtml(reactionLegend(reactions, this.reactWord(room)))}`,
+          }
         : {};
     const id = await this.client.sendMessage(room, { ...content, body, ...html });
     if (reactions.length) {

@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MatrixError } from "matrix-bot-sdk";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../../../src/core/ports/logger.js";
 import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
 import { createMatrixClient, quietMatrixLogging } from "../../../src/adapters/matrix/client.js";
 import { MatrixRefusal, toFailure } from "../../../src/adapters/matrix/failures.js";
@@ -67,6 +68,7 @@ describe("matrix failures", () => {
 });
 
 describe("matrix client: rate limits", () => {
+  beforeAll(() => quietMatrixLogging(silentLogger));
   let server: Server | undefined;
   afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 

@@ -202,6 +202,21 @@ for (const version of ["11", "12"] as const) {
   });
 }
 
+describe.skipIf(!synapseEnv)("Matrix executor on Synapse: buttons in the room's language", () => {
+  it("writes the legend's verb in the room's language and maps a typed-out reaction back", async () => {
+    const w = await startMatrixWorld({ executor: { reactWord: () => "回应" } });
+    const sent = await w.executor.execute({
+      kind: "send",
+      chat: w.chat,
+      text: "请验证",
+      buttons: [[{ label: "开始", data: "verify:start:c1" }]],
+    });
+    const ref = refsOf(sent)[0]!;
+    expect((await w.event(ref))?.content.body).toBe("请验证\n\n回应 ✅ 开始");
+    expect(await new ReactionButtons(w.store).dataOf(ref.id, "\u2705\uFE0F")).toBe("verify:start:c1");
+  });
+});
+
 describe.skipIf(!synapseEnv)("Matrix executor on Synapse: room version 12 creators", () => {
   it("refuses to restrict or ban the room's creator, in plain words", async () => {
     const w = await startMatrixWorld({ version: "12" });
