@@ -64,6 +64,9 @@ export async function boot(options: BootOptions): Promise<Booted> {
   try {
     store = await openStore(url, {
       now: () => clock.now(),
+      cacheEntries: config.raw.storage.cache_entries,
+      // Only this process writes a SQLite file it holds the data-dir lock of: it may cache what it reads.
+      exclusive: lock !== undefined,
       onBackendError: (error) => logger.warn({ err: error.message }, "storage connection error (recovering)"),
     });
   } catch (error) {

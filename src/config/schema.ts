@@ -79,6 +79,12 @@ export const storageSchema = z.preprocess(
           'expected a storage URL like "sqlite://./data/chatwarden.sqlite", "memory://", "redis://127.0.0.1:6379/0" or "postgres://user@host/db"',
       })
       .optional(),
+    /**
+     * How many stored values each bot process keeps in memory (least recently used out first; 0: none).
+     * SQLite writes through it (one process per file); Redis and PostgreSQL drop an entry when another
+     * process changes it. Values over 8 KB are never kept, so the cap bounds the memory too.
+     */
+    cache_entries: z.number().int().min(0).max(1_000_000).default(10_000),
   }),
 );
 
@@ -141,7 +147,10 @@ const configObject = z.strictObject({
 /** The whole file. Without a storage URL the SQLite file lives in data_dir, next to the secret file. */
 export const configSchema = configObject.transform((c) => ({
   ...c,
-  storage: { url: c.storage.url ?? `sqlite://${c.data_dir.replace(/\/+$/, "")}/chatwarden.sqlite` },
+  storage: {
+    url: c.storage.url ?? `sqlite://${c.data_dir.replace(/\/+$/, "")}/chatwarden.sqlite`,
+    cache_entries: c.storage.cache_entries,
+  },
 }));
 
 export type RawConfig = z.output<typeof configSchema>;

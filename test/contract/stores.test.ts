@@ -25,6 +25,20 @@ storeContract("SQLite", {
   },
 });
 
+// The running bot's SQLite store: it holds the data-dir lock, so it caches what it reads and writes.
+const openCached = (path: string) => {
+  const store = new SqliteStore(path, Date.now, { cacheEntries: 100, exclusive: true });
+  paths.set(store, path);
+  return store;
+};
+storeContract("SQLite with its read cache", {
+  make: async () => openCached(join(mkdtempSync(join(tmpdir(), "chatwarden-cached-")), "state.sqlite")),
+  reopen: async (store) => {
+    await store.close();
+    return openCached(paths.get(store)!);
+  },
+});
+
 describe("SQLite store specifics", () => {
   it("runs the database in WAL mode and keeps plain JSON text", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "chatwarden-wal-")), "wal.sqlite");

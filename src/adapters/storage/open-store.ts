@@ -12,6 +12,13 @@ export interface OpenStoreOptions {
   onBackendError?: (error: Error) => void;
   /** Redis key prefix (default `cw:`), for several bots on one Redis. */
   redisPrefix?: string;
+  /** Values kept in this process (`storage.cache_entries`); 0 or absent: none. */
+  cacheEntries?: number;
+  /**
+   * This process is the only one using the store (it holds the data-dir lock of the SQLite file): the
+   * SQLite store may cache what it reads and writes. Without it SQLite keeps no cache.
+   */
+  exclusive?: boolean;
 }
 
 /** The backends `storage.url` can name. */
@@ -25,7 +32,10 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const scheme = url.slice(0, url.indexOf(":"));
   switch (scheme) {
     case "sqlite":
-      return new SqliteStore(sqlitePath(url), options.now);
+      return new SqliteStore(sqlitePath(url), options.now, {
+        cacheEntries: options.cacheEntries,
+        exclusive: options.exclusive,
+      });
     case "memory":
       return new MemoryStore(options.now);
     case "redis":

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Change, DumpRecord, KeyValueStore, Leased, Scheduled } from "../../core/ports/store.js";
 import { KEEP, StoreError, updateThroughChange } from "../../core/ports/store.js";
+import { ReadCache } from "./read-cache.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires INTEGER) WITHOUT ROWID;
@@ -25,11 +26,19 @@ export class SqliteStore implements KeyValueStore {
   private readonly db: Database.Database;
   private readonly q;
   private closed = false;
+  /**
+   * Values read and written, kept in this process: only when the caller vouches that no other process
+   * writes the file (`exclusive`, the data-dir lock); every write here goes through it.
+   */
+  readonly cache: ReadCache | undefined;
 
   constructor(
     path: string,
     private readonly now: () => number = Date.now,
+    options: { cacheEntries?: number; exclusive?: boolean } = {},
   ) {
+    const entries = options.cacheEntries ?? 0;
+    this.cache = options.exclusive && entries > 0 ? new ReadCache(entries) : undefined;
     if (path !== ":memory:") {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       // Owner-only from the first byte; SQLite gives its -wal and -shm files the same mode.
@@ -45,8 +54,8 @@ export class SqliteStore implements KeyValueStore {
     }
     const db = this.db;
     this.q = {
-      get: db.prepare<[string, number], { value: string }>(
-        "SELECT value FROM kv WHERE key = ? AND (expires IS NULL OR expires > ?)",
+      get: db.prepare<[string, number], { value: string; expires: number | null }>(
+        "SELECT value, expires FROM kv WHERE key = ? AND (expires IS NULL OR expires > ?)",
       ),
       getRow: db.prepare<[string], { value: string; expires: number | null }>(
         "SELECT value, expires FROM kv WHERE key = ?",
@@ -99,7 +108,11 @@ export class SqliteStore implements KeyValueStore {
 
   async get<T>(key: string): Promise<T | undefined> {
     return this.run("get", key, () => {
-      const row = this.q.get.get(key, this.now());
+      const now = this.now();
+      const cached = this.cache?.get(key, now);
+      if (cached) return cached.json === null ? undefined : (JSON.parse(cached.json) as T);
+      const row = this.q.get.get(key, now);
+      this.cache?.put(key, row?.value ?? null, row?.expires ?? null);
       return row ? (JSON.parse(row.value) as T) : undefined;
     });
   }
@@ -112,6 +125,7 @@ export class SqliteStore implements KeyValueStore {
     return this.run("delete", key, () => {
       const live = this.q.delLive.run(key, this.now()).changes > 0;
       this.q.del.run(key);
+      this.cache?.put(key, null);
       return live;
     });
   }
@@ -122,12 +136,14 @@ export class SqliteStore implements KeyValueStore {
 
   async change<T, R>(key: string, fn: (current: T | undefined) => Change<T, R>, ttlMs?: number): Promise<R> {
     return this.run("change", key, () =>
-      this.immediate(() => {
+      this.immediate(key, () => {
         const row = this.q.get.get(key, this.now());
         const { value, result } = fn(row ? (JSON.parse(row.value) as T) : undefined);
-        if (value === KEEP) return result;
-        if (value === undefined) this.q.del.run(key);
-        else this.put(key, value, ttlMs);
+        if (value === KEEP) this.cache?.put(key, row?.value ?? null, row?.expires ?? null);
+        else if (value === undefined) {
+          this.q.del.run(key);
+          this.cache?.put(key, null);
+        } else this.put(key, value, ttlMs);
         return result;
       }),
     );
@@ -135,7 +151,7 @@ export class SqliteStore implements KeyValueStore {
 
   async setIfAbsent<T>(key: string, value: T, ttlMs?: number): Promise<boolean> {
     return this.run("setIfAbsent", key, () =>
-      this.immediate(() => {
+      this.immediate(key, () => {
         if (this.q.get.get(key, this.now())) return false;
         this.put(key, value, ttlMs);
         return true;
@@ -145,13 +161,14 @@ export class SqliteStore implements KeyValueStore {
 
   async increment(key: string, by = 1, ttlMs?: number): Promise<number> {
     return this.run("increment", key, () =>
-      this.immediate(() => {
+      this.immediate(key, () => {
         const now = this.now();
         const row = this.q.getRow.get(key);
         const live = row && (row.expires === null || row.expires > now) ? row : undefined;
         const total = (live ? Number(JSON.parse(live.value)) : 0) + by;
         const expires = live ? live.expires : ttlMs === undefined ? null : now + ttlMs;
         this.q.put.run(key, JSON.stringify(total), expires);
+        this.cache?.put(key, JSON.stringify(total), expires);
         return total;
       }),
     );
@@ -202,7 +219,7 @@ export class SqliteStore implements KeyValueStore {
 
   async leaseDue(set: string, now: number, leaseUntil: number, limit: number): Promise<Leased[]> {
     return this.run("leaseDue", set, () =>
-      this.immediate(() =>
+      this.immediate(undefined, () =>
         this.q.zdue.all(set, now, limit).map((row) => {
           this.q.zlease.run(leaseUntil, set, row.id);
           return { id: row.id, at: leaseUntil, dueAt: row.at, payload: JSON.parse(row.payload) };
@@ -268,11 +285,20 @@ export class SqliteStore implements KeyValueStore {
   }
 
   private put(key: string, value: unknown, ttlMs?: number): void {
-    this.q.put.run(key, json(value, key), ttlMs === undefined ? null : this.now() + ttlMs);
+    const text = json(value, key);
+    const expires = ttlMs === undefined ? null : this.now() + ttlMs;
+    this.q.put.run(key, text, expires);
+    this.cache?.put(key, text, expires);
   }
 
-  private immediate<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+  /** One `BEGIN IMMEDIATE` transaction on `key`; if it fails, the cache forgets the key (it may be ahead). */
+  private immediate<T>(key: string | undefined, work: () => T): T {
+    try {
+      return this.db.transaction(work).immediate();
+    } catch (error) {
+      if (key !== undefined) this.cache?.drop(key);
+      throw error;
+    }
   }
 
   private run<T>(op: string, key: string, work: () => T): T {

@@ -20,7 +20,7 @@ export interface PostLink {
  */
 export interface MessageAnalysis {
   readonly text: string;
-  /** The text folded as the matchers fold it (a copy owned by this analysis). */
+  /** The text folded as the matchers fold it: read it at once (the buffer is shared by every analysis). */
   folded(): FoldedText;
   /** The folded text as a string (what patterns also run on). */
   foldedString(): string;
@@ -35,6 +35,16 @@ export interface MessageAnalysis {
 }
 
 const analyses = new WeakMap<PostContent, MessageAnalysis>();
+
+const buffer: FoldedText = {
+  units: new Uint16Array(1024),
+  starts: new Int32Array(1024),
+  ends: new Int32Array(1024),
+  length: 0,
+};
+/** The analysis whose text `buffer` holds folded (by its number). */
+let holder = 0;
+let analysesMade = 0;
 
 /**
  * The analysis of a post's content, shared by every caller that passes the same content object (the
@@ -51,7 +61,7 @@ export function analyze(content: PostContent): MessageAnalysis {
 
 class Analysis implements MessageAnalysis {
   readonly text: string;
-  private foldedText?: FoldedText;
+  private readonly id = ++analysesMade;
   private foldedStr?: string;
   private found?: readonly FoundLink[];
   private all?: readonly PostLink[];
@@ -63,17 +73,14 @@ class Analysis implements MessageAnalysis {
   }
 
   folded(): FoldedText {
-    if (!this.foldedText) {
-      // foldText writes into a buffer it reuses: keep a copy of the used part.
-      const f = foldText(this.text);
-      this.foldedText = {
-        units: f.units.slice(0, f.length),
-        starts: f.starts.slice(0, f.length),
-        ends: f.ends.slice(0, f.length),
-        length: f.length,
-      };
+    // One buffer for every analysis: copying the fold out cost more than the fold. The analysis that
+    // folded into it last may use it; another re-folds (only when messages interleave across awaits).
+    // Callers read it synchronously (a matcher's walk, `foldedString`).
+    if (holder !== this.id) {
+      foldText(this.text, buffer);
+      holder = this.id;
     }
-    return this.foldedText;
+    return buffer;
   }
 
   foldedString(): string {
@@ -81,7 +88,7 @@ class Analysis implements MessageAnalysis {
       const { units, length } = this.folded();
       let s = "";
       for (let k = 0; k < length; k += 4096)
-        s += String.fromCharCode(...units.subarray(k, Math.min(k + 4096, length)));
+        s += String.fromCharCode.apply(null, units.subarray(k, Math.min(k + 4096, length)) as never);
       this.foldedStr = s;
     }
     return this.foldedStr;

@@ -62,6 +62,19 @@ describe("one analysis per message", () => {
     expect(counts).toEqual({ fold: [], links: [] });
   });
 
+  it("stays right when the analyses of two messages interleave", () => {
+    const one = analyze({ text: "ＳＰＡＭ here", links: [], media: [] });
+    const two = analyze({ text: "nothing but news", links: [], media: [] });
+    const spam = buildMatcher([{ term: "spam", id: 0 }]);
+    const news = buildMatcher([{ term: "news", id: 1 }]);
+    expect(one.matches(spam).map((m) => m.matched)).toEqual(["ＳＰＡＭ"]);
+    expect(two.matches(spam)).toEqual([]);
+    expect(one.matches(news)).toEqual([]);
+    expect(two.foldedString()).toBe("nothing but news");
+    expect(one.foldedString()).toBe("spam here");
+    expect(two.matches(news).map((m) => m.matched)).toEqual(["news"]);
+  });
+
   it("lets the access gate, the content rules and the news classifier fold the text and find its links once", async () => {
     const h = await startHarness(
       consoleConfig(`news:

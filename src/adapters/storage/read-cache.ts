@@ -1,0 +1,66 @@
+/**
+ * A bounded per-process cache of stored values, least recently used out first. Entries are the JSON
+ * text as stored (so every read parses a fresh object, as from the backend) or `null` for a key known
+ * to be absent, with the time the value expires. Values longer than `MAX_CACHED_CHARS` are not kept, so
+ * the cache holds at most `capacity` × that many characters; nothing is ever loaded into it wholesale,
+ * only what was read or written.
+ *
+ * Who keeps it right decides where it may be used: the SQLite store writes through it when its process
+ * is the only one on the file (the data-dir lock); the Redis and PostgreSQL stores drop an entry when
+ * the server says another process changed the key.
+ */
+export interface Cached {
+  json: string | null;
+  /** Epoch ms when the value expires; null: never. */
+  expires: number | null;
+}
+
+/** Larger values (held posts with many parts) are read from the backend each time. */
+export const MAX_CACHED_CHARS = 8_192;
+
+export class ReadCache {
+  private readonly entries = new Map<string, Cached>();
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly capacity: number) {}
+
+  /** The cached entry (an expired value reads as absent), or undefined when the key is not cached. */
+  get(key: string, now: number): Cached | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    // Most recently used last: Map keeps insertion order.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    if (entry.expires !== null && entry.expires <= now) return { json: null, expires: null };
+    return entry;
+  }
+
+  /** Records what the backend holds for `key` (null json: nothing). */
+  put(key: string, json: string | null, expires: number | null = null): void {
+    this.entries.delete(key);
+    if (json !== null && json.length > MAX_CACHED_CHARS) return;
+    this.entries.set(key, { json, expires });
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+
+  /** Forgets a key: the next read goes to the backend. */
+  drop(key: string): void {
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
