@@ -55,6 +55,9 @@ const isNotFound = (error: unknown) => {
   return e.errcode === "M_NOT_FOUND" || e.body?.errcode === "M_NOT_FOUND" || e.statusCode === 404;
 };
 
+/** Account data the bot writes to itself to end its own long poll when it stops. */
+const WAKE_TYPE = "org.chatwarden.wake";
+
 class Stopping extends Error {
   constructor() {
     super("the Matrix adapter is stopping");
@@ -208,6 +211,12 @@ export function createMatrixAdapter(config: MatrixAdapterConfig): MatrixAdapter 
     async stop() {
       stopping = true;
       client.stop();
+      // The sync's long poll would hold the process up to its timeout: a change of the bot's own account
+      // data ends it at once (the batch that brings it is refused, so nothing is skipped next time).
+      if (botUserId)
+        await client
+          .setAccountData(WAKE_TYPE, { at: Date.now() })
+          .catch((error: unknown) => logger.debug({ err: String(error) }, "could not wake the sync"));
       await inFlight;
     },
   };
