@@ -17,9 +17,11 @@ import type { Ctx } from "../engine/context.js";
 import type { ChatKey, CommunityId } from "../ids.js";
 import { translator } from "../i18n/translator.js";
 import type { MessageRef, PostContent } from "../model/content.js";
+import type { Timer } from "../ports/scheduler.js";
 import type { KeyValueStore } from "../ports/store.js";
 import { KEEP } from "../ports/store.js";
 import { CreationJournal } from "./journal.js";
+import { RepostCheck } from "./repost-check.js";
 
 /** One held message: where it was and what it said. */
 export interface HeldPart {
@@ -44,8 +46,11 @@ export interface HoldState {
    * exist: recovery then posts a card without copying the post again (a copy is never doubled).
    */
   cardAttempted?: boolean;
-  /** Outcome of the re-post after a release or an approval. */
-  reposted?: "ok" | "failed";
+  /**
+   * Outcome of the re-post after a release or an approval. "unknown": the process that began it died
+   * before its outcome was recorded (it may or may not be in the chat): admins are asked to look.
+   */
+  reposted?: "ok" | "failed" | "unknown";
 }
 
 /** What a hold under review shows and does, built from the hold alone (so it can be built again). */
@@ -66,6 +71,8 @@ export interface HoldKind<H extends HoldState> {
   key(community: string, id: string): string;
   /** How long the record is kept (absent: until removed). */
   readonly ttlMs?: number;
+  /** The status of a hold decided for a re-post ("approved", "released"). */
+  readonly repostStatus: string;
   parts(hold: H): HeldPart[];
   /** May throw (bad settings): nothing is emitted then, and a hold in creation is rolled back. */
   plan(ctx: Ctx, hold: H): Promise<ReviewPlan>;
@@ -77,7 +84,11 @@ export interface HoldKind<H extends HoldState> {
   resume?(ctx: Ctx, hold: H): Promise<void>;
   /** The originals stayed up (the hold is marked `originalsKept`). */
   originalsKept?(ctx: Ctx, hold: H): Promise<void>;
-  /** The re-post failed (the hold is marked `reposted: "failed"`). */
+  /**
+   * The re-post failed, or its outcome is unknown after a crash (the hold is marked `reposted: "failed"`
+   * or `"unknown"`), or it worked after all once marked unknown: the card shows it. Without the hook,
+   * an unknown outcome is posted to the review chat.
+   */
   repostFailed?(ctx: Ctx, hold: H): Promise<void>;
 }
 
@@ -106,7 +117,7 @@ export async function claimRecord<H extends { status: string }>(
 type Recorder = (ctx: Ctx, tag: OutcomeTag, outcome: Outcome) => Promise<void>;
 
 export class HoldLifecycle<H extends HoldState> {
-  readonly tags: { card: string; deleted: string; reviewed: string; repost: string };
+  readonly tags: { card: string; deleted: string; reviewed: string; repost: string; check: string };
 
   constructor(readonly kind: HoldKind<H>) {
     const { name } = kind;
@@ -115,7 +126,25 @@ export class HoldLifecycle<H extends HoldState> {
       deleted: `${name}.deleted`,
       reviewed: `${name}.reviewed`,
       repost: `${name}.repost`,
+      check: `${name}.repost-check`,
     };
+    this.check = new RepostCheck(kind, this.tags.check);
+  }
+
+  /** A crash between the decision and the re-post's recorded outcome is caught by a durable check. */
+  private readonly check: RepostCheck<H>;
+
+  /**
+   * Call before the claim that decides a re-post: a crash after the claim, before the re-post's outcome
+   * is recorded, then makes admins check (`reposted: "unknown"`) instead of losing the post.
+   */
+  expectRepost(ctx: Ctx, ref: { community: string; id: string }): Promise<void> {
+    return this.check.expect(ctx, ref);
+  }
+
+  /** After a lost claim: drops the check unless the winner's re-post still waits for its outcome. */
+  unexpectRepost(ctx: Ctx, hold: H | undefined, ref: { community: string; id: string }): Promise<void> {
+    return this.check.unexpect(ctx, hold, ref);
   }
 
   private journal(ctx: Ctx): CreationJournal {
@@ -177,6 +206,7 @@ export class HoldLifecycle<H extends HoldState> {
    * The re-post of a decided hold, unless its originals are still up: they could not be deleted, or
    * the hold never got its card (the originals are deleted only after the card, so they were never
    * taken down; older versions could leave such holds behind).
+   * Call `expectRepost` before the claim that decides it.
    */
   repost(hold: H, attribution: string, replyTo?: string, author?: RepostAuthor): Decision[] {
     if (hold.originalsKept || !hold.card) return [];
@@ -244,6 +274,11 @@ export class HoldLifecycle<H extends HoldState> {
       [this.tags.reviewed]: async (ctx, tag) => this.journal(ctx).remove(String(tag.holdId)),
       [this.tags.repost]: (ctx, tag, outcome) => this.recordRepost(ctx, tag, outcome),
     };
+  }
+
+  /** The timer handlers to register in the module. */
+  get timers(): Record<string, (ctx: Ctx, timer: Timer) => Promise<void>> {
+    return { [this.tags.check]: (ctx, timer) => this.check.fire(ctx, timer) };
   }
 
   /** Runs `work`; if it throws, the hold in creation is rolled back and the error propagates. */
@@ -328,10 +363,18 @@ export class HoldLifecycle<H extends HoldState> {
 
   private async recordRepost(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
     const ref = { community: String(tag.community), id: String(tag.holdId) };
-    const hold = await this.patch(ctx.services.store, ref, (h) => ({
-      ...h,
-      reposted: outcome.status === "ok" ? "ok" : "failed",
-    }));
-    if (hold?.reposted === "failed") await this.kind.repostFailed?.(ctx, hold);
+    const { hold, before } = await ctx.services.store.change<H, { hold?: H; before?: H["reposted"] }>(
+      this.kind.key(ref.community, ref.id),
+      (cur) => {
+        if (!cur) return { value: KEEP, result: {} };
+        const next = { ...cur, reposted: outcome.status === "ok" ? "ok" : "failed" } as H;
+        return { value: next, result: { hold: next, before: cur.reposted } };
+      },
+      this.kind.ttlMs,
+    );
+    // Only once the outcome is stored: a crash in between leaves the check to find it recorded.
+    await this.check.cancel(ctx, ref);
+    if (hold && (hold.reposted === "failed" || before === "unknown"))
+      await this.kind.repostFailed?.(ctx, hold);
   }
 }

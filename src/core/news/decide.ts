@@ -10,7 +10,8 @@ import { translator } from "../i18n/translator.js";
 import type { ChatKey } from "../ids.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { formatDuration } from "../settings/duration.js";
-import { expireTimerId, HoldStore, type Hold } from "./holds.js";
+import { KEEP } from "../ports/store.js";
+import { expireTimerId, holdKey, HoldStore, type Hold } from "./holds.js";
 import { cardUpdate, chatLabel, formatTime, reasonsText, type HoldAction } from "./render.js";
 import { newsHolds } from "./review.js";
 
@@ -54,21 +55,31 @@ async function repost(ctx: Ctx, community: CommunitySettings, hold: Hold): Promi
   });
 }
 
-/** An approved hold whose re-post failed may be approved again: claimed once, like a decision. */
+/** A re-post an admin may ask for again: it failed, or a restart cut it short (outcome unknown). */
+const retryable = (h: Hold) =>
+  h.status === "approved" && (h.reposted === "failed" || h.reposted === "unknown");
+
+/**
+ * An approved hold whose re-post failed (or was cut short) may be approved again: claimed once, like a
+ * decision (the claim is the store's compare-and-set: its function may run more than once).
+ */
 async function retryRepost(
   ctx: Ctx,
   community: CommunitySettings,
   id: string,
   answer: Answer,
 ): Promise<boolean> {
-  let claimed = false;
-  const hold = await new HoldStore(ctx.services.store).patch(id, (h) => {
-    if (h.status !== "approved" || h.reposted !== "failed") return h;
-    claimed = true;
-    const { reposted: _failed, ...rest } = h;
-    return rest;
-  });
+  await newsHolds.expectRepost(ctx, { community: community.id, id });
+  const { claimed, hold } = await ctx.services.store.change<Hold, { claimed: boolean; hold?: Hold }>(
+    holdKey(id),
+    (h) => {
+      if (!h || !retryable(h)) return { value: KEEP, result: { claimed: false, hold: h } };
+      const { reposted: _failed, ...rest } = h;
+      return { value: rest, result: { claimed: true, hold: rest } };
+    },
+  );
   if (!claimed || !hold) {
+    await newsHolds.unexpectRepost(ctx, hold, { community: community.id, id });
     if (hold) ctx.emit(answer(refusal(ctx, hold)));
     return false;
   }
@@ -105,6 +116,7 @@ export async function decideHold(
     return false;
   }
   const reason = customReason?.trim() || undefined;
+  if (action === "approve") await newsHolds.expectRepost(ctx, found);
   const { claimed, hold } = await holds.transition(holdId, "pending", (h) => ({
     ...h,
     status: action === "approve" ? "approved" : "rejected",
@@ -115,8 +127,8 @@ export async function decideHold(
     ...(action === "warn" ? { warned: true } : {}),
   }));
   if (!claimed || !hold) {
-    if (action === "approve" && hold?.status === "approved" && hold.reposted === "failed")
-      return retryRepost(ctx, community, hold.id, answer);
+    if (action === "approve" && hold && retryable(hold)) return retryRepost(ctx, community, hold.id, answer);
+    if (action === "approve") await newsHolds.unexpectRepost(ctx, hold, found);
     ctx.emit(answer(refusal(ctx, hold ?? found)));
     return false;
   }

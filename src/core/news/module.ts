@@ -94,6 +94,7 @@ export const newsModule: Module = {
   timers: {
     [EXPIRE_TIMER]: (ctx, timer) => expireHold(ctx, String(timer.payload.holdId)),
     [ALBUM_TIMER]: (ctx, timer) => settleAlbum(ctx, String(timer.payload.holdId)),
+    ...newsHolds.timers,
   },
   recorders: newsHolds.recorders,
   recover: async (ctx) => {

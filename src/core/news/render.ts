@@ -75,6 +75,7 @@ export function cardText(t: Translate, community: CommunitySettings | undefined,
     case "approved":
       lines.push(t("news.cardApproved", { admin, time }));
       if (hold.reposted === "failed") lines.push(t("news.cardRepostFailed", { id: hold.id }));
+      if (hold.reposted === "unknown") lines.push(t("news.cardRepostUnknown", { id: hold.id }));
       break;
     case "rejected":
       lines.push(t(hold.warned ? "news.cardRejectedWarn" : "news.cardRejected", { admin, time, reason }));

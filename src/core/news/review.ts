@@ -41,6 +41,7 @@ export const newsHolds = new HoldLifecycle<Hold>({
   name: "hold",
   journalKey: "news:in-creation",
   key: (_community, id) => holdKey(id),
+  repostStatus: "approved",
   parts: (hold) => hold.parts,
 
   async plan(ctx, hold) {

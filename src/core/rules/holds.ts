@@ -50,6 +50,7 @@ export const ruleHolds = new HoldLifecycle<RuleHold>({
   journalKey: "rules:in-creation",
   key: holdKey,
   ttlMs: HOLD_TTL,
+  repostStatus: "released",
   parts: (hold) => [{ ref: hold.message, content: hold.content }],
 
   async plan(ctx, hold) {
@@ -129,6 +130,7 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
     return;
   }
   const status = verb === "confirm" ? "confirmed" : "released";
+  if (status === "released") await ruleHolds.expectRepost(ctx, { community: community.id, id });
   const { claimed, hold } = await ruleHolds.claim(
     ctx.services.store,
     { community: community.id, id },
@@ -136,6 +138,7 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
     (current) => ({ ...current, status, decidedBy: admin }),
   );
   if (!claimed || !hold) {
+    if (status === "released") await ruleHolds.unexpectRepost(ctx, hold, { community: community.id, id });
     ctx.emit({ kind: "send_private", account: admin, text: ctx.t("rules.alreadyDecided") });
     return;
   }

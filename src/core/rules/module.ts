@@ -44,6 +44,7 @@ export function rulesModule(): Module {
     onRemovedMessage,
     buttons: { [BUTTON_PREFIX]: pressHoldButton },
     recorders: ruleHolds.recorders,
+    timers: ruleHolds.timers,
     recover: async (ctx) => {
       await ruleHolds.recover(ctx);
     },

@@ -18,6 +18,8 @@ export const core = {
   actionFailed: "⚠️ I could not {action}: {error}. Please check my admin rights.",
   holdCardRecovered:
     "↻ I restarted while posting this card: the copy of the post may be above, or missing. The buttons work.",
+  repostInterrupted:
+    "⚠️ I restarted while re-posting held post {id}: it may or may not be in the chat. Please check, and post it again if it is missing.",
   // {action} of actionFailed, one per decision
   actRestrict: "restrict {account} in {chat}",
   actLift: "lift the restrictions of {account} in {chat}",

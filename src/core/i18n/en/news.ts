@@ -19,6 +19,8 @@ export const news = {
   cardRejectedWarn: "❌ Rejected with a warning by {admin} at {time}: {reason}",
   cardExpired: "⌛ Expired at {time} without a decision.",
   cardRepostFailed: "⚠️ The re-post failed; retry with /approvepost {id}.",
+  cardRepostUnknown:
+    "⚠️ I restarted while re-posting this post: it may or may not be in the chat. If it is missing, re-post it with /approvepost {id}.",
   cardOriginalsKept: "⚠️ I could not delete the original, so it is still visible.",
   buttonApprove: "Approve",
   buttonReject: "Reject",

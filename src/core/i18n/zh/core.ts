@@ -18,6 +18,8 @@ export const core = {
   languageUnsupported: "不支持 {language} 语言（支持的语言：{supported}）。",
   actionFailed: "⚠️ 我无法{action}：{error}。请检查我的管理员权限。",
   holdCardRecovered: "↻ 发布此卡片时我重启了：帖子的副本可能在上方，也可能缺失。按钮仍然有效。",
+  repostInterrupted:
+    "⚠️ 重新发布暂扣帖子 {id} 时我重启了：它可能已在群里，也可能缺失。请查看，若缺失请重新发布。",
   actRestrict: "限制 {account} 在 {chat} 的权限",
   actLift: "解除 {account} 在 {chat} 的限制",
   actDelete: "删除 {chat} 中的消息",

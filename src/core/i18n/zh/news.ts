@@ -19,6 +19,8 @@ export const news = {
   cardRejectedWarn: "❌ 已由 {admin} 于 {time} 拒绝并警告：{reason}",
   cardExpired: "⌛ 已于 {time} 过期，无人处理。",
   cardRepostFailed: "⚠️ 重新发布失败；可用 /approvepost {id} 重试。",
+  cardRepostUnknown:
+    "⚠️ 重新发布此帖子时我重启了：它可能已在群里，也可能缺失。若缺失，请用 /approvepost {id} 重新发布。",
   cardOriginalsKept: "⚠️ 我无法删除原帖，它仍然可见。",
   buttonApprove: "批准",
   buttonReject: "拒绝",
