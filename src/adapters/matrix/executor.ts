@@ -9,6 +9,7 @@ import { ReactionButtons } from "./buttons.js";
 import { hasErrcode, MatrixRefusal, toFailure } from "./failures.js";
 import { roomIdOf, userIdOf } from "./keys.js";
 import { MatrixMessaging } from "./messaging.js";
+import { RoomLock } from "./room-lock.js";
 import type { CreateContent, PowerLevelsContent, RoomPower } from "./power.js";
 import { planLevel, planMute, planUnmute, type Plan } from "./power-levels.js";
 
@@ -46,18 +47,20 @@ const ok = (refs?: MessageRef[]): Outcome => (refs ? { status: "ok", refs } : { 
  * Carries out decisions on a Matrix homeserver through matrix-bot-sdk and reports each as an Outcome;
  * errors never escape. Restrictions are power-level changes computed in power-levels.ts (they never
  * expire: the engine's durable timers lift timed ones); changes to one room's power levels run one at a
- * time, so two mutes at once do not overwrite each other. `M_LIMIT_EXCEEDED` is waited out by the client
+ * time, also across bot processes sharing the store (room-lock.ts), so two mutes at once do not overwrite
+ * each other. `M_LIMIT_EXCEEDED` is waited out by the client
  * (client.ts); what still fails becomes a typed failure in plain words (failures.ts).
  */
 export class MatrixDecisionExecutor implements DecisionExecutor {
   private readonly messaging: MatrixMessaging;
   private readonly now: () => number;
-  private readonly roomQueues = new Map<string, Promise<unknown>>();
+  private readonly lock: RoomLock;
   private botId?: Promise<string>;
   private dmsLoaded?: Promise<void>;
 
   constructor(private readonly deps: MatrixExecutorDeps) {
     this.now = deps.now ?? Date.now;
+    this.lock = new RoomLock(deps.store);
     this.messaging = new MatrixMessaging(
       deps.client,
       new ReactionButtons(deps.store),
@@ -131,7 +134,7 @@ export class MatrixDecisionExecutor implements DecisionExecutor {
     if (d.until !== undefined && d.until <= this.now()) return this.lift(d.chat, d.account);
     const [room, user] = [roomIdOf(d.chat), userIdOf(d.account)];
     const key = restrictionKey(room, user);
-    return this.inRoom(room, async () => {
+    return this.lock.run(room, async () => {
       const power = await this.power(room);
       const bot = await this.botUserId();
       const record = await this.deps.store.get<RestrictionRecord>(key);
@@ -154,7 +157,7 @@ export class MatrixDecisionExecutor implements DecisionExecutor {
   private async lift(chat: ChatKey, account: AccountKey): Promise<Outcome> {
     const [room, user] = [roomIdOf(chat), userIdOf(account)];
     const key = restrictionKey(room, user);
-    return this.inRoom(room, async () => {
+    return this.lock.run(room, async () => {
       const record = await this.deps.store.get<RestrictionRecord>(key);
       const plan = planUnmute(await this.power(room), await this.botUserId(), user, record?.previous);
       if (plan.kind === "refused") throw new MatrixRefusal(plan.code, plan.reason);
@@ -205,7 +208,7 @@ export class MatrixDecisionExecutor implements DecisionExecutor {
     if (level === undefined)
       return { status: "skipped", reason: `Matrix has no roles: no power level is configured for "${role}"` };
     const [room, user] = [roomIdOf(chat), userIdOf(account)];
-    return this.inRoom(room, async () => {
+    return this.lock.run(room, async () => {
       const power = await this.power(room);
       const listed = power.levels?.users?.[user];
       if (!grant && listed !== level) return ok(); // not holding that role
@@ -264,17 +267,5 @@ export class MatrixDecisionExecutor implements DecisionExecutor {
       throw error;
     });
     return this.dmsLoaded;
-  }
-
-  /** Runs power-level changes of one room one after another. */
-  private inRoom<T>(room: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.roomQueues.get(room) ?? Promise.resolve();
-    const next = previous.then(fn, fn);
-    const settled = next.catch(() => undefined);
-    this.roomQueues.set(room, settled);
-    void settled.then(() => {
-      if (this.roomQueues.get(room) === settled) this.roomQueues.delete(room);
-    });
-    return next;
   }
 }

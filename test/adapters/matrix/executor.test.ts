@@ -202,6 +202,31 @@ for (const version of ["11", "12"] as const) {
   });
 }
 
+describe.skipIf(!synapseEnv)("Matrix executor on Synapse: two bot processes", () => {
+  it("two executors on one store mute members of one room at once without losing a change", async () => {
+    const w = await startMatrixWorld({ version: "11" });
+    const second = new MatrixDecisionExecutor({
+      client: createMatrixClient(synapseEnv!.url, w.bot.accessToken, w.store),
+      store: w.store,
+      logger: silentLogger,
+    });
+    const members = await Promise.all(Array.from({ length: 6 }, () => w.member()));
+    const outcomes = await Promise.all(
+      members.map((account, i) =>
+        (i % 2 ? second : w.executor).execute({
+          kind: "restrict",
+          chat: w.chat,
+          account,
+          level: "read_only",
+        }),
+      ),
+    );
+    expect(outcomes.every((o) => o.status === "ok")).toBe(true);
+    const users = (await w.levels()).users ?? {};
+    expect(members.filter((account) => users[w.user(account).userId] !== -1)).toEqual([]);
+  });
+});
+
 describe.skipIf(!synapseEnv)("Matrix executor on Synapse: buttons in the room's language", () => {
   it("writes the legend's verb in the room's language and maps a typed-out reaction back", async () => {
     const w = await startMatrixWorld({ executor: { reactWord: () => "回应" } });
