@@ -139,8 +139,8 @@ async function issue(ctx: Ctx, event: CommandIssued, account: AccountKey): Promi
 
 async function redeem(ctx: Ctx, event: CommandIssued, account: AccountKey, code: string): Promise<void> {
   const { store } = ctx.services;
+  // A code may belong to any community, so the strictest configured limit applies (no built-in cap).
   const limitPerHour = Math.min(
-    5,
     ...ctx.services.directory.communities.map((c) => c.policy.verification.attempts_per_hour),
   );
   if (!(await takeAttempt(ctx, account, limitPerHour)))
