@@ -91,6 +91,7 @@ communities:
     verification:
       method: admin_review
       fields: { legal_name: true, id_number: false, phone: false }
+      reveal_in_review: true
     news:
       enabled: true
       domains: ["reuters.com"]

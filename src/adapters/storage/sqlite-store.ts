@@ -48,6 +48,8 @@ export class SqliteStore implements KeyValueStore {
       this.db = new Database(path, { timeout: 5_000 });
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = NORMAL");
+      // Deleted rows are overwritten with zeros, not left readable in free pages (/forgetme, expiry).
+      this.db.pragma("secure_delete = ON");
       this.db.exec(SCHEMA);
     } catch (error) {
       throw wrap("open", path, error);
@@ -276,6 +278,11 @@ export class SqliteStore implements KeyValueStore {
       if (rows.length < PAGE) break;
       ({ name: tname, id } = rows[rows.length - 1]!);
     }
+  }
+
+  /** Folds the WAL into the file and truncates it: no older page versions (deleted data) stay on disk. */
+  async scrub(): Promise<void> {
+    this.run("scrub", "wal", () => this.db.pragma("wal_checkpoint(TRUNCATE)"));
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@ import { HOUR, type Instant } from "../ports/clock.js";
 import type { Timer } from "../ports/scheduler.js";
 import type { KeyValueStore } from "../ports/store.js";
 
-const enforcementKey = (chat: ChatKey, account: AccountKey) => `enforcement:${chat}:${account}`;
+export const enforcementKey = (chat: ChatKey, account: AccountKey) => `enforcement:${chat}:${account}`;
 export const ACCESS_TIMER = "access.expire";
 export const accessTimerId = (chat: ChatKey, account: AccountKey) => `access:${chat}:${account}`;
 /** How long before a platform lifts a shortened restriction by itself the engine re-applies it. */

@@ -76,6 +76,22 @@ export class CaseLog {
     return this.store.get<Case>(caseKey(community, number));
   }
 
+  /**
+   * /forgetme: removes the subject's cases that `which` selects (their numbers stay taken). The only
+   * exception to append-only, for records that are about the member alone (a verification), never for
+   * sanctions, which stay so a pardon or appeal can refer to them.
+   */
+  async forget(community: CommunityId, subject: AccountKey, which: (c: Case) => boolean): Promise<number> {
+    let removed = 0;
+    for (const c of await this.of(community, subject)) {
+      if (!which(c)) continue;
+      await this.store.delete(caseKey(community, c.number));
+      await this.store.removeFromSet(subjectIndexKey(community, subject), String(c.number));
+      removed++;
+    }
+    return removed;
+  }
+
   async of(community: CommunityId, subject: AccountKey): Promise<Case[]> {
     const members = await allMembers(this.store, subjectIndexKey(community, subject));
     const numbers = members.map(Number).sort((a, b) => a - b);

@@ -192,21 +192,33 @@ export class MemberRegistry implements MemberLookup {
     return (await allMembers(this.store, chatIndexKey(chat))) as AccountKey[];
   }
 
-  /** Erases the display name kept for an account (on /forgetme); memberships keep only the key. */
-  async forget(account: AccountKey, chats: readonly ChatKey[]): Promise<void> {
-    const username = await this.store.change<AccountProfile, string | undefined>(
+  /**
+   * /forgetme: the display names and the username pointing at the account go. With `keepKey` (records
+   * that still concern the account remain, such as a ban or its cases) the profile and memberships keep
+   * only the account key, so admins can still name it; otherwise they go entirely, and the bot learns
+   * the member again from their next event, as a member it has not seen before.
+   */
+  async forget(account: AccountKey, chats: readonly ChatKey[], keepKey = false): Promise<void> {
+    const profile = await this.store.change<AccountProfile, AccountProfile | undefined>(
       profileKey(account),
       (cur) => {
         if (!cur) return { value: KEEP, result: undefined };
-        const { username: name, ...rest } = cur;
-        return { value: { ...rest, displayName: "" }, result: name };
+        return {
+          value: keepKey ? { account, displayName: "", communities: cur.communities } : undefined,
+          result: cur,
+        };
       },
     );
-    await this.reindexUsername(account, username, undefined);
+    await this.reindexUsername(account, profile?.username, undefined);
     for (const chat of chats) {
-      await this.store.update<Membership>(membershipKey(chat, account), (cur) =>
-        cur ? { ...cur, displayName: "" } : cur,
-      );
+      if (keepKey) {
+        await this.store.update<Membership>(membershipKey(chat, account), (cur) =>
+          cur ? { ...cur, displayName: "", language: undefined } : cur,
+        );
+      } else {
+        await this.store.delete(membershipKey(chat, account));
+        await this.store.removeFromSet(chatIndexKey(chat), account);
+      }
     }
   }
 }

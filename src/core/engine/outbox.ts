@@ -30,6 +30,12 @@ const noticeKey = (chat: ChatKey, account: AccountKey) => `outbox-notice:${chat}
 export class PrivateOutbox {
   constructor(private readonly store: KeyValueStore) {}
 
+  /** /forgetme: texts still waiting for the member (they may hold their data) and the notice marks. */
+  async forget(account: AccountKey, chats: readonly ChatKey[]): Promise<void> {
+    await this.store.delete(outboxKey(account));
+    for (const chat of chats) await this.store.delete(noticeKey(chat, account));
+  }
+
   /** Keeps a private text the platform refused to deliver (`forbidden`). */
   async keep(decision: SendPrivate, now: Instant): Promise<void> {
     const item: WaitingText = {

@@ -84,6 +84,11 @@ export interface KeyValueStore {
    * set members, scheduled entries. Pages internally; never loads the whole store at once.
    */
   dump(): AsyncIterable<DumpRecord>;
+  /**
+   * After an erasure (/forgetme): make deleted values unrecoverable from the backend's own files where
+   * it keeps them (SQLite: deleted rows are zeroed, the WAL is checkpointed and truncated). Optional.
+   */
+  scrub?(): Promise<void>;
   close(): Promise<void>;
 }
 

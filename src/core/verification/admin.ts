@@ -7,9 +7,9 @@ import { UsageError } from "../engine/module.js";
 import type { AccountKey } from "../ids.js";
 import { translator } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
-import { adminCommunities, chatsFor, hasVerificationLimit, limit, maskPhone, reply } from "./common.js";
+import { adminCommunities, chatsFor, hasVerificationLimit, limit, reply } from "./common.js";
 import { complete, refusalFor, reject } from "./decide.js";
-import { reviewCardText } from "./methods/admin-review.js";
+import { reviewCardText, shownName, shownPhone } from "./methods/admin-review.js";
 import type { Grace, ReviewRequest } from "./state.js";
 import { identityOf, keys, unbindAccount } from "./state.js";
 import { KEEP } from "../ports/store.js";
@@ -64,7 +64,12 @@ function closeCard(
 ): void {
   if (!request.card) return;
   const t = translator(community.language);
-  const head = reviewCardText(t, request, (v) => ctx.services.sealer.open(v));
+  const head = reviewCardText(
+    t,
+    request,
+    (v) => ctx.services.sealer.open(v),
+    community.policy.verification.reveal_in_review,
+  );
   const by = ctx.actor?.displayName ?? "?";
   const line =
     outcome === "approved"
@@ -177,11 +182,16 @@ const whois: CommandSpec = {
       );
       lines.push(t("verification.whoisAccounts", { accounts: identity.accounts.join(", ") }));
       if (mayReveal(community, event)) {
+        const reveal = community.policy.verification.reveal_in_review;
         if (identity.sealedName)
-          lines.push(t("verification.cardName", { name: sealer.open(identity.sealedName) }));
+          lines.push(
+            t("verification.cardName", { name: shownName(sealer.open(identity.sealedName), reveal) }),
+          );
         if (identity.idMask) lines.push(t("verification.cardId", { id: identity.idMask }));
         if (identity.sealedPhone)
-          lines.push(t("verification.cardPhone", { phone: maskPhone(sealer.open(identity.sealedPhone)) }));
+          lines.push(
+            t("verification.cardPhone", { phone: shownPhone(sealer.open(identity.sealedPhone), reveal) }),
+          );
       } else {
         lines.push(t("verification.whoisHidden"));
       }

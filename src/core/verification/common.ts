@@ -158,6 +158,18 @@ export function calendarDate(now: number): { year: number; month: number; day: n
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
+/** "Zhang Weiming" → "Z**** W******", "王小明" → "王**": the first character of each part. */
+export function maskName(name: string): string {
+  return name
+    .split(/(\s+)/)
+    .map((part) => {
+      if (/^\s*$/.test(part)) return part;
+      const chars = Array.from(part);
+      return chars[0] + "*".repeat(chars.length - 1);
+    })
+    .join("");
+}
+
 /** "+86*******0000": enough for the member to recognise, not enough to dial. */
 export function maskPhone(phone: string): string {
   if (phone.length <= 6) return "*".repeat(phone.length);

@@ -11,6 +11,7 @@ import { abandon, begin } from "./flow.js";
 import type { Identity, LinkCode } from "./state.js";
 import { bindAccount, identityOf, keys, unbindAccount } from "./state.js";
 import { KEEP } from "../ports/store.js";
+import { eraseMemberRecords } from "../engine/erase.js";
 
 /** The community a member means: the named one, else the one they were last seen in, else the only one. */
 async function chooseCommunity(
@@ -134,6 +135,7 @@ async function issue(ctx: Ctx, event: CommandIssued, account: AccountKey): Promi
     expiresAt: ctx.now + ttl,
   };
   await ctx.services.store.set(keys.linkCode(code), record, ttl);
+  await ctx.services.store.set(keys.linkCodeOf(account), code, ttl);
   ctx.emit(reply(ctx, event, ctx.t("verification.linkCode", { code, ttl: formatDuration(ttl) })));
 }
 
@@ -252,7 +254,9 @@ function forgetmeCommand(deps: VerificationDeps): CommandSpec {
       const kept: string[] = [];
       for (const module of deps.allModules()) kept.push(...((await module.eraseData?.(ctx, account)) ?? []));
       const chats = ctx.services.directory.communities.flatMap((c) => c.chats.map((chat) => chat.key));
-      await ctx.services.members.forget(account, chats);
+      await eraseMemberRecords(ctx.services, account, chats);
+      // Deleted rows can linger in a database file's free pages and journal: let the backend scrub them.
+      await ctx.services.store.scrub?.();
       const lines = [ctx.t("verification.forgotten"), ...kept.map((k) => `• ${k}`)];
       ctx.emit(reply(ctx, event, lines.join("\n")));
     },

@@ -92,10 +92,14 @@ export async function eraseVerification(ctx: Ctx, account: AccountKey): Promise<
   const { store, access } = ctx.services;
   const kept: string[] = [];
   await store.delete(keys.session(account));
+  const code = await take<string>(store, keys.linkCodeOf(account));
+  if (code) await store.delete(keys.linkCode(code));
   ctx.emit({ kind: "cancel_timer", timerId: timerIds.step(account) });
   // Every community, not only those the account is bound in: a waiting review request or a grace period
-  // belongs to an account that is not verified (so not bound) yet.
+  // belongs to an account that is not verified (so not bound) yet. The audit log's verification cases
+  // (verified, unverified, refused) are about this member alone: they go too; sanctions stay.
   for (const community of ctx.services.directory.communities) {
+    await ctx.services.cases.forget(community.id, account, (c) => c.source === "verification");
     await store.delete(keys.grace(community.id, account));
     await withdrawPending(ctx, community, account);
     await declineJoinRequests(ctx, community.id, account);

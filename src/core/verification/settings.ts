@@ -71,6 +71,11 @@ export const verificationSettingsSchema = z.strictObject({
   step_timeout: durationUpTo(7 * DAY).default(15 * MINUTE),
   max_accounts_per_platform: z.number().int().min(1).default(1),
   attempts_per_hour: z.number().int().min(1).default(5),
+  /**
+   * Review cards and /whois show the legal name masked ("Z**** W******") and the phone masked; true
+   * shows the name and the phone in full to admins (the ID number is never kept, only its masked tail).
+   */
+  reveal_in_review: z.boolean().default(false),
   link_code_ttl: durationUpTo(7 * DAY).default(10 * MINUTE),
 });
 

@@ -96,6 +96,8 @@ export const keys = {
   joinRequests: (c: CommunityId, a: AccountKey) => `vf:join:${c}:${a}`,
   grace: (c: CommunityId, a: AccountKey) => `vf:grace:${c}:${a}`,
   linkCode: (code: string) => `vf:link:${code}`,
+  /** The account's newest unredeemed link code, so /forgetme can withdraw it. */
+  linkCodeOf: (a: AccountKey) => `vf:link-of:${a}`,
   attempts: (a: AccountKey) => `vf:attempts:${a}`,
 };
 

@@ -20,12 +20,39 @@ const reviewCard = (h: Harness) =>
 const requestId = (h: Harness) => /request (\S+) from/.exec(reviewCard(h)?.text ?? "")?.[1] as string;
 
 describe("admin review", () => {
-  it("posts a card with the real name and masked ID in the review chat only, and approves on the button", async () => {
+  it("shows the legal name and phone in full on the card and in /whois only where the community opted in (reveal_in_review)", async () => {
+    const phone = "+8613912345678";
+    for (const reveal of [false, true]) {
+      const h = await startVerification(
+        consoleConfig(`verification:
+  required: true
+  method: admin_review
+  fields: { legal_name: true, id_number: { kind: cn-resident }, phone: true }
+  reveal_in_review: ${reveal}`),
+      );
+      await submit(h);
+      await h.session.tell("frank", phone);
+      await h.session.press("admin", "Approve", { chat: "review" });
+      await h.session.say("admin", "review", "/whois frank");
+      const review = h.world
+        .visible(h.session.chat("review"))
+        .map((m) => m.text)
+        .join("\n");
+      expect(review.includes("Frank Example"), `reveal_in_review: ${reveal}`).toBe(reveal);
+      expect(review.includes(phone), `reveal_in_review: ${reveal}`).toBe(reveal);
+      expect(review).toContain(reveal ? "Frank Example" : "F**** E******");
+      expect(review).toContain(reveal ? phone : "+86*******5678");
+      expect(review).not.toContain(ID);
+    }
+  });
+
+  it("posts a card with the masked name and masked ID in the review chat only, and approves on the button", async () => {
     const h = await startVerification(reviewConfig);
     await submit(h);
     expect(lastPrivate(h, "frank")).toContain("sent to the admins");
     const card = reviewCard(h);
-    expect(card?.text).toContain("Frank Example");
+    expect(card?.text).toContain("Legal name: F**** E******");
+    expect(card?.text).not.toContain("Frank Example");
     expect(card?.text).toContain(`**************${ID.slice(-4)}`);
     expect(card?.text).not.toContain(ID);
     expect(h.world.levelOf(h.session.chat("lobby"), h.session.account("frank"))).toBe("read_only");
@@ -168,7 +195,7 @@ describe("admin commands", () => {
     expect(inGroup).not.toContain("Gina Example");
     expect(inGroup).not.toContain(ID.slice(-4));
     await h.session.say("admin", "review", "/whois console:gina");
-    expect(h.world.visible(h.session.chat("review")).at(-1)?.text).toContain("Gina Example");
+    expect(h.world.visible(h.session.chat("review")).at(-1)?.text).toContain("G*** E******");
     await h.session.tell("admin", "/whois gina");
     expect(lastPrivate(h, "admin")).toContain(`**************${ID.slice(-4)}`);
   });

@@ -2,7 +2,7 @@ import type { Ctx } from "../../engine/context.js";
 import type { AccountKey } from "../../ids.js";
 import { translator, type Translate } from "../../i18n/translator.js";
 import type { CommunitySettings } from "../../settings/community.js";
-import { maskPhone, tell } from "../common.js";
+import { maskName, maskPhone, tell } from "../common.js";
 import type { Collected } from "../decide.js";
 import type { ReviewRequest } from "../state.js";
 import { keys } from "../state.js";
@@ -51,7 +51,7 @@ async function submitForReview(
   ctx.emit({
     kind: "post_card",
     chat: reviewChat,
-    text: reviewCardText(at, request, (v) => sealer.open(v)),
+    text: reviewCardText(at, request, (v) => sealer.open(v), community.policy.verification.reveal_in_review),
     buttons: [
       [
         { label: at("verification.buttonApprove"), data: `verify:approve:${request.id}` },
@@ -63,11 +63,24 @@ async function submitForReview(
   ctx.emit(tell(account, t("verification.submitted")));
 }
 
-/** The review card: the only place besides the member's private chat where the real name appears. */
-export function reviewCardText(t: Translate, r: ReviewRequest, open: (sealed: string) => string): string {
+/**
+ * The review card: the only place besides the member's private chat where the real name appears, and
+ * there masked unless the community set `reveal_in_review`.
+ */
+export function reviewCardText(
+  t: Translate,
+  r: ReviewRequest,
+  open: (sealed: string) => string,
+  reveal: boolean,
+): string {
   const lines = [t("verification.cardTitle", { id: r.id, member: r.displayName, account: r.account })];
-  if (r.sealedName) lines.push(t("verification.cardName", { name: open(r.sealedName) }));
+  if (r.sealedName) lines.push(t("verification.cardName", { name: shownName(open(r.sealedName), reveal) }));
   if (r.idMask) lines.push(t("verification.cardId", { id: r.idMask }));
-  if (r.sealedPhone) lines.push(t("verification.cardPhone", { phone: maskPhone(open(r.sealedPhone)) }));
+  if (r.sealedPhone)
+    lines.push(t("verification.cardPhone", { phone: shownPhone(open(r.sealedPhone), reveal) }));
   return lines.join("\n");
 }
+
+/** A legal name or phone as admins see it: masked unless the community opted in. */
+export const shownName = (name: string, reveal: boolean) => (reveal ? name : maskName(name));
+export const shownPhone = (phone: string, reveal: boolean) => (reveal ? phone : maskPhone(phone));
