@@ -3,6 +3,7 @@ import type { LoadedConfig } from "../config/load.js";
 import type { HealthReporter } from "../core/ports/health.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { PlatformStarter } from "../core/ports/platform.js";
+import { discordStarter, type DiscordSettings } from "../adapters/discord/starter.js";
 import { matrixStarter, type MatrixSettings } from "../adapters/matrix/starter.js";
 import { telegramStarter, type TelegramSettings } from "../adapters/telegram/starter.js";
 import { platformRuntime } from "./platform-runtime.js";
@@ -75,8 +76,37 @@ export function matrixSettings(config: LoadedConfig, env: Environment): MatrixSe
   };
 }
 
+/**
+ * Discord runs when DISCORD_BOT_TOKEN is set; DISCORD_API_URL points discord.js at a REST proxy (or a
+ * test fake). The `discord:` section names roles and the verification channel per server.
+ */
+export function discordSettings(config: LoadedConfig, env: Environment): DiscordSettings | undefined {
+  if (!env.discordToken) return undefined;
+  const section = config.raw.discord;
+  return {
+    token: env.discordToken,
+    apiUrl: env.discordApiUrl,
+    defaultLanguage: config.raw.language,
+    commands: section?.commands ?? true,
+    startTimeoutMs: section?.start_timeout,
+    guilds: Object.fromEntries(
+      Object.entries(section?.guilds ?? {}).map(([id, g]) => [
+        id,
+        {
+          verifiedRole: g.verified_role,
+          unverifiedRole: g.unverified_role,
+          verificationChannel: g.verification_channel,
+          readOnlyRole: g.read_only_role,
+          textOnlyRole: g.text_only_role,
+        },
+      ]),
+    ),
+  };
+}
+
 /** Every platform chatwarden can run on. Each adapter adds itself here. */
 export const startPlatforms: ConfiguredPlatform[] = [
   platform(telegramStarter, telegramSettings),
   platform(matrixStarter, matrixSettings),
+  platform(discordStarter, discordSettings),
 ];

@@ -9,6 +9,9 @@ export interface Environment {
   matrixHomeserverUrl?: string;
   /** MATRIX_ACCESS_TOKEN: the bot account's access token. */
   matrixAccessToken?: string;
+  discordToken?: string;
+  /** DISCORD_API_URL: the REST base without the version (`https://proxy.example/api`), for a proxy or tests. */
+  discordApiUrl?: string;
   logLevel?: string;
   /** CHATWARDEN_STORAGE_URL: replaces `storage.url` (keeps a database password out of the config file). */
   storageUrl?: string;
@@ -30,6 +33,10 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     telegramWebhookSecret: nonEmpty(env.TELEGRAM_WEBHOOK_SECRET),
     matrixHomeserverUrl: nonEmpty(env.MATRIX_HOMESERVER_URL)?.replace(/\/+$/, ""),
     matrixAccessToken: nonEmpty(env.MATRIX_ACCESS_TOKEN),
+    discordToken: nonEmpty(env.DISCORD_BOT_TOKEN),
+    discordApiUrl: nonEmpty(env.DISCORD_API_URL)
+      ?.replace(/\/+$/, "")
+      .replace(/\/v\d+$/, ""),
     logLevel: nonEmpty(env.LOG_LEVEL),
     storageUrl: nonEmpty(env.CHATWARDEN_STORAGE_URL),
     variable,

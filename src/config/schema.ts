@@ -122,6 +122,36 @@ export const matrixSchema = z.strictObject({
   admin_power_level: z.number().int().min(1).max(9007199254740991).default(50),
 });
 
+/** A Discord id. YAML reads an unquoted 18-digit number as a float and rounds it: ids must be quoted. */
+const discordId = z
+  .string()
+  .regex(/^[0-9]{15,21}$/, 'expected a Discord id in quotes, like "123456789012345678"');
+
+export const discordGuildSchema = z.strictObject({
+  /** Given when a member's verification limits lift (they verified). */
+  verified_role: discordId.optional(),
+  /** Given instead of a timeout while a member is limited only for not having verified. */
+  unverified_role: discordId.optional(),
+  /** Where the bot keeps a message with the Verify button (readable by the unverified role). */
+  verification_channel: discordId.optional(),
+  /** Roles for the limited access levels of sanctions (default: read_only is a timeout). */
+  read_only_role: discordId.optional(),
+  text_only_role: discordId.optional(),
+});
+
+export const discordSchema = z.strictObject({
+  /** Register the slash commands in every configured server at start (default true). */
+  commands: z.boolean().default(true),
+  /** How long the start may try to reach Discord before it fails (default 30s). */
+  start_timeout: duration
+    .refine((ms) => ms >= 1_000 && ms <= 600_000, { message: "expected between 1s and 10m" })
+    .optional(),
+  /** Per server (by id, quoted): roles and the verification channel. */
+  guilds: z
+    .record(z.string().regex(/^[0-9]{15,21}$/, "expected a Discord server id"), discordGuildSchema)
+    .default({}),
+});
+
 /** Prometheus `/metrics` and `/healthz` on one small HTTP server; off unless a port is set. */
 export const metricsSchema = z.strictObject({
   /** 0 picks a free port (its number is logged); meant for tests. */
@@ -140,6 +170,7 @@ const configObject = z.strictObject({
     .prefault({}),
   telegram: telegramSchema.optional(),
   matrix: matrixSchema.optional(),
+  discord: discordSchema.optional(),
   metrics: metricsSchema.optional(),
   communities: z.array(communitySchema).min(1, "expected at least one community"),
 });
@@ -157,3 +188,4 @@ export type RawConfig = z.output<typeof configSchema>;
 export type RawCommunity = z.output<typeof communitySchema>;
 export type TelegramConfig = z.output<typeof telegramSchema>;
 export type MatrixConfig = z.output<typeof matrixSchema>;
+export type DiscordConfig = z.output<typeof discordSchema>;

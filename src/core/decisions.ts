@@ -1,5 +1,5 @@
 import type { AccountKey, ChatKey } from "./ids.js";
-import type { AccessLevel } from "./model/access.js";
+import type { AccessLevel, Constraint } from "./model/access.js";
 import type { MessageRef, PostContent } from "./model/content.js";
 import type { Instant } from "./ports/clock.js";
 import type { Timer } from "./ports/scheduler.js";
@@ -50,6 +50,11 @@ export interface Restrict {
   level: Exclude<AccessLevel, "full">;
   /** The platform may lift it by itself then; the engine lifts it too (a durable timer). */
   until?: Instant;
+  /**
+   * Why the member is limited: the sources of the active constraints (Discord gives members limited only
+   * for verification the configured unverified role instead of a timeout).
+   */
+  sources?: Constraint["source"][];
 }
 
 /** Restore a member's normal rights in one chat. */
@@ -94,6 +99,11 @@ export interface SendPrivate {
   requestContact?: boolean;
   /** When a private message is impossible, post this short-lived notice in `fallbackChat` instead. */
   fallbackChat?: ChatKey;
+  /**
+   * This text asks for the answer to a verification step. A platform that collected the answers in a
+   * form (Discord's modal) answers it from the form instead of showing the question.
+   */
+  asks?: "name" | "id" | "phone" | "rules";
   /**
    * The answer to a button press that was refused (the presser may not do that). Platforms that
    * acknowledge presses show it there (Telegram: an alert on the button) rather than in a private chat.

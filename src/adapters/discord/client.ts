@@ -46,9 +46,14 @@ export function createDiscordClient(opts: DiscordClientOptions = {}): Client {
 
 /**
  * Feeds the client's events to `emit` as core events; returns a function that stops listening. Button
- * presses arrive here as core events, but answering the interaction (within 3 s) is the caller's job.
+ * presses arrive here as core events, but answering the interaction (within 3 s) is the caller's job;
+ * `buttons: false` leaves interactions to the caller altogether (the adapter answers them itself).
  */
-export function listen(client: Client, emit: (event: CoreEvent) => void): () => void {
+export function listen(
+  client: Client,
+  emit: (event: CoreEvent) => void,
+  options: { buttons?: boolean } = {},
+): () => void {
   const botId = () => client.user?.id;
   const handlers = {
     messageCreate: (m: Parameters<typeof fromMessageCreate>[0]) => {
@@ -62,7 +67,7 @@ export function listen(client: Client, emit: (event: CoreEvent) => void): () => 
     guildMemberAdd: (m: Parameters<typeof fromMemberAdd>[0]) => emit(fromMemberAdd(m)),
     guildMemberRemove: (m: Parameters<typeof fromMemberRemove>[0]) => emit(fromMemberRemove(m)),
     interactionCreate: (i: Interaction) => {
-      if (!i.isButton()) return;
+      if (options.buttons === false || !i.isButton()) return;
       const e = fromButton(i);
       if (e) emit(e);
     },

@@ -12,6 +12,7 @@ import type { Logger } from "../../core/ports/logger.js";
 import { DiscordCode, hasCode, toFailure } from "./failures.js";
 import { discordDmChat, placeOf, userIdOf } from "./keys.js";
 import { actionRows, CONTENT_MAX, DiscordMessaging } from "./messaging.js";
+import { interactionScope } from "./interaction-scope.js";
 import { ChannelWebhooks } from "./webhooks.js";
 
 /** Discord's longest timeout; the core renews longer mutes through its lift timer. */
@@ -32,6 +33,11 @@ export interface DiscordExecutorDeps {
   now?: () => number;
   /** Roles for limited access per guild (configured by id). */
   restrictionRoles?: (guildId: string) => RestrictionRoles | undefined;
+  /**
+   * Verification roles per guild (by id): members limited only because they have not verified get
+   * `unverified` instead of a timeout; when their limits lift, `verified` replaces it.
+   */
+  verificationRoles?: (guildId: string) => { verified?: string; unverified?: string } | undefined;
   /** The name re-posts appear under when the decision names no author (the bot's name by default). */
   repostName?: string;
 }
@@ -107,8 +113,14 @@ export class DiscordDecisionExecutor implements DecisionExecutor {
       case "delete":
         await this.messaging.delete(d.messages);
         return ok();
-      case "send":
+      case "send": {
+        const scope = interactionScope.getStore();
+        if (scope?.answersSend(d)) {
+          await scope.say(d.text, d.buttons);
+          return ok();
+        }
         return ok(await this.messaging.send(d));
+      }
       case "send_private":
         return this.sendPrivate(d);
       case "post_card":
@@ -146,6 +158,11 @@ export class DiscordDecisionExecutor implements DecisionExecutor {
   private async restrict(d: Restrict): Promise<Outcome> {
     const guild = await this.guildOf(d.chat);
     const user = userIdOf(d.account);
+    const unverified = this.deps.verificationRoles?.(guild.id)?.unverified;
+    if (unverified && d.sources?.length && d.sources.every((s) => s === "verification")) {
+      await guild.members.addRole({ user, role: unverified });
+      return ok();
+    }
     const role = this.deps.restrictionRoles?.(guild.id)?.[d.level];
     if (role) {
       await guild.members.addRole({ user, role });
@@ -178,16 +195,29 @@ export class DiscordDecisionExecutor implements DecisionExecutor {
       member.communicationDisabledUntilTimestamp > this.now()
     )
       await guild.members.edit(user, { communicationDisabledUntil: null });
-    const roles = Object.values(this.deps.restrictionRoles?.(guild.id) ?? {}).filter(
+    const { verified, unverified } = this.deps.verificationRoles?.(guild.id) ?? {};
+    const roles = [...Object.values(this.deps.restrictionRoles?.(guild.id) ?? {}), unverified].filter(
       (r): r is string => typeof r === "string" && member.roles.cache.has(r),
     );
+    // Limits lift for one who was unverified: they verified (nothing else removes that limit).
+    if (verified && unverified && member.roles.cache.has(unverified) && !member.roles.cache.has(verified))
+      await guild.members.addRole({ user, role: verified });
     for (const role of roles) await guild.members.removeRole({ user, role });
     return ok();
   }
 
-  /** A DM; closed DMs answer 403 / 50007, reported as `forbidden` (the core keeps the text in its outbox). */
+  /**
+   * A DM, or an ephemeral reply to the member's interaction; closed DMs answer 403 / 50007, reported as
+   * `forbidden` (the core keeps the text in its outbox).
+   */
   private async sendPrivate(d: SendPrivate): Promise<Outcome> {
     const user = userIdOf(d.account);
+    // Answering an interaction of this member: shown there, to them only (or answered from their form).
+    const scope = interactionScope.getStore();
+    if (scope?.answersPrivate(d)) {
+      if (!scope.takeAsked(d)) await scope.say(d.text, d.buttons);
+      return ok();
+    }
     const dm = await this.deps.client.users.createDM(user);
     const sent = await dm.send({
       content: d.text.slice(0, CONTENT_MAX),

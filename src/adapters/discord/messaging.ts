@@ -96,7 +96,10 @@ export class DiscordMessaging {
     const target = await this.textChannel(channel);
     let content = d.text;
     let mention: string[] = [];
+    let buttons = d.buttons;
     if (d.invite) {
+      // The button the waiting private text offered (Verify) works right here: the press opens the form.
+      if (d.invite.start) buttons = [...(buttons ?? []), [{ label: d.invite.label, data: d.invite.start }]];
       // Discord has no "open a private chat" link: mention the member, who then allows DMs from the bot.
       const user = userIdOf(d.invite.account);
       content = d.text.startsWith(d.invite.name)
@@ -106,7 +109,7 @@ export class DiscordMessaging {
     }
     const sent = await target.send({
       content: content.slice(0, CONTENT_MAX),
-      components: actionRows(d.buttons),
+      components: actionRows(buttons),
       allowedMentions: { parse: [], users: mention },
       ...(d.replyTo ? { reply: { messageReference: d.replyTo.id, failIfNotExists: false } } : {}),
     } satisfies MessageCreateOptions);

@@ -157,6 +157,7 @@ export class AccessService {
           account,
           level: intended,
           until,
+          sources: [...new Set(active.map((c) => c.source))],
           record: { ...record, until },
         });
       }

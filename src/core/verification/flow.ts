@@ -103,22 +103,24 @@ function promptStep(
   const progress = t("verification.progress", { step: session.index + 1, total: session.steps.length });
   switch (step) {
     case "name":
-      ctx.emit(tell(account, `${progress}${t("verification.askName")}`));
+      ctx.emit(tell(account, `${progress}${t("verification.askName")}`, { asks: "name" }));
       break;
     case "id":
       ctx.emit(
         tell(
           account,
           `${progress}${t(s.fields.id_number && s.fields.id_number.kind === "cn-resident" ? "verification.askIdCn" : "verification.askId")}`,
+          { asks: "id" },
         ),
       );
       break;
     case "phone":
-      ctx.emit(tell(account, `${progress}${askPhoneText(t, s)}`, { requestContact: true }));
+      ctx.emit(tell(account, `${progress}${askPhoneText(t, s)}`, { requestContact: true, asks: "phone" }));
       break;
     case "rules":
       ctx.emit(
         tell(account, `${progress}${t("verification.askRules", { rules: s.rules.trim() })}`, {
+          asks: "rules",
           buttons: [
             [
               { label: t("verification.buttonAccept"), data: `verify:accept:${session.id}` },

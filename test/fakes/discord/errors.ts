@@ -26,6 +26,7 @@ export const D = {
   unknownUser: () => new DiscordError(404, 10013, "Unknown User"),
   unknownWebhook: () => new DiscordError(404, 10015, "Unknown Webhook"),
   unknownBan: () => new DiscordError(404, 10026, "Unknown Ban"),
+  unknownApplication: () => new DiscordError(404, 10002, "Unknown Application"),
   unknownInteraction: () => new DiscordError(404, 10062, "Unknown interaction"),
   missingAccess: () => new DiscordError(403, 50001, "Missing Access"),
   missingPermissions: () => new DiscordError(403, 50013, "Missing Permissions"),

@@ -1,10 +1,12 @@
 import { PermissionFlagsBits } from "discord.js";
+import { buttonPayload, commandPayload, modalPayload, type OptionValue, type Place } from "./interactions.js";
 import { memberPayload, messagePayload, rolePayload, userPayload } from "./payloads.js";
 import { DiscordServer, type CallRecord, type FailureSpec } from "./server.js";
 import {
   DiscordState,
   snowflake,
   type FakeChannel,
+  type FakeCommand,
   type FakeGuild,
   type FakeMember,
   type FakeUser,
@@ -14,7 +16,8 @@ import {
 export { waitFor } from "../telegram/wait.js";
 export { snowflake } from "./state.js";
 export type { CallRecord, FailureSpec } from "./server.js";
-export type { FakeChannel, FakeGuild, FakeMember, FakeUser, StoredMessage } from "./state.js";
+export type { FakeChannel, FakeCommand, FakeGuild, FakeMember, FakeUser, StoredMessage } from "./state.js";
+export type { OptionValue, Place } from "./interactions.js";
 
 /** What the bot may do by default in a new guild: everything a moderation bot needs, no Administrator. */
 export const MODERATOR_BOT_PERMISSIONS =
@@ -273,49 +276,47 @@ export class FakeDiscord {
     return m;
   }
 
-  /** A user presses a button on a message: INTERACTION_CREATE (component). Returns the interaction id. */
+  /**
+   * A user presses a button on a message (a guild message, an ephemeral reply they got, or a DM):
+   * INTERACTION_CREATE (component). Returns the interaction id.
+   */
   pressButton(messageId: string, userId: string, customId: string): string {
-    const m = this.state.messages.get(messageId);
-    if (!m?.guild_id) throw new Error(`no fake guild message ${messageId}`);
-    const guild = this.guild(m.guild_id);
-    const member = guild.members.get(userId);
-    if (!member) throw new Error(`${userId} is not a member`);
-    const id = snowflake();
-    const token = `itoken-${id}`;
-    this.state.interactionTokens.set(token, id);
-    this.server.gateway.dispatch("INTERACTION_CREATE", {
-      id,
-      application_id: this.state.applicationId,
-      type: 3,
-      token,
-      version: 1,
-      guild_id: guild.id,
-      channel_id: m.channel_id,
-      channel: { id: m.channel_id, type: 0, guild_id: guild.id },
-      member: {
-        ...memberPayload(this.state, member),
-        permissions: this.state.permissionsOf(guild, userId).toString(),
-      },
-      data: { custom_id: customId, component_type: 2 },
-      message: messagePayload(m),
-      app_permissions: this.state.permissionsOf(guild, this.state.bot.id).toString(),
-      locale: "en-US",
-      guild_locale: "en-US",
-      entitlements: [],
-      authorizing_integration_owners: { "0": guild.id },
-      context: 0,
-      attachment_size_limit: 10_485_760,
-    });
-    return id;
+    return this.interact(buttonPayload(this.state, messageId, userId, customId));
+  }
+
+  /** A user runs a slash command in a channel (`guildId` set) or a DM. Returns the interaction id. */
+  useCommand(where: Place, userId: string, name: string, options: Record<string, OptionValue> = {}): string {
+    return this.interact(commandPayload(this.state, where, userId, name, options));
+  }
+
+  /** A user submits a modal the bot showed them. Returns the interaction id. */
+  submitModal(where: Place, userId: string, customId: string, fields: Record<string, string>): string {
+    return this.interact(modalPayload(this.state, where, userId, customId, fields));
+  }
+
+  /** The commands the bot registered in a guild (or globally, without `guildId`). */
+  commandsOf(guildId?: string): FakeCommand[] {
+    return this.state.commands.filter((c) => c.guildId === guildId);
+  }
+
+  /** An interaction's replies and follow-ups that are still up (ephemeral ones included), oldest first. */
+  repliesTo(interactionId: string): StoredMessage[] {
+    return [...this.state.messages.values()].filter((m) => m.interaction?.id === interactionId && !m.deleted);
+  }
+
+  private interact(i: { id: string; payload: Record<string, unknown> }): string {
+    this.state.interactionChannels.set(i.id, String(i.payload["channel_id"]));
+    this.server.gateway.dispatch("INTERACTION_CREATE", i.payload);
+    return i.id;
   }
 
   interactionAnswers(interactionId: string) {
     return this.state.interactionAnswers.filter((a) => a.interactionId === interactionId);
   }
 
-  /** Messages still present in a channel, oldest first. */
+  /** Messages still present in a channel that everyone sees (no ephemeral replies), oldest first. */
   messagesIn(channelId: string): StoredMessage[] {
-    return this.state.channelMessages(channelId).filter((m) => !m.deleted);
+    return this.state.channelMessages(channelId).filter((m) => !m.deleted && !m.interaction?.ephemeral);
   }
 
   /** The DM channel the bot opened with a user, if any. */

@@ -1,5 +1,6 @@
 import { D, DiscordError } from "./errors.js";
 import { guildRoutes } from "./guild-routes.js";
+import { followUp, interactionRoutes } from "./interaction-routes.js";
 import { channelPayload, messagePayload, userPayload } from "./payloads.js";
 import {
   channelOf,
@@ -201,69 +202,7 @@ const routes: RouteTable = [
       return ctx.query.get("wait") === "true" ? messagePayload(m) : undefined;
     },
   ],
-  [
-    "interactionCallback",
-    "POST",
-    `/interactions/${id}/([^/]+)/callback`,
-    (ctx) => {
-      const [interactionId = "", token = ""] = ctx.params;
-      if (ctx.state.interactionTokens.get(token) !== interactionId) throw D.unknownInteraction();
-      if (ctx.state.interactionAnswers.some((a) => a.interactionId === interactionId))
-        throw D.alreadyAcknowledged();
-      const data = ctx.body["data"] as Record<string, unknown> | undefined;
-      ctx.state.interactionAnswers.push({
-        interactionId,
-        type: Number(ctx.body["type"]),
-        ...(data ? { data } : {}),
-      });
-      return undefined;
-    },
-  ],
-  [
-    "editOriginalResponse",
-    "PATCH",
-    `/webhooks/${id}/([^/]+)/messages/@original`,
-    (ctx) => {
-      const interactionId = ctx.state.interactionTokens.get(ctx.params[1] ?? "");
-      if (!interactionId) throw D.unknownInteraction();
-      ctx.state.interactionAnswers.push({ interactionId, type: -1, data: ctx.body });
-      return {
-        id: snowflake(),
-        channel_id: "0",
-        content: ctx.body["content"] ?? "",
-        author: userPayload(ctx.state.bot),
-        timestamp: new Date().toISOString(),
-        edited_timestamp: null,
-        attachments: [],
-        embeds: [],
-        mentions: [],
-        mention_roles: [],
-        type: 0,
-      };
-    },
-  ],
 ];
-
-/** A follow-up message to an interaction (`POST /webhooks/{application}/{token}`). */
-function followUp(ctx: RouteContext, token: string) {
-  const interactionId = ctx.state.interactionTokens.get(token);
-  if (!interactionId) throw D.unknownInteraction();
-  ctx.state.interactionAnswers.push({ interactionId, type: 0, data: ctx.body });
-  return {
-    id: snowflake(),
-    channel_id: "0",
-    content: ctx.body["content"] ?? "",
-    author: userPayload(ctx.state.bot),
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    attachments: [],
-    embeds: [],
-    mentions: [],
-    mention_roles: [],
-    type: 0,
-    flags: Number(ctx.body["flags"] ?? 0),
-  };
-}
 
 const webhookPayload =
   (ctx: RouteContext) =>
@@ -279,9 +218,11 @@ const webhookPayload =
     user: userPayload(ctx.state.bot),
   });
 
-export const discordRoutes: Route[] = [...routes, ...guildRoutes].map(([name, method, path, handler]) => ({
-  name,
-  method,
-  pattern: new RegExp(`^/api/v10${path}$`),
-  handler,
-}));
+export const discordRoutes: Route[] = [...routes, ...guildRoutes, ...interactionRoutes].map(
+  ([name, method, path, handler]) => ({
+    name,
+    method,
+    pattern: new RegExp(`^/api/v10${path}$`),
+    handler,
+  }),
+);

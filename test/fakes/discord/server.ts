@@ -5,7 +5,12 @@ import { Gateway } from "./gateway.js";
 import { discordRoutes, type Body } from "./routes.js";
 import type { DiscordState } from "./state.js";
 
-const TOKEN_ROUTES = new Set(["executeWebhook", "interactionCallback", "editOriginalResponse"]);
+const TOKEN_ROUTES = new Set([
+  "executeWebhook",
+  "interactionCallback",
+  "editOriginalResponse",
+  "deleteOriginalResponse",
+]);
 
 export interface CallRecord {
   /** The route's name (`editMember`, `createMessage`, ...). */

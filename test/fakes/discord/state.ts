@@ -73,6 +73,16 @@ export interface StoredMessage {
   allowed_mentions?: unknown;
   message_reference?: { type: number; message_id: string; channel_id: string; guild_id?: string };
   deleted: boolean;
+  /** An interaction's reply or follow-up: `ephemeral` when only the interaction's user sees it. */
+  interaction?: { id: string; ephemeral: boolean };
+}
+
+/** An application command as the bot registered it (PUT …/commands), per guild or global. */
+export interface FakeCommand {
+  id: string;
+  guildId?: string;
+  name: string;
+  [field: string]: unknown;
 }
 
 export interface FakeWebhook {
@@ -98,6 +108,10 @@ export class DiscordState {
   /** Users whose DMs are closed to the bot (a DM answers 50007). */
   readonly closedDms = new Set<string>();
   readonly interactionAnswers: InteractionAnswer[] = [];
+  /** Registered application commands (guild ones carry `guildId`). */
+  commands: FakeCommand[] = [];
+  /** Interaction id → the channel it happened in (where its replies and follow-ups appear). */
+  readonly interactionChannels = new Map<string, string>();
   /** Interaction tokens the fake issued, for follow-ups (token → interaction id). */
   readonly interactionTokens = new Map<string, string>();
 
@@ -110,6 +124,29 @@ export class DiscordState {
 
   guild(id: string): FakeGuild | undefined {
     return this.guilds.get(id);
+  }
+
+  /** An interaction's reply or follow-up, kept as a message so its buttons can be pressed. */
+  interactionMessage(interactionId: string, body: Record<string, unknown>): StoredMessage {
+    const flags = Number(body["flags"] ?? 0);
+    const channel = this.interactionChannels.get(interactionId) ?? "0";
+    const guildId = this.channels.get(channel)?.guildId ?? undefined;
+    const m: StoredMessage = {
+      id: snowflake(),
+      channel_id: channel,
+      ...(guildId ? { guild_id: guildId } : {}),
+      author: this.bot,
+      content: typeof body["content"] === "string" ? body["content"] : "",
+      components: Array.isArray(body["components"]) ? body["components"] : [],
+      embeds: [],
+      attachments: [],
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      deleted: false,
+      interaction: { id: interactionId, ephemeral: (flags & 64) !== 0 },
+    };
+    this.messages.set(m.id, m);
+    return m;
   }
 
   channelMessages(channelId: string): StoredMessage[] {

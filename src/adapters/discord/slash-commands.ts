@@ -1,0 +1,96 @@
+import {
+  ApplicationCommandOptionType,
+  PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from "discord.js";
+import type { CommandSpec } from "../../core/engine/module.js";
+import type { CommandIssued } from "../../core/events.js";
+import { translator } from "../../core/i18n/translator.js";
+import type { Instant } from "../../core/ports/clock.js";
+import { discordChat } from "./keys.js";
+import { discordMentions } from "./mentions.js";
+import { actorOf } from "./translate.js";
+
+/** Discord's rule for command and option names (lower case). */
+const NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
+/** `/start` answers Telegram deep links; it has no place in Discord's command list. */
+const HIDDEN = new Set(["start"]);
+/** The two options every command takes: a member picked from a list, and the rest as text. */
+export const MEMBER_OPTION = "member";
+export const TEXT_OPTION = "text";
+
+/** Discord shows the default locale's text unless the user's client is in one of these. */
+const LOCALES = { en: "en-US", zh: "zh-CN" } as const;
+
+type CommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+/**
+ * The application commands for the bot's command list: one per command, with a user picker (so no one
+ * types a mention) and a free-text option for the rest; descriptions in English with Chinese
+ * localizations. Admin commands are hidden from members by default member permissions (moderators with
+ * ModerateMembers see them; a server can change that in its Integrations settings). The engine checks
+ * scope and admin rights on every use anyway.
+ */
+export function commandList(specs: readonly CommandSpec[]): CommandJson[] {
+  const en = translator("en");
+  const zh = translator("zh");
+  const text = (s: string, name: string) => s.slice(0, 100) || name;
+  return specs
+    .filter((s) => NAME.test(s.name) && s.name === s.name.toLowerCase() && !HIDDEN.has(s.name))
+    .slice(0, 100)
+    .map((s) => ({
+      name: s.name,
+      description: text(en(s.description), s.name),
+      description_localizations: {
+        [LOCALES.en]: text(en(s.description), s.name),
+        [LOCALES.zh]: text(zh(s.description), s.name),
+      },
+      default_member_permissions: s.admin ? PermissionFlagsBits.ModerateMembers.toString() : null,
+      options: [
+        {
+          type: ApplicationCommandOptionType.User,
+          name: MEMBER_OPTION,
+          name_localizations: { [LOCALES.zh]: "成员" },
+          description: "The member this is about",
+          description_localizations: { [LOCALES.zh]: "相关成员" },
+          required: false,
+        },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: TEXT_OPTION,
+          name_localizations: { [LOCALES.zh]: "内容" },
+          description: "Everything else (duration, reason, code, …)",
+          description_localizations: { [LOCALES.zh]: "其余内容（时长、原因、代码等）" },
+          required: false,
+          max_length: 1000,
+        },
+      ],
+    }));
+}
+
+/**
+ * A slash command as the core's CommandIssued: the picked member written into `args` as `<@id>` (then
+ * read back with `discordMentions`, exactly as a typed mention would be), the text after it. A command
+ * the core only allows in private (`scope: "private"`) runs as if sent privately: its answers are
+ * ephemeral, which is Discord's private reply.
+ */
+export function commandEvent(
+  i: ChatInputCommandInteraction,
+  scope: CommandSpec["scope"] | undefined,
+): CommandIssued {
+  const user = i.options.getUser(MEMBER_OPTION);
+  const text = i.options.getString(TEXT_OPTION) ?? "";
+  const args = [user ? `<@${user.id}>` : "", text.trim()].filter(Boolean).join(" ");
+  const member = i.inCachedGuild() ? i.member : null;
+  const inChannel = i.guildId !== null && scope !== "private";
+  return {
+    kind: "command",
+    name: i.commandName,
+    args,
+    mentions: discordMentions(args),
+    actor: actorOf(i.user, member),
+    ...(inChannel && i.guildId ? { chat: discordChat(i.guildId, i.channelId) } : {}),
+    at: i.createdTimestamp as Instant,
+  };
+}

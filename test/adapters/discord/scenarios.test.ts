@@ -1,0 +1,217 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { waitFor } from "../../fakes/discord/index.js";
+import { buttonOf, member, startDcWorld, type DcWorld } from "./world.js";
+
+let w: DcWorld | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const VERIFICATION = `verification:
+  required: true
+  method: self_declared
+  fields: { legal_name: true, id_number: false, phone: false }
+  rules: "Be kind."
+`;
+
+describe("discord end to end: start", () => {
+  it("registers the slash commands in the guild, admin ones hidden by default, in English and Chinese", async () => {
+    w = await startDcWorld();
+    const commands = w.discord.commandsOf(w.guild.id);
+    const byName = new Map(commands.map((c) => [c.name, c]));
+    expect(byName.get("help")).toMatchObject({ default_member_permissions: null });
+    expect(byName.get("mute")).toMatchObject({ default_member_permissions: String(1n << 40n) });
+    expect(byName.has("start")).toBe(false);
+    const mute = byName.get("mute") as unknown as {
+      description_localizations: Record<string, string>;
+      options: { type: number; name: string }[];
+    };
+    expect(mute.description_localizations["zh-CN"]).toMatch(/[\u4e00-\u9fff]/);
+    expect(mute.options.map((o) => [o.type, o.name])).toEqual([
+      [6, "member"],
+      [3, "text"],
+    ]);
+  });
+});
+
+describe("discord end to end: verification", () => {
+  it("gates a newcomer with the unverified role, verifies them through the form and the rules, and swaps the roles", async () => {
+    let roles = { verified: "", unverified: "", channel: "" };
+    w = await startDcWorld({
+      policy: VERIFICATION,
+      prepare: (discord, guild) => {
+        roles = {
+          verified: discord.addRole(guild.id, { name: "verified", position: 2 }),
+          unverified: discord.addRole(guild.id, { name: "unverified", position: 1 }),
+          channel: discord.addChannel(guild.id, "verify-here"),
+        };
+        return {
+          verifiedRole: roles.verified,
+          unverifiedRole: roles.unverified,
+          verificationChannel: roles.channel,
+        };
+      },
+    });
+    const { discord, guild } = w;
+    // The verification channel got its Verify button.
+    const notice = buttonOf(w, roles.channel, /verify/i);
+    expect(notice.customId).toBe("verify:start:demo");
+    const alice = discord.addUser({ username: "alice", global_name: "Alice" });
+    discord.memberJoins(guild.id, alice.id);
+    await waitFor(() => discord.member(guild.id, alice.id)?.roles.includes(roles.unverified) || undefined);
+    expect(discord.member(guild.id, alice.id)?.communication_disabled_until).toBeNull();
+    // The invitation reached Alice's DMs with the Verify button; pressing it opens the form.
+    const dm = await waitFor(() => discord.dmChannelOf(alice.id));
+    const invite = await waitFor(() =>
+      buttonOf(w!, dm, /verify/i).customId ? buttonOf(w!, dm, /verify/i) : undefined,
+    );
+    const press = discord.pressButton(invite.message, alice.id, invite.customId);
+    const form = await waitFor(() => discord.interactionAnswers(press).find((a) => a.type === 9));
+    expect(JSON.stringify(form.data)).toContain('"custom_id":"name"');
+    // The form's answer; the rules come back as an ephemeral reply with Accept / Decline.
+    const submit = discord.submitModal({ channelId: dm }, alice.id, "verify-form:demo", {
+      name: "Alice Example",
+    });
+    const rules = await waitFor(() => discord.repliesTo(submit).find((m) => /Be kind/.test(m.content)));
+    expect(rules.interaction?.ephemeral).toBe(true);
+    expect(
+      discord
+        .repliesTo(submit)
+        .map((m) => m.content)
+        .join("\n"),
+    ).not.toMatch(/legal name/i);
+    const accept = (
+      rules.components as { components: { custom_id: string; label: string }[] }[]
+    )[0]?.components.find((b) => /accept/i.test(b.label));
+    discord.pressButton(rules.id, alice.id, accept?.custom_id ?? "");
+    // The verified role replaces the unverified one.
+    await waitFor(() => discord.member(guild.id, alice.id)?.roles.join() === roles.verified || undefined);
+    // The legal name never appears where others read.
+    for (const channel of [guild.general, w.review, w.modlog, roles.channel])
+      expect(
+        discord
+          .messagesIn(channel)
+          .map((m) => m.content)
+          .join("\n"),
+      ).not.toContain("Alice Example");
+  });
+});
+
+const NEWS = `news:
+  enabled: true
+  domains: ["reuters.com"]
+`;
+
+const webhookPosts = (w: DcWorld) => w.discord.messagesIn(w.guild.general).filter((m) => m.webhook_id);
+
+describe("discord end to end: news holds and review buttons", () => {
+  it("holds a news link, refuses a non-admin's and a forged press, re-posts once under the author's name, and a second admin's press re-posts nothing", async () => {
+    w = await startDcWorld({ policy: NEWS });
+    const { discord, guild } = w;
+    const alice = member(w, "alice");
+    const post = discord.postMessage(guild.general, alice.id, "see https://www.reuters.com/world/x");
+    await waitFor(() => discord.state.messages.get(post.id)?.deleted || undefined);
+    const card = await waitFor(() =>
+      buttonOf(w!, w!.review, /^Approve$/).customId ? buttonOf(w!, w!.review, /^Approve$/) : undefined,
+    );
+    // A copy of the post is kept in the review channel, mentions off.
+    expect(discord.messagesIn(w.review).some((m) => m.content.includes("reuters.com/world/x"))).toBe(true);
+    // A plain member presses Approve: told so, only they see it, nothing is posted.
+    const bob = member(w, "bob");
+    const refused = discord.pressButton(card.message, bob.id, card.customId);
+    const refusal = await waitFor(() => discord.repliesTo(refused)[0]);
+    expect(refusal.interaction?.ephemeral).toBe(true);
+    // A forged custom_id (a hold that does not exist), pressed by the moderator: nothing happens either.
+    const forged = discord.pressButton(card.message, w.mod.id, "hold:approve:hforged0000");
+    await waitFor(() => discord.interactionAnswers(forged).length > 0 || undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(webhookPosts(w)).toEqual([]);
+    // The moderator approves: re-posted through the channel's webhook under Alice's name and picture.
+    const approved = discord.pressButton(card.message, w.mod.id, card.customId);
+    await waitFor(() => webhookPosts(w!).length > 0 || undefined);
+    const [repost] = webhookPosts(w);
+    expect(repost?.author.username).toBe("Alice");
+    expect(repost?.author.avatar).toMatch(/^https:\/\/cdn\.discordapp\.com\//);
+    expect(repost?.content).toContain("see https://www.reuters.com/world/x");
+    expect(repost?.allowed_mentions).toEqual({ parse: [] });
+    expect(discord.interactionAnswers(approved)[0]?.type).toBe(6); // deferred update within the 3 s
+    // The owner (another admin) presses the same button afterwards: nothing more is posted.
+    const second = discord.pressButton(card.message, discord.guild(guild.id).ownerId, card.customId);
+    await waitFor(() => discord.interactionAnswers(second).length > 0 || undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(webhookPosts(w)).toHaveLength(1);
+    expect(discord.webhooksIn(guild.general)).toHaveLength(1);
+  });
+
+  it("keeps a pending hold across a restart and re-posts it once after", async () => {
+    w = await startDcWorld({ policy: NEWS });
+    const alice = member(w, "alice");
+    w.discord.postMessage(w.guild.general, alice.id, "breaking https://www.reuters.com/a");
+    const card = await waitFor(() =>
+      buttonOf(w!, w!.review, /^Approve$/).customId ? buttonOf(w!, w!.review, /^Approve$/) : undefined,
+    );
+    await w.restart();
+    w.discord.pressButton(card.message, w.mod.id, card.customId);
+    await waitFor(() => webhookPosts(w!).length > 0 || undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(webhookPosts(w).map((m) => m.author.username)).toEqual(["Alice"]);
+  });
+
+  it("waits out a 429 with retry_after and loses nothing", async () => {
+    w = await startDcWorld({ policy: NEWS });
+    const alice = member(w, "alice");
+    w.discord.failNext("createMessage", { status: 429, retryAfter: 0.3 });
+    w.discord.postMessage(w.guild.general, alice.id, "look https://www.reuters.com/b");
+    await waitFor(() => (buttonOf(w!, w!.review, /^Approve$/).customId ? true : undefined));
+    expect(w.discord.callsTo("createMessage")[0]?.status).toBe(429);
+  });
+});
+
+describe("discord end to end: sanctions", () => {
+  it("escalates repeated rule hits to a ban", async () => {
+    w = await startDcWorld({
+      policy: `rules:
+  categories:
+    spam: { terms: ["buy followers"], points: 2, action: delete }
+sanctions:
+  ladder:
+    - { at: 1, action: warn }
+    - { at: 5, action: ban }
+`,
+    });
+    const eve = member(w, "eve");
+    for (const text of ["buy followers", "buy followers now", "buy followers cheap"]) {
+      const m = w.discord.postMessage(w.guild.general, eve.id, text);
+      await waitFor(() => w!.discord.state.messages.get(m.id)?.deleted || undefined);
+    }
+    await waitFor(() => w!.discord.guild(w!.guild.id).bans.has(eve.id) || undefined);
+  });
+
+  it("mutes through /mute with the member picked from the list, and tells admins in plain words when the role hierarchy forbids it", async () => {
+    w = await startDcWorld();
+    const { discord, guild } = w;
+    const alice = member(w, "alice");
+    const used = discord.useCommand({ guildId: guild.id, channelId: guild.general }, w.mod.id, "mute", {
+      member: { user: alice.id },
+      text: "1h flooding",
+    });
+    await waitFor(() => discord.member(guild.id, alice.id)?.communication_disabled_until || undefined);
+    expect(discord.interactionAnswers(used)[0]).toMatchObject({ type: 5, data: { flags: 64 } });
+    // A member whose role sits above the bot's: Discord refuses, the mod-log says why.
+    const vip = discord.addRole(guild.id, { name: "vip", position: 20 });
+    const carol = member(w, "carol");
+    discord.member(guild.id, carol.id)?.roles.push(vip);
+    discord.useCommand({ guildId: guild.id, channelId: guild.general }, w.mod.id, "mute", {
+      member: { user: carol.id },
+      text: "1h",
+    });
+    const told = await waitFor(() =>
+      discord
+        .messagesIn(w!.modlog)
+        .find((m) => /highest role is not below the bot's highest role/.test(m.content)),
+    );
+    expect(told.content).toMatch(/missing permissions/);
+    expect(discord.member(guild.id, carol.id)?.communication_disabled_until).toBeNull();
+  });
+});
