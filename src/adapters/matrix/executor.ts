@@ -227,17 +227,37 @@ export class MatrixDecisionExecutor implements DecisionExecutor {
   /** The room's power levels and creators, read fresh (a stale copy would overwrite others' changes). */
   private async power(room: string): Promise<RoomPower> {
     const levels = (await this.state(room, "m.room.power_levels")) as PowerLevelsContent | undefined;
-    const create = (await this.deps.client.doRequest(
-      "GET",
-      `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/state/m.room.create/`,
-      { format: "event" },
-    )) as { sender?: string; content?: CreateContent & { creator?: string } };
-    const creator = create.sender ?? create.content?.creator;
+    const create = await this.createEvent(room);
+    const creator = create.sender ?? create.content.creator;
     return {
       ...(levels ? { levels } : {}),
-      ...(create.content ? { create: create.content } : {}),
+      create: create.content,
       ...(creator ? { creator } : {}),
     };
+  }
+
+  /**
+   * The create event with its sender (the creator: from room version 11 on, its content no longer names
+   * them). Synapse returns the whole event for `format=event`; a homeserver that ignores the parameter
+   * answers with the content, and the event is then read by id (version 12: `$` + the room id's opaque
+   * part) or found in the room's state.
+   */
+  private async createEvent(
+    room: string,
+  ): Promise<{ sender?: string; content: CreateContent & { creator?: string } }> {
+    type Create = { type?: string; sender?: string; content?: CreateContent & { creator?: string } };
+    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/state/m.room.create/`;
+    const answer = (await this.deps.client.doRequest("GET", path, { format: "event" })) as Create &
+      CreateContent;
+    if (answer.type === "m.room.create" && answer.content)
+      return { sender: answer.sender, content: answer.content };
+    const content = answer as CreateContent & { creator?: string };
+    if (content.creator !== undefined) return { content };
+    const byId = (await this.deps.client.getEvent(room, `$${room.slice(1)}`).catch(() => undefined)) as
+      Create | undefined;
+    if (byId?.type === "m.room.create") return { sender: byId.sender, content };
+    const state = (await this.deps.client.getRoomState(room)) as Create[];
+    return { sender: state.find((e) => e.type === "m.room.create")?.sender, content };
   }
 
   private async state(room: string, type: string, key = ""): Promise<Record<string, unknown> | undefined> {

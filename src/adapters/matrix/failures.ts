@@ -26,6 +26,7 @@ const words: Record<string, string> = {
   M_MISSING_TOKEN: "the bot sent no access token: set MATRIX_ACCESS_TOKEN",
   M_TOO_LARGE: "the event is too large for the homeserver (power_levels is capped at 64 KiB)",
   M_USER_DEACTIVATED: "the bot's account is deactivated",
+  M_INVITE_BLOCKED: "the member does not accept invitations from the bot (their invite settings block it)",
 };
 
 /** HTTP status codes from the SDK's non-JSON error answers (a proxy's 502, for instance). */
