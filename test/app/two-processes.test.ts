@@ -58,7 +58,9 @@ describe("two bot processes on one store", () => {
       `${backend.name}: 200 Approve presses on 100 holds from both processes re-post each hold exactly once`,
       async () => {
         const url = await backend.url();
-        const stores: KeyValueStore[] = [await openStore(url), await openStore(url)];
+        // As `boot` opens them: each process with its read cache (SQLite keeps none without the lock).
+        const open = () => openStore(url, { cacheEntries: 10_000 });
+        const stores: KeyValueStore[] = [await open(), await open()];
         const a = await startHarness(consoleConfig(NEWS), { store: stores[0] });
         const b = await startHarness(consoleConfig(NEWS), { store: stores[1], clock: a.clock });
         for (let i = 0; i < 100; i++)

@@ -29,6 +29,21 @@ describe.skipIf(!redisUrl)("Redis store", () => {
     },
   });
 
+  // As a running bot opens it: plain reads cached in the process, kept right by Redis client tracking.
+  const openCached = async (prefix: string) => {
+    const store = await RedisStore.connect(redisUrl!, { prefix, cacheEntries: 1_000 });
+    prefixes.set(store, prefix);
+    return store;
+  };
+  storeContract("Redis with its read cache", {
+    make: () => openCached(`cwtest:${randomUUID()}:`),
+    second: (store) => openCached(prefixes.get(store)!),
+    reopen: async (store) => {
+      await store.close();
+      return openCached(prefixes.get(store)!);
+    },
+  });
+
   it("fails at once with a StoreError when the server is unreachable, never hangs", async () => {
     const started = Date.now();
     await expect(RedisStore.connect("redis://127.0.0.1:1/0")).rejects.toMatchObject({ name: "StoreError" });

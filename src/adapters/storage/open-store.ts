@@ -12,7 +12,10 @@ export interface OpenStoreOptions {
   onBackendError?: (error: Error) => void;
   /** Redis key prefix (default `cw:`), for several bots on one Redis. */
   redisPrefix?: string;
-  /** Values kept in this process (`storage.cache_entries`); 0 or absent: none. */
+  /**
+   * Values kept in this process (`storage.cache_entries`); 0 or absent: none. Redis keeps them right
+   * itself (client tracking), SQLite only with `exclusive`.
+   */
   cacheEntries?: number;
   /**
    * This process is the only one using the store (it holds the data-dir lock of the SQLite file): the
@@ -40,7 +43,11 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       return new MemoryStore(options.now);
     case "redis":
     case "rediss":
-      return RedisStore.connect(url, { prefix: options.redisPrefix, onError: options.onBackendError });
+      return RedisStore.connect(url, {
+        prefix: options.redisPrefix,
+        onError: options.onBackendError,
+        cacheEntries: options.cacheEntries,
+      });
     case "postgres":
     case "postgresql":
       return PostgresStore.connect(url, { onError: options.onBackendError, now: options.now });

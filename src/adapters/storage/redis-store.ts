@@ -1,6 +1,7 @@
 import { createClient } from "redis";
 
 type Client = ReturnType<typeof createClient>;
+import { RedisReadCache } from "./redis-cache.js";
 import type { Change, DumpRecord, KeyValueStore, Leased, Scheduled } from "../../core/ports/store.js";
 import { KEEP, StoreError, updateThroughChange } from "../../core/ports/store.js";
 
@@ -63,9 +64,14 @@ export class RedisStore implements KeyValueStore {
   private constructor(
     private readonly client: Client,
     private readonly prefix: string,
+    /** Plain reads cached with server-side invalidation (`storage.cache_entries`); absent: none. */
+    readonly reads?: RedisReadCache,
   ) {}
 
-  static async connect(url: string, options: { prefix?: string; onError?: (error: Error) => void } = {}) {
+  static async connect(
+    url: string,
+    options: { prefix?: string; onError?: (error: Error) => void; cacheEntries?: number } = {},
+  ) {
     let ready = false;
     const client = createClient({
       url,
@@ -87,29 +93,50 @@ export class RedisStore implements KeyValueStore {
         cause: error,
       });
     }
-    return new RedisStore(client as Client, options.prefix ?? "cw:");
+    let reads: RedisReadCache | undefined;
+    if ((options.cacheEntries ?? 0) > 0) {
+      try {
+        reads = await RedisReadCache.open(url, options.cacheEntries!, options.onError);
+      } catch (error) {
+        client.destroy();
+        throw new StoreError(`cannot reach Redis at ${redact(url)}: ${message(error)}`, "backend_failed", {
+          cause: error,
+        });
+      }
+    }
+    return new RedisStore(client as Client, options.prefix ?? "cw:", reads);
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const text = await this.cmd<string | null>("get", ["GET", this.v(key)]);
+    const text = this.reads
+      ? await this.guard("get", () => this.reads!.get(this.v(key)))
+      : await this.cmd<string | null>("get", ["GET", this.v(key)]);
     return text === null ? undefined : (JSON.parse(text) as T);
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
     const args = ["SET", this.v(key), json(value, key)];
     if (ttlMs !== undefined) args.push("PX", String(Math.max(1, Math.round(ttlMs))));
-    await this.cmd("set", args);
+    await this.writing(key, () => this.cmd("set", args));
   }
 
   async delete(key: string): Promise<boolean> {
-    return (await this.cmd<number>("delete", ["DEL", this.v(key)])) > 0;
+    return (await this.writing(key, () => this.cmd<number>("delete", ["DEL", this.v(key)]))) > 0;
   }
 
   update<T>(key: string, fn: (current: T | undefined) => T | undefined, ttlMs?: number) {
     return this.change(key, updateThroughChange(fn), ttlMs);
   }
 
-  async change<T, R>(key: string, fn: (current: T | undefined) => Change<T, R>, ttlMs?: number): Promise<R> {
+  change<T, R>(key: string, fn: (current: T | undefined) => Change<T, R>, ttlMs?: number): Promise<R> {
+    return this.writing(key, () => this.changeNow(key, fn, ttlMs));
+  }
+
+  private async changeNow<T, R>(
+    key: string,
+    fn: (current: T | undefined) => Change<T, R>,
+    ttlMs?: number,
+  ): Promise<R> {
     const k = this.v(key);
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       const text = await this.cmd<string | null>("change", ["GET", k]);
@@ -136,12 +163,14 @@ export class RedisStore implements KeyValueStore {
   async setIfAbsent<T>(key: string, value: T, ttlMs?: number): Promise<boolean> {
     const args = ["SET", this.v(key), json(value, key), "NX"];
     if (ttlMs !== undefined) args.push("PX", String(Math.max(1, Math.round(ttlMs))));
-    return (await this.cmd<string | null>("setIfAbsent", args)) !== null;
+    return (await this.writing(key, () => this.cmd<string | null>("setIfAbsent", args))) !== null;
   }
 
   async increment(key: string, by = 1, ttlMs?: number): Promise<number> {
     const ttl = String(ttlMs === undefined ? 0 : Math.max(1, Math.round(ttlMs)));
-    return Number(await this.eval<number>("increment", INCR, [this.v(key)], [String(by), ttl]));
+    return Number(
+      await this.writing(key, () => this.eval<number>("increment", INCR, [this.v(key)], [String(by), ttl])),
+    );
   }
 
   async addToSet(set: string, member: string): Promise<boolean> {
@@ -267,7 +296,27 @@ export class RedisStore implements KeyValueStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.reads?.close();
     await this.client.close().catch(() => this.client.destroy());
+  }
+
+  /** A write of `key`: the read cache forgets it before (no read in flight caches the old value) and after. */
+  private async writing<T>(key: string, work: () => Promise<T>): Promise<T> {
+    this.reads?.forget(this.v(key));
+    try {
+      return await work();
+    } finally {
+      this.reads?.forget(this.v(key));
+    }
+  }
+
+  private async guard<T>(op: string, work: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreError(`store is closed (${op})`, "closed");
+    try {
+      return await work();
+    } catch (error) {
+      throw new StoreError(`Redis ${op} failed: ${message(error)}`, "backend_failed", { cause: error });
+    }
   }
 
   private v = (key: string) => `${this.prefix}v:${key}`;
