@@ -9,6 +9,7 @@ import { packageVersion } from "./config/package-info.js";
 import { readTextFile, TextFileError } from "./config/text-file.js";
 import { SecretMismatchError } from "./adapters/crypto/node-sealer.js";
 import { DataDirLockedError } from "./adapters/storage/dir-lock.js";
+import { deployDiscordCommands } from "./app/discord-deploy.js";
 import { migrate } from "./app/migrate.js";
 import { simulate } from "./app/simulate.js";
 import { start } from "./app/start.js";
@@ -95,6 +96,19 @@ program
         `  community ${c.id} (${c.name}): ${c.chats.length} chat(s), ${c.admins.length} admin(s), verification ${c.policy.verification.required ? `required (${c.policy.verification.method})` : "optional"}, news holds ${c.policy.news.enabled ? "on" : "off"}, ${Object.keys(c.policy.rules.categories).length} rule categories\n`,
       );
     }
+  });
+
+program
+  .command("discord")
+  .description("Discord tools")
+  .command("deploy-commands")
+  .description(
+    "register the slash commands in every Discord server the config names (the bot also does it at start)",
+  )
+  .action(async () => {
+    process.exitCode = await deployDiscordCommands(config(), env, (line) =>
+      process.stdout.write(`${line}\n`),
+    );
   });
 
 program

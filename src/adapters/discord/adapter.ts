@@ -5,6 +5,7 @@ import type { Instant } from "../../core/ports/clock.js";
 import type { HealthReporter } from "../../core/ports/health.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { PlatformRuntime } from "../../core/ports/platform.js";
+import type { CommunitySettings } from "../../core/settings/community.js";
 import { createDiscordClient, listen } from "./client.js";
 import { connect, DEFAULT_START_TIMEOUT_MS } from "./connect.js";
 import { DiscordDecisionExecutor } from "./executor.js";
@@ -45,9 +46,12 @@ export interface DiscordAdapter {
 }
 
 /** Every guild the bot serves: named by a community's chats or in the `discord.guilds` section. */
-export function configuredGuilds(config: Pick<DiscordAdapterConfig, "runtime" | "guilds">): string[] {
-  const out = new Set(Object.keys(config.guilds ?? {}));
-  for (const c of config.runtime.communities)
+export function configuredGuilds(
+  communities: readonly CommunitySettings[],
+  guilds: Readonly<Record<string, unknown>> = {},
+): string[] {
+  const out = new Set(Object.keys(guilds));
+  for (const c of communities)
     for (const key of [...c.chats.map((chat) => chat.key), c.reviewChat, c.modlogChat]) {
       const m = key ? /^discord:([0-9]+)(?:\/|$)/.exec(key) : null;
       if (m?.[1]) out.add(m[1]);
@@ -176,7 +180,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
 
   async function deployCommands(): Promise<void> {
     const list = commandList(runtime.commands());
-    for (const guild of configuredGuilds(config)) {
+    for (const guild of configuredGuilds(runtime.communities, guilds)) {
       if (!client.guilds.cache.has(guild)) continue;
       try {
         await client.application?.commands.set(list, guild);

@@ -1,6 +1,8 @@
 import {
   ApplicationCommandOptionType,
   PermissionFlagsBits,
+  REST,
+  Routes,
   type ChatInputCommandInteraction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
@@ -93,4 +95,25 @@ export function commandEvent(
     ...(inChannel && i.guildId ? { chat: discordChat(i.guildId, i.channelId) } : {}),
     at: i.createdTimestamp as Instant,
   };
+}
+
+/**
+ * Registers the commands in each guild over REST alone, without a gateway connection
+ * (`chatwarden discord deploy-commands`). Returns how many commands each guild got.
+ */
+export async function deployCommandsOverRest(opts: {
+  token: string;
+  apiUrl?: string;
+  guilds: readonly string[];
+  specs: readonly CommandSpec[];
+}): Promise<{ guild: string; commands: number }[]> {
+  const rest = new REST(opts.apiUrl ? { api: opts.apiUrl } : {}).setToken(opts.token);
+  const app = (await rest.get(Routes.currentApplication())) as { id: string };
+  const body = commandList(opts.specs);
+  const out: { guild: string; commands: number }[] = [];
+  for (const guild of opts.guilds) {
+    await rest.put(Routes.applicationGuildCommands(app.id, guild), { body });
+    out.push({ guild, commands: body.length });
+  }
+  return out;
 }
