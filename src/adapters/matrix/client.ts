@@ -117,8 +117,9 @@ export function createMatrixClient(
 /**
  * Routes the SDK's global log (LogService) into our logger, quietly: the SDK logs every refused request
  * as an error (an expected 403 while probing power levels, a 404 for a redacted event), and the executor
- * reports failures as outcomes anyway. So the SDK's errors and warnings become debug lines, its info and
- * below are dropped. The SDK's logger is process-wide: the last call wins.
+ * reports failures as outcomes anyway. So the SDK's request errors (`MatrixHttpClient`) and warnings become
+ * debug lines and its info and below are dropped; its other errors (a failing sync loop: the homeserver
+ * is down or the token was revoked) stay warnings. The SDK's logger is process-wide: the last call wins.
  */
 export function quietMatrixLogging(logger: Logger): void {
   const log =
@@ -130,7 +131,8 @@ export function quietMatrixLogging(logger: Logger): void {
     debug: () => {},
     info: () => {},
     warn: log("debug"),
-    error: log("debug"),
+    error: (module: string, ...parts: unknown[]) =>
+      log(module === "MatrixHttpClient" ? "debug" : "warn")(module, ...parts),
   });
   LogService.setLevel(LogLevel.WARN);
 }

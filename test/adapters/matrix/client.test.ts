@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { MatrixError } from "matrix-bot-sdk";
+import { LogService, MatrixError } from "matrix-bot-sdk";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../../src/core/ports/logger.js";
 import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
@@ -64,6 +64,27 @@ describe("matrix failures", () => {
       code: "not_found",
       message: "no join request",
     });
+  });
+});
+
+describe("matrix client: logging", () => {
+  it("keeps refused requests at debug and a failing sync a warning", () => {
+    const lines: string[] = [];
+    const logger = {
+      debug: (f: Record<string, unknown>) => void lines.push(`debug ${String(f.module)}`),
+      info() {},
+      warn: (f: Record<string, unknown>) => void lines.push(`warn ${String(f.module)}`),
+      error() {},
+      child() {
+        return logger;
+      },
+    };
+    quietMatrixLogging(logger);
+    LogService.error("MatrixHttpClient", "(REQ-1)", { errcode: "M_FORBIDDEN" });
+    LogService.error("MatrixClientLite", "Error handling sync connect ECONNREFUSED");
+    LogService.info("MatrixClientLite", "Backing off");
+    expect(lines).toEqual(["debug MatrixHttpClient", "warn MatrixClientLite"]);
+    quietMatrixLogging(silentLogger);
   });
 });
 
