@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accountKey } from "../../src/core/ids.js";
 import { MatrixApiError, synapseEnv } from "../support/synapse.js";
 import { matrixWorld, react, sentBy, until, type MatrixWorld } from "../support/matrix-bot.js";
 
@@ -19,7 +20,7 @@ describe.skipIf(!synapseEnv)("Matrix end to end on Synapse: joining and verifyin
   }, 60_000);
   afterAll(async () => w?.stop());
 
-  it("mutes an unverified newcomer, who verifies in a DM (!verify, name, ✅ on the rules) and then can post", async () => {
+  it("mutes an unverified newcomer, who verifies in a DM (!verify, name, ✅ on the rules), can post, and links a Telegram account", async () => {
     const alice = await w.member("alice");
     // Muted by power level: below what posting needs.
     await until("alice muted", async () => {
@@ -65,6 +66,25 @@ describe.skipIf(!synapseEnv)("Matrix end to end on Synapse: joining and verifyin
       );
     });
     await alice.send(w.lobby, "hello, verified now");
+
+    // Cross-platform: !link in the DM gives a one-time code; /link <code> on Telegram binds that account.
+    await alice.send(dm, "!link");
+    const code = await until("the link code", async () => {
+      const texts = (await sentBy(alice, dm, w.bot.userId)).map((e) => String(e.content.body));
+      return texts.map((t) => /link code: (\S+)/.exec(t)?.[1]).find(Boolean);
+    });
+    const telegram = accountKey("telegram", "777");
+    await w.h.runtime.engine.handle({
+      kind: "command",
+      name: "link",
+      args: code,
+      mentions: [],
+      actor: { account: telegram, displayName: "Alice on Telegram", isChatAdmin: false },
+    });
+    expect(await w.h.runtime.services.identities.lookup(telegram)).toMatchObject({
+      verified: true,
+      accounts: [`matrix:${alice.userId}`, telegram],
+    });
   }, 60_000);
 
   it("accepts /verify and !cancel too", async () => {
