@@ -16,6 +16,7 @@ import { Engine } from "../core/engine/engine.js";
 import { MemberRegistry } from "../core/engine/members.js";
 import { TimerStore } from "../core/engine/timers.js";
 import { SecretMismatchError } from "../adapters/crypto/node-sealer.js";
+import { upgradeIdentityRecords } from "../core/verification/upgrade.js";
 import { createModules } from "./modules.js";
 import { SchedulerLoop } from "./scheduler-loop.js";
 
@@ -52,6 +53,8 @@ export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
   const timers = new TimerStore(parts.store);
   const repaired = await timers.repair();
   if (repaired > 0) parts.logger.info({ repaired }, "timer index repaired");
+  const upgraded = await upgradeIdentityRecords(parts.store);
+  if (upgraded > 0) parts.logger.info({ upgraded }, "identity records rewritten in the compact form");
   const directory = new CommunityDirectory(parts.settings);
   const base = {
     runId: parts.random.id(),

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../../src/adapters/storage/memory-store.js";
+import type { AccountKey } from "../../src/core/ids.js";
 import type { DumpRecord } from "../../src/core/ports/store.js";
 import { captureTemplate, seededAccount, seedThroughPort } from "../../bench/seed.js";
 import { benchRuntime, exampleConfig, verifyMembers } from "../../bench/setup.js";
 
 /** The records of one member, with its identity id and case number made generic, sealed names left out. */
-async function recordsOf(store: MemoryStore, member: string): Promise<string[]> {
-  const identity = (await store.get<string>(`vf:binding:demo:${member}`)) ?? "no-identity";
+async function recordsOf(store: MemoryStore, member: AccountKey): Promise<string[]> {
+  const runtime = await benchRuntime(exampleConfig(), store);
+  const identity = (await runtime.services.identities.lookup(member))?.identity ?? "no-identity";
   const out: string[] = [];
   for await (const r of store.dump() as AsyncIterable<DumpRecord>) {
     if (r.kind === "scheduled") continue;
@@ -16,7 +18,7 @@ async function recordsOf(store: MemoryStore, member: string): Promise<string[]> 
       text
         .replaceAll(identity, "<identity>")
         .replace(/"v1\.[^"]+"/g, "<sealed>")
-        .replace(/"(at|verifiedAt)":\d+/g, '"$1":<time>'),
+        .replace(/"(at|verifiedAt|t)":\d+/g, '"$1":<time>'),
     );
   }
   return out.sort();
@@ -34,9 +36,9 @@ describe("benchmark seeding (bench/seed.ts)", () => {
     const template = await captureTemplate(config);
     await seedThroughPort(seededStore, template, 0, 3);
 
-    const expected = await recordsOf(engineStore, "console:m0");
+    const expected = await recordsOf(engineStore, seededAccount(0));
     expect(expected.length).toBeGreaterThan(2);
-    expect(await recordsOf(seededStore, "console:m0")).toEqual(expected);
+    expect(await recordsOf(seededStore, seededAccount(0))).toEqual(expected);
   });
 
   it("gives every seeded member its own identity and sealed legal name, readable through the engine", async () => {

@@ -10,7 +10,7 @@ import type { MessageKey, Translate } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { declineJoinRequests, grantFull, tell } from "./common.js";
 import type { Identity, VerifyMethod } from "./state.js";
-import { bindAccount, keys, unbindAccount } from "./state.js";
+import { bindAccount, bindingOf, getIdentity, keys, unbindAccount, updateIdentity } from "./state.js";
 
 /**
  * Whether `account` may bind to the identity the keyed hash `keyHash` (ID number, else phone) belongs to:
@@ -25,7 +25,7 @@ export async function conflict(
   if (!keyHash) return undefined;
   const { store, access } = ctx.services;
   const id = await store.get<IdentityId>(keys.hashIndex(community.id, keyHash));
-  const identity = id ? await store.get<Identity>(keys.identity(community.id, id)) : undefined;
+  const identity = id ? await getIdentity(store, community.id, id) : undefined;
   if (!identity) return undefined;
   for (const other of identity.accounts) {
     for (const chat of community.chats)
@@ -118,9 +118,9 @@ export async function complete(
         (cur) => cur ?? freshId,
       )) as IdentityId)
     : freshId;
-  const current = await store.get<IdentityId>(keys.binding(community.id, account));
+  const current = await bindingOf(store, community.id, account);
   if (current && current !== id) await unbindAccount(store, community.id, account);
-  const identity = (await store.update<Identity>(keys.identity(community.id, id), (cur) => ({
+  const identity = (await updateIdentity(store, community.id, id, (cur) => ({
     id,
     community: community.id,
     keyHash,

@@ -2,7 +2,7 @@ import type { IdentityDirectory } from "../engine/context.js";
 import type { AccountKey, CommunityId } from "../ids.js";
 import type { Sealer } from "../ports/crypto.js";
 import type { KeyValueStore } from "../ports/store.js";
-import { identityOf, keys } from "./state.js";
+import { bindingsOf, getIdentity } from "./state.js";
 
 /**
  * Identities for other modules: sanctions ban every linked account, news attribution may show the real
@@ -27,11 +27,11 @@ export class StoreIdentityDirectory implements IdentityDirectory {
   }
 
   private async find(account: AccountKey, community?: CommunityId) {
-    const communities = community
-      ? [community]
-      : ((await this.store.get<CommunityId[]>(keys.accountIndex(account))) ?? []);
-    for (const c of [...communities].reverse()) {
-      const identity = await identityOf(this.store, c, account);
+    // one read for the account's bindings, one for the identity
+    const bindings = await bindingsOf(this.store, account);
+    for (const [c, id] of [...bindings].reverse()) {
+      if (community !== undefined && c !== community) continue;
+      const identity = await getIdentity(this.store, c, id);
       if (identity) return identity;
     }
     return undefined;

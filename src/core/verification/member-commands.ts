@@ -2,14 +2,22 @@ import { openCase } from "../engine/audit.js";
 import type { CommandIssued } from "../events.js";
 import type { Ctx } from "../engine/context.js";
 import type { CommandSpec } from "../engine/module.js";
-import type { AccountKey, CommunityId } from "../ids.js";
+import type { AccountKey } from "../ids.js";
 import { platformOf } from "../ids.js";
 import { formatDuration } from "../settings/duration.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { communityById, grantFull, reply, takeAttempt, type VerificationDeps } from "./common.js";
 import { abandon, begin } from "./flow.js";
 import type { Identity, LinkCode } from "./state.js";
-import { bindAccount, identityOf, keys, unbindAccount } from "./state.js";
+import {
+  bindAccount,
+  bindingOf,
+  boundCommunities,
+  getIdentity,
+  identityOf,
+  keys,
+  unbindAccount,
+} from "./state.js";
 import { KEEP } from "../ports/store.js";
 import { eraseMemberRecords } from "../engine/erase.js";
 
@@ -116,7 +124,7 @@ async function verifiedBindings(
   account: AccountKey,
 ): Promise<{ community: CommunitySettings; identity: Identity }[]> {
   const out: { community: CommunitySettings; identity: Identity }[] = [];
-  for (const id of (await ctx.services.store.get<CommunityId[]>(keys.accountIndex(account))) ?? []) {
+  for (const id of await boundCommunities(ctx.services.store, account)) {
     const community = communityById(ctx, id);
     const identity = community ? await identityOf(ctx.services.store, id, account) : undefined;
     if (community && identity?.verified) out.push({ community, identity });
@@ -159,9 +167,7 @@ async function redeem(ctx: Ctx, event: CommandIssued, account: AccountKey, code:
   const linked: string[] = [];
   for (const b of taken.bindings) {
     const community = communityById(ctx, b.community);
-    const identity = community
-      ? await store.get<Identity>(keys.identity(b.community, b.identity))
-      : undefined;
+    const identity = community ? await getIdentity(store, b.community, b.identity) : undefined;
     if (!community || !identity?.verified) continue;
     const s = community.policy.verification;
     const samePlatform = identity.accounts.filter(
@@ -180,7 +186,7 @@ async function redeem(ctx: Ctx, event: CommandIssued, account: AccountKey, code:
       );
       continue;
     }
-    const current = await store.get<string>(keys.binding(community.id, account));
+    const current = await bindingOf(store, community.id, account);
     if (current && current !== identity.id) await unbindAccount(store, community.id, account);
     await bindAccount(store, identity, account);
     await openCase(ctx, community, {

@@ -1,11 +1,11 @@
 /** /mydata and /forgetme for verification: what it stores about a member, and how that is erased. */
 import type { Ctx } from "../engine/context.js";
-import type { AccountKey, ChatKey, CommunityId } from "../ids.js";
+import type { AccountKey, ChatKey } from "../ids.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { communityById, declineJoinRequests, maskPhone } from "./common.js";
-import type { Grace, Identity, ReviewRequest, Session } from "./state.js";
+import type { Grace, ReviewRequest, Session } from "./state.js";
 import { translator } from "../i18n/translator.js";
-import { identityOf, keys, timerIds, unbindAccount } from "./state.js";
+import { boundCommunities, identityOf, keys, putIdentity, timerIds, unbindAccount } from "./state.js";
 import { KEEP, take } from "../ports/store.js";
 
 /** The verification module's part of /mydata: names and phones opened, the ID number only masked. */
@@ -15,7 +15,7 @@ export async function exportVerification(
 ): Promise<Record<string, unknown> | undefined> {
   const { store, sealer } = ctx.services;
   const out: Record<string, unknown>[] = [];
-  for (const id of (await store.get<CommunityId[]>(keys.accountIndex(account))) ?? []) {
+  for (const id of await boundCommunities(store, account)) {
     const identity = await identityOf(store, id, account);
     if (!identity) continue;
     const grace = await store.get<Grace>(keys.grace(id, account));
@@ -104,7 +104,7 @@ export async function eraseVerification(ctx: Ctx, account: AccountKey): Promise<
     await withdrawPending(ctx, community, account);
     await declineJoinRequests(ctx, community.id, account);
   }
-  for (const id of (await store.get<CommunityId[]>(keys.accountIndex(account))) ?? []) {
+  for (const id of await boundCommunities(store, account)) {
     const community = communityById(ctx, id);
     const identity = await identityOf(store, id, account);
     if (!identity || !community) continue;
@@ -114,7 +114,7 @@ export async function eraseVerification(ctx: Ctx, account: AccountKey): Promise<
         if ((await access.get(chat.key as ChatKey, other))?.banned) banned = true;
     }
     if (banned && identity.keyHash) {
-      await store.set<Identity>(keys.identity(id, identity.id), {
+      await putIdentity(store, {
         id: identity.id,
         community: identity.community,
         keyHash: identity.keyHash,
@@ -140,7 +140,7 @@ export async function eraseVerification(ctx: Ctx, account: AccountKey): Promise<
     }
   }
   // Pending sessions elsewhere and unlinked records of this account.
-  for (const id of (await store.get<CommunityId[]>(keys.accountIndex(account))) ?? []) {
+  for (const id of await boundCommunities(store, account)) {
     const identity = await identityOf(store, id, account);
     if (!identity?.erased) await unbindAccount(store, id, account);
   }

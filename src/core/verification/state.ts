@@ -1,7 +1,13 @@
 import type { AccountKey, ChatKey, CommunityId, IdentityId } from "../ids.js";
 import type { MessageRef } from "../model/content.js";
 import type { Instant } from "../ports/clock.js";
-import type { KeyValueStore } from "../ports/store.js";
+import { KEEP, type KeyValueStore } from "../ports/store.js";
+import {
+  decodeIdentity,
+  encodeIdentity,
+  type AccountBindings,
+  type StoredIdentity,
+} from "./identity-record.js";
 
 /**
  * What the verification module keeps, and under which keys. Nothing here is ever plain personal data:
@@ -86,10 +92,11 @@ export interface LinkCode {
 }
 
 export const keys = {
-  identity: (c: CommunityId, id: IdentityId) => `vf:identity:${c}:${id}`,
+  /** The identity, compact (identity-record.ts). */
+  identity: (c: CommunityId, id: IdentityId) => `vf:id:${c}:${id}`,
   hashIndex: (c: CommunityId, hash: string) => `vf:hash:${c}:${hash}`,
-  binding: (c: CommunityId, a: AccountKey) => `vf:binding:${c}:${a}`,
-  accountIndex: (a: AccountKey) => `vf:communities:${a}`,
+  /** Where an account is bound: `[community, identity]` pairs, oldest first. */
+  account: (a: AccountKey) => `vf:acct:${a}`,
   session: (a: AccountKey) => `vf:session:${a}`,
   request: (c: CommunityId, id: string) => `vf:request:${c}:${id}`,
   pendingRequest: (c: CommunityId, a: AccountKey) => `vf:pending:${c}:${a}`,
@@ -115,14 +122,62 @@ export const TIMER = {
   remove: "verification.remove",
 } as const;
 
+/** The communities an account is bound in, with its identity in each, oldest binding first. */
+export async function bindingsOf(store: KeyValueStore, account: AccountKey): Promise<AccountBindings> {
+  return (await store.get<AccountBindings>(keys.account(account))) ?? [];
+}
+
+/** The communities an account is bound in, oldest binding first. */
+export async function boundCommunities(store: KeyValueStore, account: AccountKey): Promise<CommunityId[]> {
+  return (await bindingsOf(store, account)).map(([community]) => community);
+}
+
+/** The identity id an account is bound to in a community. */
+export async function bindingOf(
+  store: KeyValueStore,
+  community: CommunityId,
+  account: AccountKey,
+): Promise<IdentityId | undefined> {
+  return (await bindingsOf(store, account)).find(([c]) => c === community)?.[1];
+}
+
+export async function getIdentity(
+  store: KeyValueStore,
+  community: CommunityId,
+  id: IdentityId,
+): Promise<Identity | undefined> {
+  const raw = await store.get<StoredIdentity | Identity>(keys.identity(community, id));
+  return raw ? decodeIdentity(raw, community, id) : undefined;
+}
+
+/** Atomic read-modify-write of an identity; `fn` returning undefined deletes it. Returns the new identity. */
+export async function updateIdentity(
+  store: KeyValueStore,
+  community: CommunityId,
+  id: IdentityId,
+  fn: (current: Identity | undefined) => Identity | undefined,
+): Promise<Identity | undefined> {
+  return store.change<StoredIdentity | Identity, Identity | undefined>(
+    keys.identity(community, id),
+    (raw) => {
+      const next = fn(raw ? decodeIdentity(raw, community, id) : undefined);
+      return { value: next ? encodeIdentity(next) : raw === undefined ? KEEP : undefined, result: next };
+    },
+  );
+}
+
+export async function putIdentity(store: KeyValueStore, identity: Identity): Promise<void> {
+  await store.set(keys.identity(identity.community, identity.id), encodeIdentity(identity));
+}
+
 /** The identity an account is bound to in a community, if any. */
 export async function identityOf(
   store: KeyValueStore,
   community: CommunityId,
   account: AccountKey,
 ): Promise<Identity | undefined> {
-  const binding = await store.get<IdentityId>(keys.binding(community, account));
-  return binding ? store.get<Identity>(keys.identity(community, binding)) : undefined;
+  const id = await bindingOf(store, community, account);
+  return id ? getIdentity(store, community, id) : undefined;
 }
 
 export async function isVerified(
@@ -139,15 +194,15 @@ export async function bindAccount(
   identity: Identity,
   account: AccountKey,
 ): Promise<void> {
-  await store.update<Identity>(keys.identity(identity.community, identity.id), (cur) =>
+  await updateIdentity(store, identity.community, identity.id, (cur) =>
     cur
       ? { ...cur, accounts: cur.accounts.includes(account) ? cur.accounts : [...cur.accounts, account] }
       : cur,
   );
-  await store.set(keys.binding(identity.community, account), identity.id);
-  await store.update<CommunityId[]>(keys.accountIndex(account), (list = []) =>
-    list.includes(identity.community) ? list : [...list, identity.community],
-  );
+  await store.update<AccountBindings>(keys.account(account), (list = []) => [
+    ...list.filter(([c]) => c !== identity.community),
+    [identity.community, identity.id],
+  ]);
 }
 
 /** Removes one account from its identity; deletes the identity when no account is left (and no ban needs it). */
@@ -156,14 +211,14 @@ export async function unbindAccount(
   community: CommunityId,
   account: AccountKey,
 ): Promise<void> {
-  const id = await store.get<IdentityId>(keys.binding(community, account));
-  await store.delete(keys.binding(community, account));
-  await store.update<CommunityId[]>(keys.accountIndex(account), (list = []) => {
-    const rest = list.filter((c) => c !== community);
-    return rest.length ? rest : undefined;
+  const id = await store.change<AccountBindings, IdentityId | undefined>(keys.account(account), (list) => {
+    const found = list?.find(([c]) => c === community);
+    if (!list || !found) return { value: KEEP, result: undefined };
+    const rest = list.filter(([c]) => c !== community);
+    return { value: rest.length ? rest : undefined, result: found[1] };
   });
   if (!id) return;
-  const after = await store.update<Identity>(keys.identity(community, id), (cur) =>
+  const after = await updateIdentity(store, community, id, (cur) =>
     cur ? { ...cur, accounts: cur.accounts.filter((a) => a !== account) } : cur,
   );
   if (after && after.accounts.length === 0 && !after.erased) {

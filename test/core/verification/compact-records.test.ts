@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { NodeSealer } from "../../../src/adapters/crypto/node-sealer.js";
+import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
+import { TEST_SECRET } from "../../support/harness.js";
+import { cnId, consoleConfig, lastPrivate, startVerification } from "./support.js";
+
+const ID = cnId("11010519900307123");
+const config = consoleConfig(`verification:
+  required: true
+  fields: { legal_name: true, id_number: { kind: cn-resident } }
+  rules: "Be kind."`);
+
+async function vfRecords(store: MemoryStore): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for await (const r of store.dump())
+    if (r.kind === "value" && r.key.startsWith("vf:") && !r.key.startsWith("vf:attempts:"))
+      out[r.key] = r.value;
+  return out;
+}
+
+/** What the version before the compact records wrote for a member verified with name and ID number. */
+async function oldFormatStore(): Promise<MemoryStore> {
+  const sealer = new NodeSealer(TEST_SECRET);
+  const store = new MemoryStore();
+  const hash = sealer.keyedHash("id", ID);
+  await store.set("meta:key-fingerprint", sealer.fingerprint());
+  await store.set("vf:identity:demo:i0123456789abcdef", {
+    id: "i0123456789abcdef",
+    community: "demo",
+    keyHash: hash,
+    keyField: "id_number",
+    accounts: ["console:olga"],
+    idMask: `**************${ID.slice(-4)}`,
+    sealedName: sealer.seal("Olga Oldformat"),
+    verified: true,
+    method: "self_declared",
+    verifiedAt: Date.UTC(2025, 5, 1),
+  });
+  await store.set(`vf:hash:demo:${hash}`, "i0123456789abcdef");
+  await store.set("vf:binding:demo:console:olga", "i0123456789abcdef");
+  await store.set("vf:communities:console:olga", ["demo"]);
+  return store;
+}
+
+describe("compact identity records", () => {
+  it("keeps a verified identity in two records besides the ID hash index, with nothing the key repeats", async () => {
+    const store = new MemoryStore();
+    const h = await startVerification(config, { store });
+    await h.session.tell("alice", "/verify");
+    await h.session.tell("alice", "Alice Example");
+    await h.session.tell("alice", ID);
+    await h.session.press("alice", "Accept");
+    const id = (await h.runtime.services.identities.lookup(h.session.account("alice")))?.identity;
+    const records = await vfRecords(store);
+    expect(Object.keys(records).sort()).toEqual(
+      [
+        `vf:acct:console:alice`,
+        `vf:hash:demo:${new NodeSealer(TEST_SECRET).keyedHash("id", ID)}`,
+        `vf:id:demo:${id}`,
+      ].sort(),
+    );
+    expect(records["vf:acct:console:alice"]).toEqual([["demo", id]]);
+    const identity = records[`vf:id:demo:${id}`] as Record<string, unknown>;
+    expect(Object.keys(identity).sort()).toEqual(["a", "f", "h", "k", "m", "n", "t"]);
+    const text = JSON.stringify(identity);
+    expect(text).not.toContain("Alice Example");
+    expect(text).not.toContain(ID);
+    expect(await h.runtime.services.identities.realName(h.session.account("alice"))).toBe("Alice Example");
+  });
+
+  it("reads identities stored in the older form and rewrites them compactly at start", async () => {
+    const store = await oldFormatStore();
+    const h = await startVerification(config, { store });
+    const olga = h.session.account("olga");
+    expect(await h.runtime.services.identities.lookup(olga)).toEqual({
+      identity: "i0123456789abcdef",
+      accounts: [olga],
+      verified: true,
+    });
+    expect(await h.runtime.services.identities.realName(olga)).toBe("Olga Oldformat");
+    const records = await vfRecords(store);
+    expect(Object.keys(records).filter((k) => /^vf:(identity|binding|communities):/.test(k))).toEqual([]);
+    expect(records["vf:acct:console:olga"]).toEqual([["demo", "i0123456789abcdef"]]);
+    await h.session.join("olga", "lobby");
+    expect(h.world.levelOf(h.session.chat("lobby"), olga)).toBe("full");
+  });
+
+  it("exports and erases an identity stored in the older form, and its ID number stays taken until then", async () => {
+    const h = await startVerification(config, { store: await oldFormatStore() });
+    await h.session.tell("mallory", "/verify");
+    await h.session.tell("mallory", "Mallory Example");
+    await h.session.tell("mallory", ID);
+    expect(lastPrivate(h, "mallory")).toMatch(/not usable|cannot be used|already/i);
+    await h.session.tell("olga", "/mydata");
+    expect(lastPrivate(h, "olga")).toContain("Olga Oldformat");
+    expect(lastPrivate(h, "olga")).toContain(`**************${ID.slice(-4)}`);
+    await h.session.tell("olga", "/forgetme");
+    expect(lastPrivate(h, "olga")).toMatch(/^Done: I erased/);
+    expect(await vfRecords(h.store as MemoryStore)).toEqual({});
+    expect(await h.runtime.services.identities.lookup(h.session.account("olga"))).toBeUndefined();
+  });
+});
