@@ -8,7 +8,30 @@
  * rewrites those once, and `decodeIdentity` still reads the old shape.
  */
 import type { AccountKey, CommunityId, IdentityId } from "../ids.js";
-import type { Identity, VerifyMethod } from "./state.js";
+import type { Instant } from "../ports/clock.js";
+
+export type VerifyMethod = "self_declared" | "admin_review" | "phone" | "external" | "manual" | "linked";
+
+/** One person, as far as one community knows: every account bound to it shares its verified state. */
+export interface Identity {
+  id: IdentityId;
+  community: CommunityId;
+  /** Keyed hash of the normalised ID number (or phone when that is the key field). */
+  keyHash?: string;
+  keyField?: "id_number" | "phone";
+  /** e.g. "**************002X". */
+  idMask?: string;
+  sealedName?: string;
+  sealedPhone?: string;
+  accounts: AccountKey[];
+  verified: boolean;
+  method: VerifyMethod;
+  verifiedAt: Instant;
+  /** Admin who verified manually or approved the review. */
+  verifiedBy?: AccountKey;
+  /** Erased on request (/forgetme) but kept as a bare hash because an active ban needs it. */
+  erased?: boolean;
+}
 
 /** The stored form of an `Identity` (id and community come from the key). */
 export interface StoredIdentity {

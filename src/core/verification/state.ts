@@ -6,6 +6,7 @@ import {
   decodeIdentity,
   encodeIdentity,
   type AccountBindings,
+  type Identity,
   type StoredIdentity,
 } from "./identity-record.js";
 
@@ -16,28 +17,7 @@ import {
  * the identity provider has answered, then drops it.
  */
 
-export type VerifyMethod = "self_declared" | "admin_review" | "phone" | "external" | "manual" | "linked";
-
-/** One person, as far as one community knows: every account bound to it shares its verified state. */
-export interface Identity {
-  id: IdentityId;
-  community: CommunityId;
-  /** Keyed hash of the normalised ID number (or phone when that is the key field). */
-  keyHash?: string;
-  keyField?: "id_number" | "phone";
-  /** e.g. "**************002X". */
-  idMask?: string;
-  sealedName?: string;
-  sealedPhone?: string;
-  accounts: AccountKey[];
-  verified: boolean;
-  method: VerifyMethod;
-  verifiedAt: Instant;
-  /** Admin who verified manually or approved the review. */
-  verifiedBy?: AccountKey;
-  /** Erased on request (/forgetme) but kept as a bare hash because an active ban needs it. */
-  erased?: boolean;
-}
+export type { Identity, VerifyMethod } from "./identity-record.js";
 
 /** A verification dialogue in the private chat, one per account at a time. */
 export interface Session {
