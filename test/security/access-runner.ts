@@ -32,9 +32,11 @@ export async function snapshot(d: AccessDriver): Promise<Map<string, string>> {
   const keep = (key: string) => !BOOKKEEPING.test(key) && !ofB(key);
   for await (const r of d.store.dump()) {
     if (r.kind === "value") {
-      // An account's list of communities may gain B ("other"): B's business too.
+      // An account's bindings (`[community, identity]` pairs) may gain B ("other"): B's business too.
       const value = JSON.stringify(r.value, (_k, v: unknown) =>
-        Array.isArray(v) ? v.filter((x) => x !== "other") : v,
+        Array.isArray(v)
+          ? v.filter((x: unknown) => x !== "other" && !(Array.isArray(x) && x[0] === "other"))
+          : v,
       );
       if (keep(r.key) && value !== "[]") out.set(`value ${r.key}`, value);
     } else if (r.kind === "set") {
