@@ -77,6 +77,26 @@ describe.skipIf(!postgresUrl)("PostgreSQL store", () => {
     },
   });
 
+  // As a running bot opens it: plain reads cached in the process, kept right by LISTEN/NOTIFY.
+  const openCached = async (url: string) => {
+    const store = await PostgresStore.connect(url, { max: 4, cacheEntries: 1_000 });
+    databases.set(store, url);
+    return store;
+  };
+  storeContract("PostgreSQL with its read cache", {
+    make: async () => {
+      const plain = await fresh();
+      const url = databases.get(plain)!;
+      await plain.close();
+      return openCached(url);
+    },
+    second: (store) => openCached(databases.get(store)!),
+    reopen: async (store) => {
+      await store.close();
+      return openCached(databases.get(store)!);
+    },
+  });
+
   it("survives the server dropping its connections: the next call works, nothing crashes", async () => {
     const errors: Error[] = [];
     const store = await fresh();

@@ -14,7 +14,7 @@ export interface OpenStoreOptions {
   redisPrefix?: string;
   /**
    * Values kept in this process (`storage.cache_entries`); 0 or absent: none. Redis keeps them right
-   * itself (client tracking), SQLite only with `exclusive`.
+   * itself (client tracking), PostgreSQL through LISTEN/NOTIFY, SQLite only with `exclusive`.
    */
   cacheEntries?: number;
   /**
@@ -50,7 +50,11 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       });
     case "postgres":
     case "postgresql":
-      return PostgresStore.connect(url, { onError: options.onBackendError, now: options.now });
+      return PostgresStore.connect(url, {
+        onError: options.onBackendError,
+        now: options.now,
+        cacheEntries: options.cacheEntries,
+      });
     default:
       throw new Error(
         `storage.url: expected one of ${STORAGE_SCHEMES.map((s) => `${s}://`).join(", ")}, got "${url}"`,

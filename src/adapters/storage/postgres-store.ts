@@ -1,6 +1,8 @@
 import pg from "pg";
 import type { Change, DumpRecord, KeyValueStore, Leased, Scheduled } from "../../core/ports/store.js";
 import { KEEP, StoreError, updateThroughChange } from "../../core/ports/store.js";
+import { KV_NOTIFY_SCHEMA, PostgresReadCache } from "./postgres-cache.js";
+import { forgetting } from "./read-cache.js";
 import { backoff, redact } from "./redis-store.js";
 
 const SCHEMA = [
@@ -11,6 +13,7 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS cw_timed (name text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, at bigint NOT NULL,
      payload text NOT NULL, PRIMARY KEY (name, id))`,
   `CREATE INDEX IF NOT EXISTS cw_timed_due ON cw_timed (name, at)`,
+  ...KV_NOTIFY_SCHEMA,
 ];
 
 const MAX_TRIES = 200;
@@ -28,11 +31,18 @@ export class PostgresStore implements KeyValueStore {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly now: () => number,
+    /** Plain reads cached, kept right by LISTEN/NOTIFY (`storage.cache_entries`); absent: none. */
+    readonly reads?: PostgresReadCache,
   ) {}
 
   static async connect(
     url: string,
-    options: { onError?: (error: Error) => void; now?: () => number; max?: number } = {},
+    options: {
+      onError?: (error: Error) => void;
+      now?: () => number;
+      max?: number;
+      cacheEntries?: number;
+    } = {},
   ): Promise<PostgresStore> {
     const pool = new pg.Pool({
       connectionString: url,
@@ -41,6 +51,7 @@ export class PostgresStore implements KeyValueStore {
       idleTimeoutMillis: 30_000,
     });
     pool.on("error", (error) => options.onError?.(error));
+    let reads: PostgresReadCache | undefined;
     try {
       // Two processes creating the schema at once: serialize on an advisory lock.
       const client = await pool.connect();
@@ -51,38 +62,46 @@ export class PostgresStore implements KeyValueStore {
         await client.query("SELECT pg_advisory_unlock(724031)").catch(() => {});
         client.release();
       }
+      if ((options.cacheEntries ?? 0) > 0) {
+        reads = new PostgresReadCache(url, options.cacheEntries!, options.onError);
+        await reads.listen();
+      }
     } catch (error) {
+      await reads?.close();
       await pool.end().catch(() => {});
       throw new StoreError(`cannot reach PostgreSQL at ${redact(url)}: ${message(error)}`, "backend_failed", {
         cause: error,
       });
     }
-    return new PostgresStore(pool, options.now ?? Date.now);
+    return new PostgresStore(pool, options.now ?? Date.now, reads);
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const row = await this.one<{ value: string }>(
-      "get",
-      "SELECT value FROM cw_kv WHERE key = $1 AND (expires IS NULL OR expires > $2)",
-      [key, this.now()],
-    );
-    return row ? (JSON.parse(row.value) as T) : undefined;
+    const now = this.now();
+    const read = () =>
+      this.one<{ value: string; expires: string | null }>(
+        "get",
+        "SELECT value, expires FROM cw_kv WHERE key = $1 AND (expires IS NULL OR expires > $2)",
+        [key, now],
+      );
+    const text = this.reads ? (await this.reads.get(key, now, read)).json : ((await read())?.value ?? null);
+    return text === null ? undefined : (JSON.parse(text) as T);
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
-    await this.query(
-      "set",
-      `INSERT INTO cw_kv (key, value, expires) VALUES ($1, $2, $3)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires, version = cw_kv.version + 1`,
-      [key, json(value, key), this.expiry(ttlMs)],
-    );
+    const sql = `INSERT INTO cw_kv (key, value, expires) VALUES ($1, $2, $3)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires, version = cw_kv.version + 1`;
+    const params = [key, json(value, key), this.expiry(ttlMs)];
+    await forgetting(this.reads, key, () => this.query("set", sql, params));
   }
 
   async delete(key: string): Promise<boolean> {
-    const live = await this.one<{ live: boolean }>(
-      "delete",
-      "DELETE FROM cw_kv WHERE key = $1 RETURNING (expires IS NULL OR expires > $2) AS live",
-      [key, this.now()],
+    const live = await forgetting(this.reads, key, () =>
+      this.one<{ live: boolean }>(
+        "delete",
+        "DELETE FROM cw_kv WHERE key = $1 RETURNING (expires IS NULL OR expires > $2) AS live",
+        [key, this.now()],
+      ),
     );
     return live?.live ?? false;
   }
@@ -91,7 +110,15 @@ export class PostgresStore implements KeyValueStore {
     return this.change(key, updateThroughChange(fn), ttlMs);
   }
 
-  async change<T, R>(key: string, fn: (current: T | undefined) => Change<T, R>, ttlMs?: number): Promise<R> {
+  change<T, R>(key: string, fn: (current: T | undefined) => Change<T, R>, ttlMs?: number): Promise<R> {
+    return forgetting(this.reads, key, () => this.changeNow(key, fn, ttlMs));
+  }
+
+  private async changeNow<T, R>(
+    key: string,
+    fn: (current: T | undefined) => Change<T, R>,
+    ttlMs?: number,
+  ): Promise<R> {
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       const now = this.now();
       const row = await this.one<{ value: string; expires: string | null; version: string }>(
@@ -131,21 +158,24 @@ export class PostgresStore implements KeyValueStore {
   async setIfAbsent<T>(key: string, value: T, ttlMs?: number): Promise<boolean> {
     const now = this.now();
     return (
-      (await this.count(
-        "setIfAbsent",
-        `INSERT INTO cw_kv (key, value, expires) VALUES ($1, $2, $3)
+      (await forgetting(this.reads, key, () =>
+        this.count(
+          "setIfAbsent",
+          `INSERT INTO cw_kv (key, value, expires) VALUES ($1, $2, $3)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires, version = cw_kv.version + 1
          WHERE cw_kv.expires IS NOT NULL AND cw_kv.expires <= $4`,
-        [key, json(value, key), this.expiry(ttlMs), now],
+          [key, json(value, key), this.expiry(ttlMs), now],
+        ),
       )) === 1
     );
   }
 
   async increment(key: string, by = 1, ttlMs?: number): Promise<number> {
     const now = this.now();
-    const row = await this.one<{ value: string }>(
-      "increment",
-      `INSERT INTO cw_kv (key, value, expires) VALUES ($1, $2::text, $3)
+    const row = await forgetting(this.reads, key, () =>
+      this.one<{ value: string }>(
+        "increment",
+        `INSERT INTO cw_kv (key, value, expires) VALUES ($1, $2::text, $3)
        ON CONFLICT (key) DO UPDATE SET
          value = CASE WHEN cw_kv.expires IS NOT NULL AND cw_kv.expires <= $4 THEN $2::text
                       ELSE (cw_kv.value::numeric + $2::numeric)::text END,
@@ -153,7 +183,8 @@ export class PostgresStore implements KeyValueStore {
                         ELSE cw_kv.expires END,
          version = cw_kv.version + 1
        RETURNING value`,
-      [key, String(by), this.expiry(ttlMs), now],
+        [key, String(by), this.expiry(ttlMs), now],
+      ),
     );
     return Number(row!.value);
   }
@@ -326,6 +357,7 @@ export class PostgresStore implements KeyValueStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.reads?.close();
     await this.pool.end();
   }
 

@@ -64,3 +64,20 @@ export class ReadCache {
     return this.entries.size;
   }
 }
+
+/**
+ * A write of `key` by this process, for caches another process can invalidate (Redis, PostgreSQL): the
+ * key is forgotten before (no read in flight may cache the old value) and after (nor one that overtook).
+ */
+export async function forgetting<T>(
+  cache: { forget(key: string): void } | undefined,
+  key: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  cache?.forget(key);
+  try {
+    return await work();
+  } finally {
+    cache?.forget(key);
+  }
+}

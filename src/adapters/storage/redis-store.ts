@@ -2,6 +2,7 @@ import { createClient } from "redis";
 
 type Client = ReturnType<typeof createClient>;
 import { RedisReadCache } from "./redis-cache.js";
+import { forgetting } from "./read-cache.js";
 import type { Change, DumpRecord, KeyValueStore, Leased, Scheduled } from "../../core/ports/store.js";
 import { KEEP, StoreError, updateThroughChange } from "../../core/ports/store.js";
 
@@ -117,11 +118,13 @@ export class RedisStore implements KeyValueStore {
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
     const args = ["SET", this.v(key), json(value, key)];
     if (ttlMs !== undefined) args.push("PX", String(Math.max(1, Math.round(ttlMs))));
-    await this.writing(key, () => this.cmd("set", args));
+    await forgetting(this.reads, this.v(key), () => this.cmd("set", args));
   }
 
   async delete(key: string): Promise<boolean> {
-    return (await this.writing(key, () => this.cmd<number>("delete", ["DEL", this.v(key)]))) > 0;
+    return (
+      (await forgetting(this.reads, this.v(key), () => this.cmd<number>("delete", ["DEL", this.v(key)]))) > 0
+    );
   }
 
   update<T>(key: string, fn: (current: T | undefined) => T | undefined, ttlMs?: number) {
@@ -129,7 +132,7 @@ export class RedisStore implements KeyValueStore {
   }
 
   change<T, R>(key: string, fn: (current: T | undefined) => Change<T, R>, ttlMs?: number): Promise<R> {
-    return this.writing(key, () => this.changeNow(key, fn, ttlMs));
+    return forgetting(this.reads, this.v(key), () => this.changeNow(key, fn, ttlMs));
   }
 
   private async changeNow<T, R>(
@@ -163,13 +166,17 @@ export class RedisStore implements KeyValueStore {
   async setIfAbsent<T>(key: string, value: T, ttlMs?: number): Promise<boolean> {
     const args = ["SET", this.v(key), json(value, key), "NX"];
     if (ttlMs !== undefined) args.push("PX", String(Math.max(1, Math.round(ttlMs))));
-    return (await this.writing(key, () => this.cmd<string | null>("setIfAbsent", args))) !== null;
+    return (
+      (await forgetting(this.reads, this.v(key), () => this.cmd<string | null>("setIfAbsent", args))) !== null
+    );
   }
 
   async increment(key: string, by = 1, ttlMs?: number): Promise<number> {
     const ttl = String(ttlMs === undefined ? 0 : Math.max(1, Math.round(ttlMs)));
     return Number(
-      await this.writing(key, () => this.eval<number>("increment", INCR, [this.v(key)], [String(by), ttl])),
+      await forgetting(this.reads, this.v(key), () =>
+        this.eval<number>("increment", INCR, [this.v(key)], [String(by), ttl]),
+      ),
     );
   }
 
@@ -298,16 +305,6 @@ export class RedisStore implements KeyValueStore {
     this.closed = true;
     await this.reads?.close();
     await this.client.close().catch(() => this.client.destroy());
-  }
-
-  /** A write of `key`: the read cache forgets it before (no read in flight caches the old value) and after. */
-  private async writing<T>(key: string, work: () => Promise<T>): Promise<T> {
-    this.reads?.forget(this.v(key));
-    try {
-      return await work();
-    } finally {
-      this.reads?.forget(this.v(key));
-    }
   }
 
   private async guard<T>(op: string, work: () => Promise<T>): Promise<T> {
