@@ -245,5 +245,18 @@ export interface PlatformFailure {
 
 /** The adapter side of the engine: carries out decisions on one platform. */
 export interface DecisionExecutor {
+  /**
+   * Reports every platform error as an Outcome, never throws, with one exception: when the bot is
+   * stopping and gave up waiting for the call, it throws `DecisionInterrupted`.
+   */
   execute(decision: PlatformDecision): Promise<Outcome>;
+}
+
+/**
+ * The bot is stopping and cut this call off: not an outcome. The event's handling ends there, like a
+ * crash at that point, and nothing is recorded (a card cut off is not a failed card): the platform
+ * delivers the event again after the restart.
+ */
+export class DecisionInterrupted extends Error {
+  override readonly name = "DecisionInterrupted";
 }

@@ -26,6 +26,7 @@ import { UpdateIntake } from "./intake.js";
 import { chatIdOf, isTelegramKey } from "./keys.js";
 import { PollingLoop } from "./polling.js";
 import { linkedSignal, withSignal } from "./signals.js";
+import { networkRetry } from "./network-retry.js";
 import { pressScope, type PressScope } from "./press-scope.js";
 import { onBotMembership } from "./rights.js";
 import { telegramTexts } from "./texts.js";
@@ -41,6 +42,9 @@ export const ALLOWED_UPDATES = [
   "my_chat_member",
   "chat_join_request",
 ] as const;
+
+/** One API call of the bot's work (not a long poll) waits at most this long for an answer. */
+export const SEND_TIMEOUT_SECONDS = 20;
 
 /** After a stop, updates in flight get this long to finish before their API calls are cut off. */
 export const DEFAULT_DRAIN_MS = 5_000;
@@ -126,14 +130,20 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     // grammY waits 500 s by default; a long poll needs its timeout plus a margin, nothing else needs more.
     timeoutSeconds: Math.max(60, pollingTimeout + 15),
   };
-  const bot = new Bot(config.token, { client });
+  // Sends, deletions, restrictions: an answer takes well under a second; one that hangs is given up
+  // after SEND_TIMEOUT_SECONDS and tried again (networkRetry), never left to block its chat.
+  const bot = new Bot(config.token, { client: { ...client, timeoutSeconds: SEND_TIMEOUT_SECONDS } });
   /** Without auto-retry or pacing: getMe at start and getUpdates, each retried by us with a log line. */
   const plain = new Api(config.token, client);
   const where = config.apiRoot ?? DEFAULT_API_ROOT;
   const stopping = new AbortController();
   const cut = new AbortController();
   if (config.throttle !== false) bot.api.config.use(pacedSends(config.throttle ?? {}));
-  bot.api.config.use(autoRetry(config.retry ?? { maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  // 429 and 5xx: auto-retry (bounded); no answer at all: networkRetry (bounded as well).
+  bot.api.config.use(
+    autoRetry({ ...(config.retry ?? { maxRetryAttempts: 3, maxDelaySeconds: 30 }), rethrowHttpErrors: true }),
+  );
+  bot.api.config.use(networkRetry());
   bot.api.config.use(cutOff(cut.signal));
 
   const chats = telegramChats(runtime.communities);
@@ -151,6 +161,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     logger,
     botUsername: () => username,
     languageOf: (account) => runtime.languageOf(account),
+    cutOff: () => cut.signal.aborted,
   });
 
   const env = (): TranslateEnv => ({

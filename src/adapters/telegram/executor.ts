@@ -1,12 +1,13 @@
 import type { Api } from "grammy";
 import type { MessageEntity } from "grammy/types";
-import type {
-  DecisionExecutor,
-  Outcome,
-  PlatformDecision,
-  PostCard,
-  Repost,
-  Send,
+import {
+  DecisionInterrupted,
+  type DecisionExecutor,
+  type Outcome,
+  type PlatformDecision,
+  type PostCard,
+  type Repost,
+  type Send,
 } from "../../core/decisions.js";
 import type { Language } from "../../core/i18n/translator.js";
 import type { AccountKey } from "../../core/ids.js";
@@ -25,6 +26,8 @@ export interface ExecutorDeps {
   botUsername: () => string;
   /** The language the bot uses with a member (for the adapter's own texts). */
   languageOf(account: AccountKey): Promise<Language>;
+  /** True once a stop cut the calls in flight off: their errors are no outcome (DecisionInterrupted). */
+  cutOff?(): boolean;
 }
 
 const ok = (refs?: MessageRef[]): Outcome => (refs ? { status: "ok", refs } : { status: "ok" });
@@ -67,6 +70,7 @@ export class TelegramExecutor implements DecisionExecutor {
     try {
       return await this.run(decision);
     } catch (error) {
+      if (this.deps.cutOff?.()) throw new DecisionInterrupted(`${decision.kind} cut off by the stop`);
       this.deps.logger.warn(
         { decision: decision.kind, err: toFailure(error).message },
         "telegram refused a decision",

@@ -1,12 +1,19 @@
-import type { Decision, DecisionExecutor, Outcome, PlatformDecision, SendPrivate } from "../decisions.js";
-import type { ChatKey, Platform } from "../ids.js";
+import {
+  DecisionInterrupted,
+  type Decision,
+  type DecisionExecutor,
+  type Outcome,
+  type PlatformDecision,
+  type SendPrivate,
+} from "../decisions.js";
+import type { AccountKey, ChatKey, Platform } from "../ids.js";
 import { translator } from "../i18n/translator.js";
 import type { Ctx, Services } from "./context.js";
 import { renewalTimer } from "./access.js";
 import { describeForAdmins, targetPlatform } from "./describe.js";
 import type { Module } from "./module.js";
 import { noticeTimers } from "./notices.js";
-import { OPEN_PRIVATE_NOTICE_TTL_MS, PrivateOutbox } from "./outbox.js";
+import { OPEN_PRIVATE_NOTICE_TTL_MS, OPEN_PRIVATE_TAG, PrivateOutbox } from "./outbox.js";
 
 /**
  * Carries out an event's decisions in order and records each outcome: timers in the store, platform
@@ -52,6 +59,7 @@ export class DecisionRunner {
     try {
       return await executor.execute(decision as PlatformDecision);
     } catch (error) {
+      if (error instanceof DecisionInterrupted) throw error;
       logger.error(
         { err: errorSummary(error), decision: decision.kind },
         "executor threw instead of reporting",
@@ -83,6 +91,12 @@ export class DecisionRunner {
       const renewal =
         restrict && renewalTimer(decision.chat, decision.account, shortened, restrict.until, ctx.now);
       if (renewal) await this.services.timers.schedule(renewal);
+    } else if (tag?.kind === OPEN_PRIVATE_TAG) {
+      if (outcome.status === "ok")
+        await new PrivateOutbox(this.services.store).noticePosted(
+          String(tag.chat) as ChatKey,
+          String(tag.account) as AccountKey,
+        );
     } else if (tag) {
       for (const m of this.modules) {
         const recorder = m.recorders?.[tag.kind];
@@ -114,7 +128,7 @@ export class DecisionRunner {
     const outbox = new PrivateOutbox(this.services.store);
     if (!decision.refusal) await outbox.keep(decision, ctx.now);
     const chat = decision.fallbackChat;
-    if (!chat || !(await outbox.claimNotice(chat, decision.account, ctx.now))) return;
+    if (!chat || !(await outbox.claimNotice(chat, decision.account, ctx.now, this.services.runId))) return;
     const t = await ctx.translatorFor(decision.account);
     const profile = await this.services.members.profile(decision.account);
     const name = profile?.displayName || t("core.someone");
@@ -124,6 +138,7 @@ export class DecisionRunner {
       chat,
       text: t("core.openPrivate", { name }),
       ttlMs: OPEN_PRIVATE_NOTICE_TTL_MS,
+      record: { kind: OPEN_PRIVATE_TAG, chat, account: decision.account },
       invite: {
         account: decision.account,
         name,

@@ -21,6 +21,16 @@ export interface WaitingText {
 const outboxKey = (account: AccountKey) => `outbox:${account}`;
 const noticeKey = (chat: ChatKey, account: AccountKey) => `outbox-notice:${chat}|${account}`;
 
+/** An "open a private chat" notice claimed by a run; `posted` once the platform took it. */
+interface NoticeClaim {
+  at: Instant;
+  run: string;
+  posted: boolean;
+}
+
+/** The outcome tag of such a notice. */
+export const OPEN_PRIVATE_TAG = "core.open-private";
+
 /**
  * Private texts waiting for a member the bot may not write to yet (Telegram: the member never opened
  * the bot or blocked it; Discord: closed DMs; Matrix: no DM room). They live in the store (24 h, the
@@ -65,16 +75,35 @@ export class PrivateOutbox {
 
   /**
    * Claims the right to post an "open a private chat" notice for the member in a chat: true unless a
-   * notice of the last `OPEN_PRIVATE_NOTICE_TTL_MS` is still up there.
+   * notice of the last `OPEN_PRIVATE_NOTICE_TTL_MS` is still up there, or one is being posted by this
+   * run. A claim another run made and never saw posted (it died first) does not count: that notice may
+   * never have gone out, and the member would be left without a way in.
    */
-  claimNotice(chat: ChatKey, account: AccountKey, now: Instant): Promise<boolean> {
+  claimNotice(chat: ChatKey, account: AccountKey, now: Instant, run: string): Promise<boolean> {
     // Compared with the engine's clock, not only the store's expiry: the clock may be a test's or moved.
-    return this.store.change<Instant, boolean>(
+    return this.store.change<NoticeClaim | Instant, boolean>(
       noticeKey(chat, account),
-      (since) =>
-        since !== undefined && now - since < OPEN_PRIVATE_NOTICE_TTL_MS
+      (cur) => {
+        // A bare instant: written by an older version, once the notice was asked for.
+        const claim = typeof cur === "number" ? { at: cur, run: "", posted: true } : cur;
+        const live = claim !== undefined && now - claim.at < OPEN_PRIVATE_NOTICE_TTL_MS;
+        const unfinished = claim !== undefined && !claim.posted && claim.run !== run;
+        return live && !unfinished
           ? { value: KEEP, result: false }
-          : { value: now, result: true },
+          : { value: { at: now, run, posted: false }, result: true };
+      },
+      OPEN_PRIVATE_NOTICE_TTL_MS,
+    );
+  }
+
+  /** The notice went out: it counts for every run now. */
+  async noticePosted(chat: ChatKey, account: AccountKey): Promise<void> {
+    await this.store.change<NoticeClaim | Instant, undefined>(
+      noticeKey(chat, account),
+      (cur) =>
+        cur === undefined || typeof cur === "number"
+          ? { value: KEEP, result: undefined }
+          : { value: { ...cur, posted: true }, result: undefined },
       OPEN_PRIVATE_NOTICE_TTL_MS,
     );
   }

@@ -78,8 +78,21 @@ export class FakeTelegram extends UserActions {
     this.server.hang(method, times);
   }
 
-  /** Runs `observer` on every API call as it arrives, before the fake carries it out. */
-  onCall(observer: (call: CallRecord) => void): void {
+  /** Ends every injected failure, hang and drop still waiting. */
+  clearFaults(): void {
+    this.server.clearFaults();
+  }
+
+  /** The next `times` calls of `method` are not carried out: the connection is destroyed instead. */
+  drop(method: string, times?: number): void {
+    this.server.drop(method, times);
+  }
+
+  /**
+   * Runs `observer` on every API call as it arrives, before the fake carries it out; returning "drop"
+   * destroys the connection instead (the call is not carried out).
+   */
+  onCall(observer: (call: CallRecord) => void | "drop"): void {
     this.server.observers.push(observer);
   }
 

@@ -78,8 +78,13 @@ export class BotApiServer {
   readonly calls: CallRecord[] = [];
   private readonly failures = new Map<string, { spec: FailureSpec; remaining: number }[]>();
   private readonly hangs = new Map<string, number>();
-  /** Called for every recognised call before it is carried out (a test may kill the bot here). */
-  observers: ((call: CallRecord) => void)[] = [];
+  /**
+   * Called for every recognised call before it is carried out (a test may kill the bot here). An
+   * observer that returns "drop" makes the fake destroy the connection without carrying the call out
+   * (the request never reached Telegram, as far as the bot can tell: a dropped connection).
+   */
+  observers: ((call: CallRecord) => void | "drop")[] = [];
+  private readonly drops = new Map<string, number>();
   private readonly handlers = new Map<string, [string, Handler]>();
   private readonly server: Server;
   apiRoot = "";
@@ -110,6 +115,26 @@ export class BotApiServer {
   /** The next `times` calls of `method` are never answered (a server that accepts and goes silent). */
   hang(method: string, times = Infinity): void {
     this.hangs.set(method.toLowerCase(), times);
+  }
+
+  /** Ends every injected failure, hang and drop still waiting. */
+  clearFaults(): void {
+    this.failures.clear();
+    this.hangs.clear();
+    this.drops.clear();
+  }
+
+  /** The next `times` calls of `method` are not carried out: their connection is destroyed at once. */
+  drop(method: string, times = 1): void {
+    this.drops.set(method.toLowerCase(), times);
+  }
+
+  private dropped(method: string): boolean {
+    const key = method.toLowerCase();
+    const left = this.drops.get(key) ?? 0;
+    if (left <= 0) return false;
+    this.drops.set(key, left - 1);
+    return true;
   }
 
   private hung(method: string): boolean {
@@ -158,7 +183,13 @@ export class BotApiServer {
       const params = await readParams(req, url);
       record = { method, params, ok: false };
       this.calls.push(record);
-      for (const observe of this.observers) observe(record);
+      let drop = this.dropped(method);
+      for (const observe of this.observers) if (observe(record) === "drop") drop = true;
+      if (drop) {
+        record.error = { error_code: 0, description: "connection dropped" };
+        req.socket.destroy();
+        return;
+      }
       if (this.hung(method)) return;
       const failure = this.injected(method);
       if (failure) throw failure;
