@@ -55,6 +55,9 @@ export class RepostCheck<H extends CheckedHold> {
    * blindly could post it twice.
    */
   async expect(ctx: Ctx, ref: Ref): Promise<void> {
+    // A check stored already stays as it is: it names the run that decided (a press delivered again
+    // after a restart must not make the dead run's re-post look like one still under way here).
+    if (await ctx.services.timers.get(this.timerId(ref))) return;
     await ctx.services.timers.schedule({
       id: this.timerId(ref),
       at: ctx.now + REPOST_CHECK_MS,

@@ -152,6 +152,11 @@ export class FakeTelegram extends UserActions {
     return this.state.queue.pending();
   }
 
+  /** Forgets one pending update, as Telegram does once a webhook answered it with 2xx. */
+  confirmUpdate(updateId: number): void {
+    this.state.queue.confirm(updateId);
+  }
+
   get allowedUpdates(): readonly string[] | undefined {
     return this.state.queue.allowed;
   }

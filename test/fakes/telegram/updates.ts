@@ -52,6 +52,11 @@ export class UpdateQueue {
     return this.items;
   }
 
+  /** One update delivered (a webhook answered 2xx): Telegram forgets it. */
+  confirm(updateId: number): void {
+    this.items = this.items.filter((u) => u.update_id !== updateId);
+  }
+
   dropPending(): void {
     this.items = [];
   }

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { FakeTelegram } from "../fakes/telegram/index.js";
+import { BotProcess } from "./bot-process.js";
+import { CrashWorld } from "./world.js";
+
+/**
+ * A newcomer's join, with the bot killed at each of its API calls in turn (restrict, the private
+ * invitation Telegram refuses, the "open a private chat" notice in the group), once after Telegram
+ * carried the call out and once before. Every time the member ends up verified and free to write.
+ * Found by the random crash run: a kill before the notice went out left its claim behind, so the
+ * delivery again after the restart posted nothing, and the member stayed muted with no way in.
+ */
+const SECRET = "crash-points-secret-0123456789abcdefghijk";
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
+
+describe("a join killed at each API call", () => {
+  for (const k of [1, 2, 3])
+    for (const drop of [false, true])
+      it(`kill at call ${k} of the join, ${drop ? "before" : "after"} Telegram carried it out`, async () => {
+        const tg = await FakeTelegram.start();
+        const dir = mkdtempSync(join(tmpdir(), "chatwarden-points-"));
+        const ref: { bot?: BotProcess } = {};
+        cleanup = async () => {
+          ref.bot?.dispose();
+          await tg.close();
+          rmSync(dir, { recursive: true, force: true });
+        };
+        const world = new CrashWorld(tg, k, () => ref.bot);
+        world.setup();
+        const config = join(dir, "chatwarden.yaml");
+        writeFileSync(config, `data_dir: ${JSON.stringify(dir)}\n${world.config()}`);
+        const bot = new BotProcess("bot", config, {
+          TELEGRAM_BOT_TOKEN: tg.token,
+          TELEGRAM_API_ROOT: tg.apiRoot,
+          CHATWARDEN_SECRET: SECRET,
+        });
+        ref.bot = bot;
+        await bot.start();
+        world.armAt(k, drop);
+        await world.verification(1);
+        console.info(`kill at ${world.killedAt.join(", ")}: ${world.stuck.length ? "stuck" : "verified"}`);
+        expect(bot.kills).toBe(1);
+        expect(world.stuck).toEqual([]);
+      }, 120_000);
+});
