@@ -1,6 +1,6 @@
 import { MessageFlags, type Client, type Interaction } from "discord.js";
 import type { ButtonPressed, CoreEvent } from "../../core/events.js";
-import type { Language } from "../../core/i18n/translator.js";
+import { translator, type Language } from "../../core/i18n/translator.js";
 import type { Instant } from "../../core/ports/clock.js";
 import type { HealthReporter } from "../../core/ports/health.js";
 import type { Logger } from "../../core/ports/logger.js";
@@ -130,6 +130,13 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
       return () => inScope(new InteractionScope(i, account, ref?.chat, false), () => handle(event));
     }
     if (i.isChatInputCommand()) {
+      // /verify in a server opens the form at once (a modal must be the first answer).
+      const here = i.guildId ? communityOfGuild(runtime.communities, i.guildId) : undefined;
+      const form = i.commandName === "verify" && here && verifyForm(here, await runtime.languageOf(account));
+      if (form) {
+        await i.showModal(form);
+        return undefined;
+      }
       await i.deferReply({ flags: MessageFlags.Ephemeral });
       const spec = runtime.commands().find((s) => s.name === i.commandName);
       const event = commandEvent(i, spec?.scope);
@@ -142,6 +149,8 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     const chat = i.guildId && i.channelId ? discordChat(i.guildId, i.channelId) : undefined;
     const scope = new InteractionScope(i, account, chat, false);
     scope.answers = formAnswers(community, i);
+    const t = translator(await runtime.languageOf(account));
+    scope.retry = { label: t("verification.buttonStart"), data: `${VERIFY_START}${community.id}` };
     const actor = actorOf(i.user, member);
     const at = i.createdTimestamp as Instant;
     const start: ButtonPressed = {

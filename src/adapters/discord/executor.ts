@@ -215,7 +215,7 @@ export class DiscordDecisionExecutor implements DecisionExecutor {
     // Answering an interaction of this member: shown there, to them only (or answered from their form).
     const scope = interactionScope.getStore();
     if (scope?.answersPrivate(d)) {
-      if (!scope.takeAsked(d)) await scope.say(d.text, d.buttons);
+      if (!scope.takeAsked(d)) await scope.say(d.text, scope.buttonsFor(d));
       return ok();
     }
     const dm = await this.deps.client.users.createDM(user);

@@ -26,6 +26,11 @@ export class InteractionScope {
   answers: FormAnswer[] = [];
   /** The answer the core asked for during the last event (the adapter feeds it next). */
   nextAnswer: string | undefined;
+  /**
+   * A form's Verify button: a question the form did not answer (an answer was refused) comes with it, so
+   * the member fills in the form again instead of typing into a channel.
+   */
+  retry: Button | undefined;
 
   constructor(
     readonly interaction: RepliableInteraction,
@@ -36,9 +41,9 @@ export class InteractionScope {
     readonly command: boolean,
   ) {}
 
-  /** Whether a private text to `account` is for this interaction's user. */
+  /** Whether a private text is for this interaction's user (Discord has no contact button to ask for). */
   answersPrivate(d: SendPrivate): boolean {
-    return d.account === this.user && !d.requestContact;
+    return d.account === this.user;
   }
 
   /** A slash command's short answer where it was issued. */
@@ -53,6 +58,12 @@ export class InteractionScope {
     this.answers.shift();
     this.nextAnswer = next.text;
     return true;
+  }
+
+  /** The buttons to show with a text: a typed-answer question gets the form's button when there is one. */
+  buttonsFor(d: SendPrivate): Button[][] | undefined {
+    if (this.retry && d.asks && d.asks !== "rules") return [[this.retry]];
+    return d.buttons;
   }
 
   /** Shows `text` to the interaction's user only. */

@@ -13,6 +13,7 @@ import type { ButtonPressed, CoreEvent, MemberJoined, MemberLeft } from "../../c
 import type { Instant } from "../../core/ports/clock.js";
 import type { Actor, MediaItem, MessageRef, PostContent } from "../../core/model/content.js";
 import { discordAccount, discordChat, discordMessageRef } from "./keys.js";
+import { discordMentions } from "./mentions.js";
 
 /**
  * discord.js events as core events. Pure functions of what discord.js hands over: the bot's own
@@ -91,7 +92,20 @@ export function fromMessageCreate(message: Message, botId: string | undefined): 
   const at = message.createdTimestamp as Instant;
   const actor = actorOf(message.author, message.member);
   const ref = messageRefOf(message);
-  if (!ref) return { kind: "private_message", actor, text: message.content, at };
+  if (!ref) {
+    // In DMs a typed "/name args" is a command (guild channels have Discord's slash commands instead).
+    const command = /^\/([a-z0-9_]{1,32})(?:\s+([\s\S]*))?$/i.exec(message.content.trim());
+    if (!command) return { kind: "private_message", actor, text: message.content, at };
+    const args = (command[2] ?? "").trim();
+    return {
+      kind: "command",
+      name: (command[1] ?? "").toLowerCase(),
+      args,
+      mentions: discordMentions(args),
+      actor,
+      at,
+    };
+  }
   const replied = message.reference;
   return {
     kind: "message_posted",

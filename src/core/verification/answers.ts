@@ -58,7 +58,7 @@ export async function answerText(
   switch (step) {
     case "name": {
       if (answer.length < 2 || answer.length > 100 || /[\d@/<>]/.test(answer)) {
-        ctx.emit(tell(account, t("verification.nameInvalid")));
+        ctx.emit(tell(account, t("verification.nameInvalid"), { asks: "name" }));
         return true;
       }
       session.sealedName = sealer.seal(answer.normalize("NFKC").replace(/\s+/g, " "));
@@ -72,7 +72,7 @@ export async function answerText(
       }
       const check = validateId(s.fields.id_number, answer, calendarDate(ctx.now));
       if (!check.ok) {
-        ctx.emit(tell(account, t(idErrorMessages[check.code])));
+        ctx.emit(tell(account, t(idErrorMessages[check.code]), { asks: "id" }));
         return true;
       }
       session.idHash = sealer.keyedHash("id", check.normalized);
@@ -94,7 +94,7 @@ export async function answerText(
         const usage = s.default_country_code
           ? t("verification.phoneInvalidNational", { code: s.default_country_code })
           : t("verification.phoneInvalid");
-        ctx.emit(tell(account, usage, { requestContact: true }));
+        ctx.emit(tell(account, usage, { requestContact: true, asks: "phone" }));
         return true;
       }
       session.sealedPhone = sealer.seal(phone);

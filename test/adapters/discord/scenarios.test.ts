@@ -98,6 +98,37 @@ describe("discord end to end: verification", () => {
   });
 });
 
+describe("discord end to end: the verification form", () => {
+  it("opens the form from /verify, and a refused answer comes back with the Verify button to try again", async () => {
+    w = await startDcWorld({ policy: VERIFICATION.replace('  rules: "Be kind."\n', "") });
+    const { discord, guild } = w;
+    const alice = member(w, "alice");
+    const here = { guildId: guild.id, channelId: guild.general };
+    const used = discord.useCommand(here, alice.id, "verify");
+    await waitFor(() => discord.interactionAnswers(used).find((a) => a.type === 9));
+    const bad = discord.submitModal(here, alice.id, "verify-form:demo", { name: "x1" });
+    const refused = await waitFor(() => discord.repliesTo(bad).find((m) => m.components.length > 0));
+    expect(refused.interaction?.ephemeral).toBe(true);
+    expect(JSON.stringify(refused.components)).toContain("verify:start:demo");
+    const good = discord.submitModal(here, alice.id, "verify-form:demo", { name: "Alice Example" });
+    await waitFor(() => discord.repliesTo(good).find((m) => /verified/i.test(m.content)));
+    expect(
+      discord
+        .messagesIn(guild.general)
+        .map((m) => m.content)
+        .join("\n"),
+    ).not.toContain("Alice Example");
+  });
+
+  it("reads a typed /command in the bot's DMs as a command", async () => {
+    w = await startDcWorld();
+    const alice = member(w, "alice");
+    const dm = await w.adapter.client.users.createDM(alice.id);
+    w.discord.postMessage(dm.id, alice.id, "/help");
+    await waitFor(() => w!.discord.messagesIn(dm.id).find((m) => m.content.includes("/language")));
+  });
+});
+
 const NEWS = `news:
   enabled: true
   domains: ["reuters.com"]

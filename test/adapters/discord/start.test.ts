@@ -9,7 +9,7 @@ import { discordSettings } from "../../../src/app/platforms.js";
 import { createRuntime } from "../../../src/app/runtime.js";
 import { readEnvironment } from "../../../src/config/environment.js";
 import { ConfigError } from "../../../src/config/errors.js";
-import { parseConfigText } from "../../../src/config/load.js";
+import { loadConfigFile, parseConfigText } from "../../../src/config/load.js";
 import { silentLogger } from "../../../src/core/ports/logger.js";
 import { FakeDiscord } from "../../fakes/discord/index.js";
 import { TEST_SECRET } from "../../support/harness.js";
@@ -129,5 +129,17 @@ describe("discord start: failures in plain words", () => {
       expect.stringMatching(/unverified role 999999999999999999 configured for this server does not exist/),
     ]);
     expect(w.adapter.problems).toHaveLength(2);
+  });
+});
+
+describe("discord sample config", () => {
+  it("config/discord.example.yaml is valid and names the server's roles and verification channel", () => {
+    const loaded = loadConfigFile(resolve(ROOT, "config/discord.example.yaml"));
+    const settings = discordSettings(loaded, readEnvironment({ DISCORD_BOT_TOKEN: "t" }));
+    expect(settings?.guilds?.["111111111111111111"]).toMatchObject({
+      unverifiedRole: "222222222222222222",
+      verifiedRole: "333333333333333333",
+      verificationChannel: "444444444444444444",
+    });
   });
 });
