@@ -30,6 +30,9 @@ export interface EngineOptions {
   defaultLanguage?: Language;
 }
 
+/** The longest command arguments accepted, in UTF-16 units (a reason, a name, an appeal's text). */
+export const MAX_COMMAND_ARGS = 2000;
+
 export interface Handled {
   event: CoreEvent;
   decisions: Decision[];
@@ -217,7 +220,15 @@ export class Engine {
   private async runCommand(ctx: Ctx, event: CommandIssued): Promise<void> {
     const entry = this.commands.get(event.name.toLowerCase());
     if (!entry) {
-      ctx.emit(this.reply(ctx, event, ctx.t("core.unknownCommand", { name: event.name })));
+      ctx.emit(this.reply(ctx, event, ctx.t("core.unknownCommand", { name: event.name.slice(0, 64) })));
+      return;
+    }
+    // Arguments go into records and cards (a report's reason, an appeal's text): past a message's worth,
+    // they are refused rather than stored or posted where the platform would cut or refuse them.
+    if (event.args.length > MAX_COMMAND_ARGS) {
+      ctx.emit(
+        this.reply(ctx, event, ctx.t("core.tooLong", { name: entry.spec.name, max: MAX_COMMAND_ARGS })),
+      );
       return;
     }
     const { spec } = entry;

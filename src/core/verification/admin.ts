@@ -257,6 +257,7 @@ const verifyUser: CommandSpec = {
     if (!named) return;
     const { account: target, rest: name } = named;
     if (!name.trim()) throw new UsageError();
+    if (/\p{Cs}/u.test(name)) return void ctx.emit(reply(ctx, event, ctx.t("verification.nameInvalid")));
     const community = await communityFor(ctx, target);
     if (!community) return;
     await complete(

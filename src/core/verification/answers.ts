@@ -57,7 +57,8 @@ export async function answerText(
   if (message && step && PERSONAL_STEPS.has(step)) ctx.emit({ kind: "delete", messages: [message] });
   switch (step) {
     case "name": {
-      if (answer.length < 2 || answer.length > 100 || /[\d@/<>]/.test(answer)) {
+      // A lone surrogate would be sealed as U+FFFD: another name than the member typed.
+      if (answer.length < 2 || answer.length > 100 || /[\d@/<>]|\p{Cs}/u.test(answer)) {
         ctx.emit(tell(account, t("verification.nameInvalid"), { asks: "name" }));
         return true;
       }

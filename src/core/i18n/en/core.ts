@@ -43,6 +43,7 @@ export const core = {
   someone: "Hello",
   unknownMember:
     "I don't know that member ({name}): I have not seen them post or join here. Reply to one of their messages with the command instead.",
+  tooLong: "/{name}: that is too long (at most {max} characters). Nothing was done.",
   buttonInvalid: "This button is not valid (any more). Nothing was changed.",
   onlyOnCard: "That works only with the button on its card in the review chat. Nothing was changed.",
   notAllowed: "Only admins of this community can do that.",

@@ -41,6 +41,7 @@ export const core = {
   openPrivateButton: "打开私聊",
   someone: "你好",
   unknownMember: "我不认识这个成员（{name}）：我还没见过对方在这里发言或加入。请改为回复其消息来使用此命令。",
+  tooLong: "/{name}：内容太长（最多 {max} 个字符）。没有执行任何操作。",
   buttonInvalid: "这个按钮无效（或已失效）。没有做任何更改。",
   onlyOnCard: "这只能通过审核群中对应卡片上的按钮操作。没有做任何更改。",
   notAllowed: "只有本社区的管理员可以这样做。",
