@@ -16,7 +16,7 @@ import { CrashWorld } from "./world.js";
  * again to the other when one dies). One of the two, chosen in turn, is killed with SIGKILL at seeded
  * random API calls and started again; the invariants are those of the SQLite run.
  */
-const CYCLES = Number(process.env.CHATWARDEN_CRASH_REDIS_CYCLES ?? 30);
+const CYCLES = Number(process.env.CHATWARDEN_CRASH_REDIS_CYCLES ?? 100);
 const SECRET = "crash-redis-secret-01234567890abcdefghijkl";
 const redisUrl = process.env.CHATWARDEN_TEST_REDIS_URL;
 
