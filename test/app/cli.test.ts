@@ -67,7 +67,8 @@ describe("chatwarden CLI", () => {
     expect(r.status).toBe(2);
   });
 
-  it("shows the --config option in each subcommand's help", () => {
+  // Three CLI processes one after another: allow for a loaded machine (CI shares its cores).
+  it("shows the --config option in each subcommand's help", { timeout: 90_000 }, () => {
     for (const command of ["start", "simulate", "check-config"]) {
       const r = cli([command, "--help"]);
       expect(r.status).toBe(0);
