@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { consoleConfig, startHarness } from "../support/harness.js";
-import { budget, checkInvariants, steps } from "./fuzz-support.js";
+import { budget, checkInvariants, replay, steps } from "./fuzz-support.js";
 
 const config = consoleConfig(`verification:
   required: true
@@ -50,7 +50,7 @@ describe("bad input: random events at the engine", () => {
         await checkInvariants(h, seen);
         h.runtime.scheduler.stop();
       }),
-      { numRuns: Math.ceil(total / PER_RUN), endOnFailure: true },
+      { numRuns: Math.ceil(total / PER_RUN), endOnFailure: true, ...replay() },
     );
     console.log(
       `engine: ${events} random events and ${waits} clock moves, no exception; invariants held over ` +

@@ -2,7 +2,7 @@
  * Random input for the property tests: events in the engine's own vocabulary (members, chats, commands,
  * buttons, texts with lone surrogates and oversized bodies), and the state invariants checked after each
  * run. `FUZZ_SCALE` sets the counts: npm test runs a share, `npm run test:security` (in .ci/run) the
- * full 100,000.
+ * full 100,000. A failure prints fast-check's seed and path; `replay()` runs it again from FUZZ_SEED/FUZZ_PATH.
  */
 import fc from "fast-check";
 import { expect } from "vitest";
@@ -14,6 +14,15 @@ import type { Harness } from "../support/harness.js";
 export function budget(full: number): number {
   const scale = Number(process.env.FUZZ_SCALE ?? "0.02");
   return Math.max(100, Math.round(full * scale));
+}
+
+/**
+ * fast-check's replay of a reported failure: `FUZZ_SEED=<seed> FUZZ_PATH=<path>` from its "seed: …, path: …"
+ * line runs exactly that counterexample again.
+ */
+export function replay(): { seed?: number; path?: string } {
+  const seed = process.env.FUZZ_SEED;
+  return seed === undefined ? {} : { seed: Number(seed), path: process.env.FUZZ_PATH };
 }
 
 export const USERS = ["admin", "u1", "u2", "u3", "u4"] as const;

@@ -18,7 +18,7 @@ import { accessGate } from "./access-gate.js";
 import { replyTo } from "./command-helpers.js";
 import { builtinModule } from "./builtin.js";
 import type { CommandSpec, Module } from "./module.js";
-import { UsageError } from "./module.js";
+import { ownHandler, UsageError } from "./module.js";
 import { DecisionRunner, errorSummary } from "./execution.js";
 
 export interface EngineOptions {
@@ -163,7 +163,7 @@ export class Engine {
         const colon = event.data.indexOf(":");
         const prefix = colon < 0 ? event.data : event.data.slice(0, colon);
         for (const m of this.modules) {
-          const handler = m.buttons?.[prefix];
+          const handler = ownHandler(m.buttons, prefix);
           if (handler) return handler(ctx, event, colon < 0 ? "" : event.data.slice(colon + 1));
         }
         this.services.logger.warn({ prefix }, "button with unknown action");
@@ -208,7 +208,7 @@ export class Engine {
           return;
         }
         for (const m of this.modules) {
-          const handler = m.timers?.[timer.kind];
+          const handler = ownHandler(m.timers, timer.kind);
           if (handler) return handler(ctx, timer);
         }
         this.services.logger.warn({ kind: timer.kind }, "timer with unknown kind dropped");

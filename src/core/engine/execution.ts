@@ -12,6 +12,7 @@ import type { Ctx, Services } from "./context.js";
 import { renewalTimer } from "./access.js";
 import { describeForAdmins, targetPlatform } from "./describe.js";
 import type { Module } from "./module.js";
+import { ownHandler } from "./module.js";
 import { noticeTimers } from "./notices.js";
 import { OPEN_PRIVATE_NOTICE_TTL_MS, OPEN_PRIVATE_TAG, PrivateOutbox } from "./outbox.js";
 
@@ -99,7 +100,7 @@ export class DecisionRunner {
         );
     } else if (tag) {
       for (const m of this.modules) {
-        const recorder = m.recorders?.[tag.kind];
+        const recorder = ownHandler(m.recorders, tag.kind);
         if (recorder) {
           await recorder(ctx, tag, outcome, decision);
           break;

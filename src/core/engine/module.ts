@@ -89,3 +89,11 @@ export class UsageError extends Error {
     super(detail ?? "usage");
   }
 }
+
+/**
+ * A module's handler for a key that came from outside (a button's data, a stored timer's kind): only the
+ * table's own entries, so `__proto__`, `constructor` or `toString` never reach `Object.prototype`.
+ */
+export function ownHandler<H>(table: Readonly<Record<string, H>> | undefined, key: string): H | undefined {
+  return table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}

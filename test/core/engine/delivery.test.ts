@@ -45,6 +45,21 @@ describe("delivery: short-lived notices", () => {
 });
 
 describe("delivery: refused presses", () => {
+  it.each(["__proto__", "constructor", "toString:x", "hasOwnProperty:1"])(
+    "answers a press whose data names an Object.prototype member (%s) as an invalid button",
+    async (data) => {
+      const h = await startHarness(consoleConfig());
+      const { decisions } = await h.session.dispatch({
+        kind: "button_pressed",
+        data,
+        actor: h.session.actor("bob"),
+      });
+      expect(decisions).toEqual([
+        expect.objectContaining({ kind: "send_private", account: h.session.account("bob"), refusal: true }),
+      ]);
+    },
+  );
+
   it("flags the answer to a refused press as a refusal instead of relying on its wording", async () => {
     const h = await startHarness(consoleConfig(NEWS));
     await h.session.say("bob", "lobby", "see https://www.reuters.com/world/x");
