@@ -38,7 +38,7 @@ export interface MatrixAdapter {
 }
 
 /** Room ids of the configured Matrix rooms, each with its community. */
-function matrixRooms(communities: readonly CommunitySettings[]): Map<string, CommunitySettings> {
+export function matrixRooms(communities: readonly CommunitySettings[]): Map<string, CommunitySettings> {
   const out = new Map<string, CommunitySettings>();
   for (const c of communities) {
     for (const key of [...c.chats.map((chat) => chat.key), c.reviewChat, c.modlogChat]) {
@@ -48,6 +48,15 @@ function matrixRooms(communities: readonly CommunitySettings[]): Map<string, Com
     }
   }
   return out;
+}
+
+/** The language the bot speaks in a room: its community's, else the default (English). */
+export function roomLanguage(
+  communities: readonly CommunitySettings[],
+  defaultLanguage: Language = "en",
+): (roomId: string) => Language {
+  const rooms = matrixRooms(communities);
+  return (roomId) => rooms.get(roomId)?.language ?? defaultLanguage;
 }
 
 const isNotFound = (error: unknown) => {
@@ -81,7 +90,7 @@ interface SyncInternals {
 export function createMatrixAdapter(config: MatrixAdapterConfig): MatrixAdapter {
   const { client, runtime, logger, buttons } = config;
   const rooms = matrixRooms(runtime.communities);
-  const language = (roomId: string) => rooms.get(roomId)?.language ?? config.defaultLanguage ?? "en";
+  const language = roomLanguage(runtime.communities, config.defaultLanguage);
   const guard = new RoomGuard(
     client,
     { rooms: new Set(rooms.keys()), inviters: new Set(config.inviters ?? []) },

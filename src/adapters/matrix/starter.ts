@@ -24,15 +24,17 @@ export const matrixStarter: PlatformStarter<MatrixSettings> = {
     // matrix-bot-sdk is loaded only when Matrix runs: every other command (check-config, simulate, the
     // playground, Telegram alone) starts without its half a second of module loading.
     const [
-      { createMatrixAdapter },
+      { createMatrixAdapter, roomLanguage },
       { ReactionButtons },
       { createMatrixClient, quietMatrixLogging },
       executor,
+      { matrixTexts },
     ] = await Promise.all([
       import("./adapter.js"),
       import("./buttons.js"),
       import("./client.js"),
       import("./executor.js"),
+      import("./texts.js"),
     ]);
     const { MatrixDecisionExecutor } = executor;
     const log = logger.child({ platform: "matrix" });
@@ -41,9 +43,16 @@ export const matrixStarter: PlatformStarter<MatrixSettings> = {
       storagePrefix: `matrix:sdk:${settings.homeserverUrl}:`,
     });
     if (settings.syncTimeoutMs !== undefined) client.syncingTimeout = settings.syncTimeoutMs;
+    const language = roomLanguage(runtime.communities, settings.defaultLanguage);
     const adapter = createMatrixAdapter({
       client,
-      executor: new MatrixDecisionExecutor({ client, store: runtime.store, logger: log }),
+      executor: new MatrixDecisionExecutor({
+        client,
+        store: runtime.store,
+        logger: log,
+        // The legend under a card's reactions ("React ✅ Approve") in the room's community's language.
+        reactWord: (room) => matrixTexts(language(room))("react"),
+      }),
       buttons: new ReactionButtons(runtime.store),
       runtime,
       logger: log,
