@@ -2,11 +2,13 @@ import type { Decision } from "../decisions.js";
 import { openCase } from "../engine/audit.js";
 import type { Ctx } from "../engine/context.js";
 import type { ButtonPressed } from "../events.js";
+import type { Translate } from "../i18n/translator.js";
 import type { AccountKey, ChatKey, CommunityId } from "../ids.js";
 import { HoldLifecycle, type HoldState } from "../holds/lifecycle.js";
 import type { MessageRef, PostContent } from "../model/content.js";
 import { translator } from "../i18n/translator.js";
 import { DAY } from "../ports/clock.js";
+import { KEEP } from "../ports/store.js";
 import { categoryLabel } from "./describe.js";
 
 /**
@@ -33,6 +35,9 @@ export interface RuleHold extends HoldState {
   status: "pending" | "confirmed" | "released";
   at: number;
   decidedBy?: AccountKey;
+  /** Who decided and when, as the card shows it (so the card can be drawn again from the hold alone). */
+  decidedByName?: string;
+  decidedAt?: number;
 }
 
 /** Held messages are forgotten after this long (decided or not). */
@@ -91,7 +96,17 @@ export const ruleHolds = new HoldLifecycle<RuleHold>({
   // The copy failed, so the original was not deleted either: nothing is held.
   cardFailed: (ctx, hold) => discard(ctx, hold),
   discard: (ctx, hold) => discard(ctx, hold),
+
+  async repostFailed(ctx, hold) {
+    // As for news holds: the card itself says the re-post failed or was cut short, and offers it again.
+    const community = ctx.services.directory.community(hold.community);
+    if (community) ctx.emit(...cardUpdate(translator(community.language), hold));
+  },
 });
+
+/** A re-post an admin may ask for again: it failed, or a restart cut it short (outcome unknown). */
+const retryable = (h: RuleHold) =>
+  h.status === "released" && (h.reposted === "failed" || h.reposted === "unknown");
 
 async function discard(ctx: Ctx, hold: RuleHold): Promise<void> {
   const { store } = ctx.services;
@@ -135,8 +150,18 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
     ctx.services.store,
     { community: community.id, id },
     ["pending"],
-    (current) => ({ ...current, status, decidedBy: admin }),
+    (current) => ({
+      ...current,
+      status,
+      decidedBy: admin,
+      decidedByName: event.actor.displayName,
+      decidedAt: ctx.now,
+    }),
   );
+  if (!claimed && hold && status === "released" && retryable(hold)) {
+    await retryRepost(ctx, hold, admin);
+    return;
+  }
   if (!claimed || !hold) {
     if (status === "released") await ruleHolds.unexpectRepost(ctx, hold, { community: community.id, id });
     ctx.emit({ kind: "send_private", account: admin, text: ctx.t("rules.alreadyDecided") });
@@ -144,12 +169,6 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
   }
   // The review chat and the group read the community's language.
   const t = translator(community.language);
-  const params = {
-    admin: event.actor.displayName,
-    member: hold.memberLabel,
-    chat: hold.chatLabel,
-    category: categoryLabel(t, hold.category),
-  };
   if (status === "confirmed") {
     await ctx.services.violations.record(ctx, {
       community,
@@ -161,16 +180,10 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
       actor: admin,
       points: hold.points,
     });
-    ctx.emit(...cardUpdate(hold, t("rules.cardConfirmed", params)));
+    ctx.emit(...cardUpdate(t, hold));
     return;
   }
-  ctx.emit(
-    ...ruleHolds.repost(hold, t("rules.repostAttribution", { name: hold.displayName }), undefined, {
-      name: hold.displayName,
-      ...(hold.avatarUrl ? { avatarUrl: hold.avatarUrl } : {}),
-    }),
-    ...cardUpdate(hold, t("rules.cardReleased", params)),
-  );
+  ctx.emit(...repost(t, hold), ...cardUpdate(t, hold));
   // Releasing is an admin's act too: one case (and its mod-log line), and the member hears the outcome.
   const opened = await openCase(ctx, community, {
     action: "hold_approved",
@@ -189,6 +202,52 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
   });
 }
 
-function cardUpdate(hold: RuleHold, text: string): Decision[] {
-  return hold.card ? [{ kind: "update_card", card: hold.card, text, buttons: [] }] : [];
+/**
+ * A released hold whose re-post failed or was cut short, released again: claimed once (the store's
+ * compare-and-set), re-posted, the card redrawn. The re-post check was stored before the claim.
+ */
+async function retryRepost(ctx: Ctx, found: RuleHold, admin: AccountKey): Promise<void> {
+  const ref = { community: found.community, id: found.id };
+  const { claimed, hold } = await ctx.services.store.change<RuleHold, { claimed: boolean; hold?: RuleHold }>(
+    holdKey(ref.community, ref.id),
+    (h) => {
+      if (!h || !retryable(h)) return { value: KEEP, result: { claimed: false, hold: h } };
+      const { reposted: _again, ...rest } = h;
+      return { value: rest, result: { claimed: true, hold: rest } };
+    },
+    HOLD_TTL,
+  );
+  if (!claimed || !hold) {
+    await ruleHolds.unexpectRepost(ctx, hold, ref);
+    ctx.emit({ kind: "send_private", account: admin, text: ctx.t("rules.alreadyDecided") });
+    return;
+  }
+  const community = ctx.services.directory.community(hold.community);
+  const t = translator(community?.language ?? "en");
+  ctx.emit(...repost(t, hold), ...cardUpdate(t, hold));
+}
+
+function repost(t: Translate, hold: RuleHold): Decision[] {
+  return ruleHolds.repost(hold, t("rules.repostAttribution", { name: hold.displayName }), undefined, {
+    name: hold.displayName,
+    ...(hold.avatarUrl ? { avatarUrl: hold.avatarUrl } : {}),
+  });
+}
+
+/** The card of a decided hold, drawn from the hold alone: who decided, and how its re-post went. */
+function cardUpdate(t: Translate, hold: RuleHold): Decision[] {
+  if (!hold.card) return [];
+  const params = {
+    admin: hold.decidedByName ?? String(hold.decidedBy ?? ""),
+    member: hold.memberLabel,
+    chat: hold.chatLabel,
+    category: categoryLabel(t, hold.category),
+  };
+  const lines = [t(hold.status === "confirmed" ? "rules.cardConfirmed" : "rules.cardReleased", params)];
+  if (hold.reposted === "failed") lines.push(t("rules.cardRepostFailed"));
+  if (hold.reposted === "unknown") lines.push(t("rules.cardRepostUnknown"));
+  const again = retryable(hold)
+    ? [[{ label: t("rules.buttonRelease"), data: `${BUTTON_PREFIX}:release:${hold.id}` }]]
+    : [];
+  return [{ kind: "update_card", card: hold.card, text: lines.join("\n"), buttons: again }];
 }

@@ -6,6 +6,9 @@ export const rules = {
   card: "⏸ Held for review: the message above, by {member} in {chat}.\nCategory: {category}; {match}.\nConfirm to record a violation (points: {points}), or release to post it again.",
   cardConfirmed: "✅ Violation confirmed by {admin}: a message by {member} in {chat}. Category: {category}.",
   cardReleased: "↩️ Released by {admin}: the message by {member} was posted again in {chat}.",
+  cardRepostFailed: "⚠️ The re-post failed; press Release again to retry.",
+  cardRepostUnknown:
+    "⚠️ I restarted while re-posting this message: it may or may not be in the chat. If it is missing, press Release again.",
   buttonConfirm: "Confirm violation",
   buttonRelease: "Release",
   alreadyDecided: "That held message was already decided.",

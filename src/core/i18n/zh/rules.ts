@@ -8,6 +8,8 @@ export const rules = {
   card: "⏸ 待审核：上面这条消息，来自 {member}，发在 {chat}。\n类别：{category}；{match}。\n确认则记录一次违规（{points} 分），放行则重新发出。",
   cardConfirmed: "✅ {admin} 已确认违规：{member} 在 {chat} 的消息。类别：{category}。",
   cardReleased: "↩️ {admin} 已放行：{member} 的消息已在 {chat} 重新发出。",
+  cardRepostFailed: "⚠️ 重新发出失败；再按一次“放行”重试。",
+  cardRepostUnknown: "⚠️ 重新发出这条消息时我重启了：它可能已在群里，也可能缺失。若缺失，请再按一次“放行”。",
   buttonConfirm: "确认违规",
   buttonRelease: "放行",
   alreadyDecided: "这条暂扣的消息已经处理过了。",
