@@ -103,7 +103,11 @@ export class Engine {
     const writer = privateWriter(event);
     if (writer)
       decisions.push(
-        ...deliveries(event, writer, await new PrivateOutbox(this.services.store).take(writer, ctx.now)),
+        ...deliveries(
+          event,
+          writer,
+          await new PrivateOutbox(this.services.store, this.services.sealer).take(writer, ctx.now),
+        ),
       );
     try {
       await this.dispatch(ctx, event);

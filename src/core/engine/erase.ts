@@ -28,7 +28,7 @@ export async function eraseMemberRecords(
   for (const c of directory.communities) if ((await cases.of(c.id, account)).length > 0) concerned = true;
   await services.members.forget(account, chats, concerned);
   await store.delete(languageKey(account));
-  await new PrivateOutbox(store).forget(account, chats);
+  await new PrivateOutbox(store, services.sealer).forget(account, chats);
   for (const chat of chats) {
     await store.change<Enforcement, void>(enforcementKey(chat, account), (cur) => ({
       value: cur && cur.constraints.length === 0 && !cur.banned ? undefined : KEEP,

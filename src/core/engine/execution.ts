@@ -94,7 +94,7 @@ export class DecisionRunner {
       if (renewal) await this.services.timers.schedule(renewal);
     } else if (tag?.kind === OPEN_PRIVATE_TAG) {
       if (outcome.status === "ok")
-        await new PrivateOutbox(this.services.store).noticePosted(
+        await new PrivateOutbox(this.services.store, this.services.sealer).noticePosted(
           String(tag.chat) as ChatKey,
           String(tag.account) as AccountKey,
         );
@@ -126,7 +126,7 @@ export class DecisionRunner {
    * deletes itself, to open a private chat; one live notice per member and chat.
    */
   private async privateChatClosed(ctx: Ctx, decision: SendPrivate): Promise<void> {
-    const outbox = new PrivateOutbox(this.services.store);
+    const outbox = new PrivateOutbox(this.services.store, this.services.sealer);
     if (!decision.refusal) await outbox.keep(decision, ctx.now);
     const chat = decision.fallbackChat;
     if (!chat || !(await outbox.claimNotice(chat, decision.account, ctx.now, this.services.runId))) return;

@@ -2,6 +2,7 @@ import type { Button, Decision, SendPrivate } from "../decisions.js";
 import type { CoreEvent } from "../events.js";
 import type { AccountKey, ChatKey } from "../ids.js";
 import type { Instant } from "../ports/clock.js";
+import type { Sealer } from "../ports/crypto.js";
 import { KEEP, type KeyValueStore } from "../ports/store.js";
 
 /** How long a private text waits for a member who cannot be written to, and how many wait. */
@@ -10,13 +11,19 @@ export const OUTBOX_MAX = 10;
 /** How long the "open a private chat with me" notice stays in a group (one live notice per member and chat). */
 export const OPEN_PRIVATE_NOTICE_TTL_MS = 2 * 60_000;
 
-/** A private text that could not be delivered, as it waits in the store. */
+/** A private text that could not be delivered. */
 export interface WaitingText {
   text: string;
   buttons?: Button[][];
   requestContact?: boolean;
   at: Instant;
 }
+
+/**
+ * As it waits in the store: sealed, since a private text may carry the member's own data (a /mydata
+ * answer, a verification summary). Items with `text` in clear were written by older versions.
+ */
+type StoredText = { at: Instant; sealed: string } | WaitingText;
 
 const outboxKey = (account: AccountKey) => `outbox:${account}`;
 const noticeKey = (chat: ChatKey, account: AccountKey) => `outbox-notice:${chat}|${account}`;
@@ -38,7 +45,10 @@ export const OPEN_PRIVATE_TAG = "core.open-private";
  * also after a restart. Every change is one atomic `update`.
  */
 export class PrivateOutbox {
-  constructor(private readonly store: KeyValueStore) {}
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly sealer: Sealer,
+  ) {}
 
   /** /forgetme: texts still waiting for the member (they may hold their data) and the notice marks. */
   async forget(account: AccountKey, chats: readonly ChatKey[]): Promise<void> {
@@ -48,13 +58,13 @@ export class PrivateOutbox {
 
   /** Keeps a private text the platform refused to deliver (`forbidden`). */
   async keep(decision: SendPrivate, now: Instant): Promise<void> {
-    const item: WaitingText = {
+    const content = {
       text: decision.text,
       ...(decision.buttons?.length ? { buttons: decision.buttons } : {}),
       ...(decision.requestContact ? { requestContact: true } : {}),
-      at: now,
     };
-    await this.store.update<WaitingText[]>(
+    const item: StoredText = { at: now, sealed: this.sealer.seal(JSON.stringify(content)) };
+    await this.store.update<StoredText[]>(
       outboxKey(decision.account),
       (current = []) => [...live(current, now), item].slice(-OUTBOX_MAX),
       OUTBOX_TTL_MS,
@@ -63,14 +73,23 @@ export class PrivateOutbox {
 
   /** Takes what waits for the member (oldest first); it is gone from the store afterwards. */
   async take(account: AccountKey, now: Instant): Promise<WaitingText[]> {
-    return this.store.change<WaitingText[], WaitingText[]>(outboxKey(account), (current) =>
+    const taken = await this.store.change<StoredText[], StoredText[]>(outboxKey(account), (current) =>
       current ? { value: undefined, result: live(current, now) } : { value: KEEP, result: [] },
     );
+    return taken.map((item) => this.opened(item));
   }
 
   /** What waits for the member, without taking it (for tests and /mydata). */
   async peek(account: AccountKey, now: Instant): Promise<WaitingText[]> {
-    return live((await this.store.get<WaitingText[]>(outboxKey(account))) ?? [], now);
+    return live((await this.store.get<StoredText[]>(outboxKey(account))) ?? [], now).map((item) =>
+      this.opened(item),
+    );
+  }
+
+  private opened(item: StoredText): WaitingText {
+    if (!("sealed" in item)) return item;
+    const content = JSON.parse(this.sealer.open(item.sealed)) as Omit<WaitingText, "at">;
+    return { ...content, at: item.at };
   }
 
   /**
@@ -109,7 +128,7 @@ export class PrivateOutbox {
   }
 }
 
-const live = (items: readonly WaitingText[], now: Instant) =>
+const live = <T extends { at: Instant }>(items: readonly T[], now: Instant) =>
   items.filter((item) => now - item.at < OUTBOX_TTL_MS);
 
 /** The member behind an event in the private chat with the bot: writing there opens it. */

@@ -93,6 +93,26 @@ describe("delivery: private texts for a member the bot may not write to yet", ()
     expect(fromBot(h, bob).filter((t) => t.includes("/language"))).toHaveLength(1);
   });
 
+  it("keeps a waiting text sealed in the store (it may carry the member's own data)", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    h.world.closedPrivate.add(bob);
+    await h.session.say("bob", "lobby", "/help");
+    const stored = JSON.stringify(await h.store.get(`outbox:${bob}`));
+    expect(stored).toContain("sealed");
+    expect(stored).not.toContain("/language");
+    await h.session.tell("bob", "hello");
+    expect(fromBot(h, bob)[0]).toContain("/language");
+  });
+
+  it("still delivers a waiting text an older version stored in clear", async () => {
+    const h = await startHarness(consoleConfig());
+    const bob = h.session.account("bob");
+    await h.store.set(`outbox:${bob}`, [{ text: "Waiting from before", at: h.clock.now() }]);
+    await h.session.tell("bob", "hello");
+    expect(fromBot(h, bob)[0]).toBe("Waiting from before");
+  });
+
   it("asks the member once per chat, in a notice that deletes itself, to open a private chat", async () => {
     const h = await startHarness(consoleConfig());
     const bob = h.session.account("bob");
