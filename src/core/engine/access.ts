@@ -12,6 +12,8 @@ export const accessTimerId = (chat: ChatKey, account: AccountKey) => `access:${c
 /** How long before a platform lifts a shortened restriction by itself the engine re-applies it. */
 export const RENEW_BEFORE_MS = HOUR;
 
+export const renewalTimerId = (chat: ChatKey, account: AccountKey) => `access-renew:${chat}:${account}`;
+
 /**
  * The timer that renews a restriction the platform applied only until `applied` (shorter than the
  * intended `intended`, undefined = open-ended): an access timer, so it re-applies the level then intended.
@@ -25,7 +27,7 @@ export function renewalTimer(
 ): Timer | undefined {
   if (applied === undefined || (intended !== undefined && intended <= applied)) return undefined;
   return {
-    id: `access-renew:${chat}:${account}`,
+    id: renewalTimerId(chat, account),
     at: Math.max(now, applied - RENEW_BEFORE_MS),
     kind: ACCESS_TIMER,
     payload: { chat, account },

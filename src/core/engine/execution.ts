@@ -9,7 +9,7 @@ import {
 import type { AccountKey, ChatKey, Platform } from "../ids.js";
 import { translator } from "../i18n/translator.js";
 import type { Ctx, Services } from "./context.js";
-import { renewalTimer } from "./access.js";
+import { renewalTimer, renewalTimerId } from "./access.js";
 import { describeForAdmins, targetPlatform } from "./describe.js";
 import type { Module } from "./module.js";
 import { ownHandler } from "./module.js";
@@ -92,6 +92,9 @@ export class DecisionRunner {
       const renewal =
         restrict && renewalTimer(decision.chat, decision.account, shortened, restrict.until, ctx.now);
       if (renewal) await this.services.timers.schedule(renewal);
+      // Lifted (a pardon, an accepted appeal) or applied in full: an earlier renewal has nothing to renew.
+      else if (outcome.status === "ok")
+        await this.services.timers.cancel(renewalTimerId(decision.chat, decision.account));
     } else if (tag?.kind === OPEN_PRIVATE_TAG) {
       if (outcome.status === "ok")
         await new PrivateOutbox(this.services.store, this.services.sealer).noticePosted(

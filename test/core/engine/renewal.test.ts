@@ -72,3 +72,38 @@ describe("restrictions a platform shortens", () => {
     expect(h.world.levelOf(lobby, bob)).toBe("full");
   });
 });
+
+describe("a shortened restriction lifted early", () => {
+  /** The renewal timers of bob's mute, in each chat of the community. */
+  const renewals = async (h: Harness) => {
+    const bob = h.session.account("bob");
+    const timers = ["lobby", "second"].map((c) =>
+      h.runtime.services.timers.get(`access-renew:${h.session.chat(c)}:${bob}`),
+    );
+    return (await Promise.all(timers)).filter(Boolean);
+  };
+
+  it.each([
+    ["a pardon", (h: Harness) => h.session.say("admin", "lobby", "/pardon 1 mistake")],
+    [
+      "an accepted appeal",
+      async (h: Harness) => {
+        await h.session.tell("bob", "/appeal 1 sorry");
+        await h.session.press("admin", "Accept", { chat: "review" });
+      },
+    ],
+  ])("cancels the renewal timer of a 60-day mute lifted by %s", async (_how, lift) => {
+    const h = await startHarness(consoleConfig());
+    const seen = capped(h);
+    await h.session.say("bob", "lobby", "hello");
+    await h.session.say("admin", "lobby", "/mute bob 60d insults");
+    const applied = seen.restricts.length;
+    expect(applied).toBeGreaterThan(0);
+    expect(await renewals(h)).toHaveLength(applied);
+    await lift(h);
+    expect(h.world.levelOf(h.session.chat("lobby"), h.session.account("bob"))).toBe("full");
+    expect(await renewals(h)).toEqual([]);
+    await h.advance(CAP);
+    expect(seen.restricts).toHaveLength(applied);
+  });
+});
