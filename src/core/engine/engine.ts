@@ -1,25 +1,25 @@
 import type { Decision, DecisionExecutor, Outcome } from "../decisions.js";
-import type { CommandIssued, CoreEvent, MessageEdited, MessagePosted } from "../events.js";
+import type { CoreEvent } from "../events.js";
 import type { AccountKey, ChatKey, Platform } from "../ids.js";
 import type { Language, Translate } from "../i18n/translator.js";
 import { translator } from "../i18n/translator.js";
 import type { Actor } from "../model/content.js";
-import type { Clock } from "../ports/clock.js";
+import type { Clock, Instant } from "../ports/clock.js";
 import { noopObserver } from "../ports/observer.js";
 import { observeHandled, observeOutcomes } from "./observe.js";
 import { chosenLanguage, memberLanguage } from "./language.js";
-import type { CommunitySettings } from "../settings/community.js";
-import { ACCESS_TIMER } from "./access.js";
-import { NOTICE_TIMER, noticeExpired } from "./notices.js";
+import type { ChatEntry, CommunitySettings, Policy } from "../settings/community.js";
 import { deliveries, PrivateOutbox, privateWriter } from "./outbox.js";
 import type { Ctx, Services } from "./context.js";
 import { eventChat } from "./context.js";
 import { accessGate } from "./access-gate.js";
-import { replyTo } from "./command-helpers.js";
 import { builtinModule } from "./builtin.js";
+import { Dispatcher, MAX_COMMAND_ARGS } from "./dispatch.js";
 import type { CommandSpec, Module } from "./module.js";
-import { ownHandler, UsageError } from "./module.js";
+import { UsageError } from "./module.js";
 import { DecisionRunner, errorSummary } from "./execution.js";
+
+export { MAX_COMMAND_ARGS };
 
 export interface EngineOptions {
   services: Services;
@@ -29,9 +29,6 @@ export interface EngineOptions {
   executors: Partial<Record<Platform, DecisionExecutor>>;
   defaultLanguage?: Language;
 }
-
-/** The longest command arguments accepted, in UTF-16 units (a reason, a name, an appeal's text). */
-export const MAX_COMMAND_ARGS = 2000;
 
 export interface Handled {
   event: CoreEvent;
@@ -46,7 +43,7 @@ export interface Handled {
  */
 export class Engine {
   readonly modules: readonly Module[];
-  private readonly commands = new Map<string, { spec: CommandSpec; module: Module }>();
+  private readonly dispatcher: Dispatcher;
   private readonly executors: Partial<Record<Platform, DecisionExecutor>>;
   private readonly runner: DecisionRunner;
   /** Calls of `handle` and `run` still going, so the runtime can wait for them before closing the store. */
@@ -56,14 +53,7 @@ export class Engine {
     this.modules = [builtinModule(() => this.commandList()), accessGate, ...options.modules];
     this.executors = { ...options.executors };
     this.runner = new DecisionRunner(options.services, this.modules, this.executors);
-    for (const module of this.modules) {
-      for (const spec of module.commands ?? []) {
-        for (const name of [spec.name, ...(spec.aliases ?? [])]) {
-          if (this.commands.has(name)) throw new Error(`command /${name} registered twice`);
-          this.commands.set(name, { spec, module });
-        }
-      }
-    }
+    this.dispatcher = new Dispatcher(this.modules, options.services);
   }
 
   get services(): Services {
@@ -76,7 +66,12 @@ export class Engine {
   }
 
   commandList(): CommandSpec[] {
-    return [...new Set([...this.commands.values()].map((c) => c.spec))];
+    return this.dispatcher.commandList();
+  }
+
+  /** Answers a command where it was issued; other events privately. */
+  reply(_ctx: Ctx, event: CoreEvent, text: string): Decision {
+    return this.dispatcher.reply(event, text);
   }
 
   /** Handles one event: its decisions are carried out and their outcomes recorded when this resolves. */
@@ -110,10 +105,11 @@ export class Engine {
         ),
       );
     try {
-      await this.dispatch(ctx, event);
+      await this.dispatcher.dispatch(ctx, event);
     } catch (error) {
       if (error instanceof UsageError && event.kind === "command") {
-        decisions.push(this.reply(ctx, event, this.usageText(ctx.t, event.name, error.detail)));
+        const { dispatcher } = this;
+        decisions.push(dispatcher.reply(event, dispatcher.usageText(ctx.t, event.name, error.detail)));
       } else {
         this.options.services.logger.error(
           { err: errorSummary(error), event: event.kind },
@@ -125,149 +121,6 @@ export class Engine {
     const outcomes = await this.execute(ctx, decisions);
     if (event.kind === "timer_fired") await this.services.timers.claim(event.timer);
     return { event, decisions, outcomes };
-  }
-
-  // ---- dispatch -------------------------------------------------------------------------------
-
-  /** Modules in order until one stops; after a removal, later modules only record (`onRemovedMessage`). */
-  private async messagePipeline(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<void> {
-    let removed = false;
-    for (const m of this.modules) {
-      if (removed) await m.onRemovedMessage?.(ctx, event);
-      else if (m.onMessage) {
-        const verdict = await m.onMessage(ctx, event);
-        if (verdict === "stop") return;
-        removed = verdict === "removed";
-      }
-    }
-  }
-
-  private async dispatch(ctx: Ctx, event: CoreEvent): Promise<void> {
-    if ("actor" in event && event.actor.isBot) return;
-    switch (event.kind) {
-      case "message_posted":
-      case "message_edited":
-        if (!ctx.chat) return; // only configured chats: not the review or mod-log chat
-        return this.messagePipeline(ctx, event);
-      case "member_joined":
-        if (ctx.chat) for (const m of this.modules) await m.onJoin?.(ctx, event);
-        return;
-      case "member_left":
-        if (ctx.chat) {
-          await this.services.members.markLeft(event.chat, event.account);
-          for (const m of this.modules) await m.onLeave?.(ctx, event);
-        }
-        return;
-      case "join_requested":
-        if (ctx.chat) for (const m of this.modules) await m.onJoinRequest?.(ctx, event);
-        return;
-      case "command":
-        return this.runCommand(ctx, event);
-      case "button_pressed": {
-        const colon = event.data.indexOf(":");
-        const prefix = colon < 0 ? event.data : event.data.slice(0, colon);
-        for (const m of this.modules) {
-          const handler = ownHandler(m.buttons, prefix);
-          if (handler) return handler(ctx, event, colon < 0 ? "" : event.data.slice(colon + 1));
-        }
-        this.services.logger.warn({ prefix }, "button with unknown action");
-        ctx.emit({
-          kind: "send_private",
-          account: event.actor.account,
-          text: ctx.t("core.buttonInvalid"),
-          refusal: true,
-        });
-        return;
-      }
-      case "private_message":
-        for (const m of this.modules) if (m.onPrivateText && (await m.onPrivateText(ctx, event))) return;
-        ctx.emit({ kind: "send_private", account: event.actor.account, text: ctx.t("core.privateHint") });
-        return;
-      case "contact_shared":
-        for (const m of this.modules) if (m.onContact && (await m.onContact(ctx, event))) return;
-        ctx.emit({
-          kind: "send_private",
-          account: event.actor.account,
-          text: ctx.t("core.contactUnexpected"),
-        });
-        return;
-      case "timer_fired": {
-        const { timer } = event;
-        // Still ours (not cancelled, not re-leased by another process)? It is removed after its decisions
-        // are carried out (handleNow), so a crash in between lets it fire again once the lease runs out.
-        if (!(await this.services.timers.isHeld(timer))) return;
-        if (timer.kind === ACCESS_TIMER) {
-          const chat = String(timer.payload.chat) as ChatKey;
-          ctx.emit(
-            ...(await this.services.access.expire(
-              chat,
-              String(timer.payload.account) as AccountKey,
-              ctx.now,
-            )),
-          );
-          return;
-        }
-        if (timer.kind === NOTICE_TIMER) {
-          ctx.emit(noticeExpired(timer));
-          return;
-        }
-        for (const m of this.modules) {
-          const handler = ownHandler(m.timers, timer.kind);
-          if (handler) return handler(ctx, timer);
-        }
-        this.services.logger.warn({ kind: timer.kind }, "timer with unknown kind dropped");
-        return;
-      }
-    }
-  }
-
-  private async runCommand(ctx: Ctx, event: CommandIssued): Promise<void> {
-    const entry = this.commands.get(event.name.toLowerCase());
-    if (!entry) {
-      ctx.emit(this.reply(ctx, event, ctx.t("core.unknownCommand", { name: event.name.slice(0, 64) })));
-      return;
-    }
-    // Arguments go into records and cards (a report's reason, an appeal's text): past a message's worth,
-    // they are refused rather than stored or posted where the platform would cut or refuse them.
-    if (event.args.length > MAX_COMMAND_ARGS) {
-      ctx.emit(
-        this.reply(ctx, event, ctx.t("core.tooLong", { name: entry.spec.name, max: MAX_COMMAND_ARGS })),
-      );
-      return;
-    }
-    const { spec } = entry;
-    if (spec.scope === "private" && event.chat) {
-      ctx.emit(this.reply(ctx, event, ctx.t("core.privateOnly", { name: spec.name })));
-      return;
-    }
-    if (spec.scope === "group" && !event.chat) {
-      ctx.emit(this.reply(ctx, event, ctx.t("core.groupOnly", { name: spec.name })));
-      return;
-    }
-    if (spec.admin) {
-      const communities = ctx.community ? [ctx.community] : await this.communitiesOf(ctx.actor);
-      let allowed = false;
-      for (const community of communities) if (await ctx.isAdmin(community, ctx.actor)) allowed = true;
-      if (!allowed) {
-        ctx.emit(this.reply(ctx, event, ctx.t("core.adminOnly", { name: spec.name })));
-        return;
-      }
-    }
-    await spec.run(ctx, event);
-  }
-
-  /** Answers a command where it was issued; other events privately. */
-  reply(_ctx: Ctx, event: CoreEvent, text: string): Decision {
-    if (event.kind === "command") return replyTo(event, text);
-    const account = "actor" in event ? event.actor.account : undefined;
-    if (!account) throw new Error(`cannot reply to ${event.kind}`);
-    return { kind: "send_private", account, text };
-  }
-
-  private usageText(t: Translate, name: string, detail?: string): string {
-    const spec = this.commands.get(name.toLowerCase())?.spec;
-    const usage = spec ? t(spec.usage) : `/${name}`;
-    return detail ? t("core.usageWithDetail", { usage, detail }) : t("core.usage", { usage });
   }
 
   // ---- context --------------------------------------------------------------------------------
@@ -304,19 +157,7 @@ export class Engine {
           }),
         )
       : translator(community?.language ?? this.defaultLanguage);
-    return {
-      event,
-      now,
-      actor,
-      community,
-      chat: found?.chat,
-      policy: found?.chat.policy ?? community?.policy,
-      t,
-      services,
-      emit: (...decisions) => sink.push(...decisions),
-      translatorFor: (account, c) => this.translatorFor(account, c ?? community),
-      isAdmin: (c, a) => this.isAdmin(c, a, chatKey),
-    };
+    return new EventContext(this, event, now, actor, community, found?.chat, t, services, sink, chatKey);
   }
 
   private get defaultLanguage(): Language {
@@ -340,7 +181,8 @@ export class Engine {
     return memberLanguage(this.services, this.defaultLanguage, account, { community, reported });
   }
 
-  private async isAdmin(
+  /** Admin of `community`: configured admin, or the platform reports admin rights (see `Ctx.isAdmin`). */
+  async isAdmin(
     community: CommunitySettings,
     actor: Actor | undefined,
     eventChat?: ChatKey,
@@ -354,14 +196,6 @@ export class Engine {
       if ((await this.services.members.get(chat.key, actor.account))?.admin) return true;
     }
     return false;
-  }
-
-  private async communitiesOf(actor: Actor | undefined): Promise<CommunitySettings[]> {
-    if (!actor) return [];
-    const profile = await this.services.members.profile(actor.account);
-    const seen = (profile?.communities ?? []).map((id) => this.services.directory.community(id));
-    const configured = this.services.directory.communities.filter((c) => c.admins.includes(actor.account));
-    return [...new Set([...seen, ...configured].filter((c): c is CommunitySettings => c !== undefined))];
   }
 
   // ---- execution ------------------------------------------------------------------------------
@@ -414,3 +248,38 @@ export class Engine {
 }
 
 export { errorSummary };
+
+/**
+ * The context of one event. A class rather than an object of closures: built for every message, its
+ * methods live once on the prototype.
+ */
+class EventContext implements Ctx {
+  readonly policy: Policy | undefined;
+
+  constructor(
+    private readonly engine: Engine,
+    readonly event: CoreEvent,
+    readonly now: Instant,
+    readonly actor: Actor | undefined,
+    readonly community: CommunitySettings | undefined,
+    readonly chat: ChatEntry | undefined,
+    readonly t: Translate,
+    readonly services: Services,
+    private readonly sink: Decision[],
+    private readonly chatKey: ChatKey | undefined,
+  ) {
+    this.policy = chat?.policy ?? community?.policy;
+  }
+
+  emit(...decisions: Decision[]): void {
+    this.sink.push(...decisions);
+  }
+
+  translatorFor(account: AccountKey, community?: CommunitySettings): Promise<Translate> {
+    return this.engine.translatorFor(account, community ?? this.community);
+  }
+
+  isAdmin(community: CommunitySettings, actor?: Actor): Promise<boolean> {
+    return this.engine.isAdmin(community, actor, this.chatKey);
+  }
+}
