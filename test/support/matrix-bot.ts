@@ -31,6 +31,8 @@ export interface MatrixWorld {
   mod: TestUser;
   lobby: string;
   review: string;
+  /** More configured rooms of the community (`extraRooms`), titled "Room 1", "Room 2", …; the bot at 100. */
+  rooms: string[];
   /** Starts (or, after `stop`, restarts on the same store) the Matrix adapter. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -40,7 +42,11 @@ export interface MatrixWorld {
   dmWith(user: TestUser): Promise<string | undefined>;
 }
 
-export async function matrixWorld(env: SynapseEnv, community: string): Promise<MatrixWorld> {
+export async function matrixWorld(
+  env: SynapseEnv,
+  community: string,
+  options: { extraRooms?: number } = {},
+): Promise<MatrixWorld> {
   const [bot, owner, mod] = await Promise.all([
     registerUser(env, "warden", { displayName: "Warden" }),
     registerUser(env, "owner"),
@@ -54,7 +60,19 @@ export async function matrixWorld(env: SynapseEnv, community: string): Promise<M
     invite: [bot.userId],
     powerLevels: { users: { ...levels.users, [owner.userId]: 100 } },
   });
+  const rooms = await Promise.all(
+    Array.from({ length: options.extraRooms ?? 0 }, () =>
+      owner.createRoom({
+        version: "11",
+        invite: [bot.userId],
+        powerLevels: { users: { ...levels.users, [owner.userId]: 100 } },
+      }),
+    ),
+  );
   await Promise.all([mod.join(lobby), mod.join(review)]);
+  const extra = rooms
+    .map((room, i) => `      - id: "matrix:${room}"\n        title: Room ${i + 1}\n`)
+    .join("");
   const indented = community
     .split("\n")
     .map((l) => (l ? `    ${l}` : l))
@@ -67,7 +85,7 @@ communities:
     chats:
       - id: "matrix:${lobby}"
         title: Lobby
-${indented}
+${extra}${indented}
 `);
   let stop: (() => Promise<void>) | undefined;
   const world: MatrixWorld = {
@@ -77,6 +95,7 @@ ${indented}
     mod,
     lobby,
     review,
+    rooms,
     async start() {
       stop = await matrixStarter.start({
         runtime: platformRuntime(h.runtime),
@@ -104,11 +123,16 @@ ${indented}
     },
   };
   await world.start();
-  await until("the bot in its rooms", async () =>
-    (await owner.membership(lobby, bot.userId)) === "join" &&
-    (await owner.membership(review, bot.userId)) === "join"
-      ? true
-      : undefined,
+  await until(
+    "the bot in its rooms",
+    async () =>
+      (
+        await Promise.all(
+          [lobby, review, ...rooms].map(
+            async (room) => (await owner.membership(room, bot.userId)) === "join",
+          ),
+        )
+      ).every(Boolean) || undefined,
   );
   return world;
 }

@@ -9,6 +9,7 @@ import type { PlatformRuntime } from "../../core/ports/platform.js";
 import type { CommunitySettings } from "../../core/settings/community.js";
 import type { ReactionButtons } from "./buttons.js";
 import { RoomGuard } from "./invites.js";
+import { matrixChat } from "./keys.js";
 import { PowerLevels } from "./power.js";
 import { reviewCommand } from "./review.js";
 import { matrixTexts } from "./texts.js";
@@ -78,7 +79,16 @@ interface SyncInternals {
   persistTokenAfterSync: boolean;
   startSyncInternal(): Promise<unknown>;
   startSync(emit: (name: string, ...args: unknown[]) => Promise<void>): Promise<unknown>;
+  processSync(raw: unknown, emit?: unknown): Promise<unknown>;
 }
+
+/** The part of a sync response the encryption check reads. */
+interface SyncResponse {
+  rooms?: { join?: Record<string, { state?: { events?: MatrixEvent[] } }> };
+}
+
+/** The room turned end-to-end encryption on (the bot never does). */
+const isEncryption = (ev: MatrixEvent) => ev.type === "m.room.encryption" && ev.state_key === "";
 
 /**
  * The Matrix adapter: matrix-bot-sdk's sync, with every event handed to us in order and awaited (the
@@ -91,12 +101,47 @@ export function createMatrixAdapter(config: MatrixAdapterConfig): MatrixAdapter 
   const { client, runtime, logger, buttons } = config;
   const rooms = matrixRooms(runtime.communities);
   const language = roomLanguage(runtime.communities, config.defaultLanguage);
+  /** Encrypted rooms found and left: nothing more is done there, even if leaving failed. */
+  const encrypted = new Set<string>();
   const guard = new RoomGuard(
     client,
     { rooms: new Set(rooms.keys()), inviters: new Set(config.inviters ?? []) },
     (roomId) => matrixTexts(language(roomId)),
     logger,
+    { store: runtime.store, report: reportEncrypted },
   );
+
+  /** Tells a community's admins that one of its rooms is encrypted (mod-log room, else review room). */
+  async function reportEncrypted(roomId: string): Promise<void> {
+    const community = rooms.get(roomId);
+    if (!community) return; // a DM or an inviter's room: the log line is all
+    const room = matrixChat(roomId);
+    const title = community.chats.find((c) => c.key === room)?.title;
+    const to = [community.modlogChat, community.reviewChat].find(
+      (chat) => chat?.startsWith("matrix:") && chat !== room && !encrypted.has(parseKey(chat).id),
+    );
+    if (!to) {
+      logger.warn(
+        { room: roomId },
+        "matrix: no Matrix mod-log or review room to report the encrypted room to",
+      );
+      return;
+    }
+    const text = matrixTexts(community.language ?? config.defaultLanguage ?? "en")("encryptedReport", {
+      room: title ? `"${title}" (${roomId})` : roomId,
+    });
+    const outcome = await config.executor.execute({ kind: "send", chat: to, text });
+    if (outcome.status === "failed")
+      logger.warn(
+        { room: roomId, err: outcome.error.message },
+        "matrix: could not report the encrypted room",
+      );
+  }
+
+  async function leaveEncrypted(roomId: string): Promise<void> {
+    encrypted.add(roomId);
+    await guard.leaveEncrypted(roomId);
+  }
   const power = new PowerLevels(
     {
       state: async (roomId, type, stateKey = "") => {
@@ -166,12 +211,25 @@ export function createMatrixAdapter(config: MatrixAdapterConfig): MatrixAdapter 
       const name = ev.content.displayname;
       rememberName(roomId, ev.state_key, typeof name === "string" ? name : "");
     }
-    if (ev.type === "m.room.encryption" && ev.state_key === "" && ev.sender !== botUserId) {
-      await guard.leaveEncrypted(roomId);
+    if (encrypted.has(roomId)) return;
+    if (isEncryption(ev)) {
+      await leaveEncrypted(roomId);
       return;
     }
     for (const event of await translateEvent(roomId, ev, env)) {
       await handle(event.kind === "command" ? await reviewCommand(event, buttons) : event);
+    }
+  }
+
+  /**
+   * A sync with a gap (many events while the bot was down) brings older state changes in each room's
+   * `state` section, which the SDK does not emit: an `m.room.encryption` there counts as in the timeline.
+   */
+  async function encryptionInState(raw: unknown): Promise<void> {
+    const joined = (raw as SyncResponse | undefined)?.rooms?.join ?? {};
+    for (const [roomId, room] of Object.entries(joined)) {
+      if (!encrypted.has(roomId) && (room.state?.events ?? []).some(isEncryption))
+        await leaveEncrypted(roomId);
     }
   }
 
@@ -211,6 +269,16 @@ export function createMatrixAdapter(config: MatrixAdapterConfig): MatrixAdapter 
       const sync = client as unknown as SyncInternals;
       sync.persistTokenAfterSync = true;
       sync.startSyncInternal = () => sync.startSync(emit);
+      const processSync = sync.processSync.bind(client);
+      sync.processSync = async (raw, emitFn) => {
+        if (stopping) throw new Stopping();
+        await encryptionInState(raw).catch((error: unknown) =>
+          logger.error({ err: String(error) }, "matrix: could not handle a sync's state"),
+        );
+        return processSync(raw, emitFn);
+      };
+      // Rooms encrypted before the bot joined them, or while it was down, are found before any event.
+      for (const roomId of await guard.leaveEncryptedRooms()) encrypted.add(roomId);
       // Without a sync token the first sync replays each room's recent past: only events from now on
       // count then. With one, what happened while the bot was down is handled as usual.
       await client.start();
