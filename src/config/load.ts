@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, resolve } from "node:path";
-import { parseDocument } from "yaml";
+import { parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import type { AccountKey, ChatKey, CommunityId } from "../core/ids.js";
 import type { ChatEntry, CommunitySettings, CoreSettings, Policy } from "../core/settings/community.js";
@@ -59,6 +59,7 @@ export function parseConfigText(text: string, options: { file?: string; baseDir:
       options.file,
     );
   }
+  keepLongIntegersExact(doc);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });
@@ -70,6 +71,24 @@ export function parseConfigText(text: string, options: { file?: string; baseDir:
     );
   }
   return parseConfigObject(value ?? {}, options);
+}
+
+/**
+ * An unquoted integer past 2^53 (a Discord id: 17–20 digits) would become a rounded float, and a server
+ * id used as a key would silently name another server. Such a number is kept as its exact digits; the
+ * schema then takes it where an id is expected and names the field where a number was.
+ */
+function keepLongIntegersExact(doc: ReturnType<typeof parseDocument>): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      if (
+        typeof node.value === "number" &&
+        !Number.isSafeInteger(node.value) &&
+        /^[0-9]+$/.test(node.source ?? "")
+      )
+        node.value = node.source;
+    },
+  });
 }
 
 export function parseConfigObject(input: unknown, options: { file?: string; baseDir: string }): LoadedConfig {

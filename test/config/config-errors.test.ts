@@ -234,4 +234,28 @@ describe("configuration errors name the field and the expected value", () => {
     expect(demo?.chats.find((c) => c.key === "console:lobby")?.policy.news.any_link).toBe(false);
     expect(demo?.policy.sanctions.ladder[1]).toEqual({ at: 3, action: "mute", duration: 3_600_000 });
   });
+
+  it("reads unquoted Discord ids exactly (YAML would round them to another id), keys included", () => {
+    const loaded = parseConfigText(
+      base(
+        "",
+        `discord:
+  guilds:
+    111111111111111111:
+      unverified_role: 222222222222222222
+      verified_role: 333333333333333333
+`,
+      ),
+      { baseDir: root },
+    );
+    expect(loaded.raw.discord?.guilds).toEqual({
+      "111111111111111111": { unverified_role: "222222222222222222", verified_role: "333333333333333333" },
+    });
+  });
+
+  it("names the field when a long unquoted number stands where a number is expected", () => {
+    expect(problems(base("", "metrics:\n  port: 123456789012345678901\n"))).toEqual([
+      expect.stringMatching(/^metrics\.port: expected number/),
+    ]);
+  });
 });
