@@ -25,6 +25,8 @@ const PAGE = 500;
 export class SqliteStore implements KeyValueStore {
   private readonly db: Database.Database;
   private readonly q;
+  /** BEGIN IMMEDIATE / COMMIT / ROLLBACK, prepared once (a `db.transaction` wrapper per call cost more than the work). */
+  private readonly tx;
   private closed = false;
   /**
    * Values read and written, kept in this process: only when the caller vouches that no other process
@@ -55,6 +57,11 @@ export class SqliteStore implements KeyValueStore {
       throw wrap("open", path, error);
     }
     const db = this.db;
+    this.tx = {
+      begin: db.prepare("BEGIN IMMEDIATE"),
+      commit: db.prepare("COMMIT"),
+      rollback: db.prepare("ROLLBACK"),
+    };
     this.q = {
       get: db.prepare<[string, number], { value: string; expires: number | null }>(
         "SELECT value, expires FROM kv WHERE key = ? AND (expires IS NULL OR expires > ?)",
@@ -301,7 +308,15 @@ export class SqliteStore implements KeyValueStore {
   /** One `BEGIN IMMEDIATE` transaction on `key`; if it fails, the cache forgets the key (it may be ahead). */
   private immediate<T>(key: string | undefined, work: () => T): T {
     try {
-      return this.db.transaction(work).immediate();
+      this.tx.begin.run();
+      try {
+        const result = work();
+        this.tx.commit.run();
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.tx.rollback.run();
+        throw error;
+      }
     } catch (error) {
       if (key !== undefined) this.cache?.drop(key);
       throw error;
