@@ -5,6 +5,7 @@ import { effectiveLevel, nextExpiry } from "../model/access.js";
 import { HOUR, type Instant } from "../ports/clock.js";
 import type { Timer } from "../ports/scheduler.js";
 import type { KeyValueStore } from "../ports/store.js";
+import { KEEP } from "../ports/store.js";
 
 export const enforcementKey = (chat: ChatKey, account: AccountKey) => `enforcement:${chat}:${account}`;
 export const ACCESS_TIMER = "access.expire";
@@ -115,18 +116,20 @@ export class AccessService {
     error?: string,
     until?: Instant,
   ) {
-    await this.store.update<Enforcement>(enforcementKey(chat, account), (cur = { constraints: [] }) =>
-      ok
+    await this.store.update<Enforcement>(enforcementKey(chat, account), (cur = { constraints: [] }) => {
+      if (ok && cur.applied === level && cur.appliedUntil === until && cur.lastError === undefined)
+        return cur;
+      if (!ok && cur.lastError === (error ?? "failed")) return cur;
+      return ok
         ? { ...cur, applied: level, appliedUntil: until, lastError: undefined }
-        : { ...cur, lastError: error ?? "failed" },
-    );
+        : { ...cur, lastError: error ?? "failed" };
+    });
   }
 
   async setBanned(chat: ChatKey, account: AccountKey, banned: boolean): Promise<void> {
-    await this.store.update<Enforcement>(enforcementKey(chat, account), (cur = { constraints: [] }) => ({
-      ...cur,
-      banned,
-    }));
+    await this.store.update<Enforcement>(enforcementKey(chat, account), (cur = { constraints: [] }) =>
+      cur.banned === banned ? cur : { ...cur, banned },
+    );
   }
 
   private async change(
@@ -139,9 +142,20 @@ export class AccessService {
     const { before, after } = await this.store.change<
       Enforcement,
       { before: AccessLevel; after: Enforcement }
-    >(enforcementKey(chat, account), (cur = { constraints: [] }) => {
-      const after = { ...cur, constraints: edit(cur.constraints) };
-      return { value: after, result: { before: cur.applied ?? effectiveLevel(cur.constraints, now), after } };
+    >(enforcementKey(chat, account), (stored) => {
+      const cur = stored ?? { constraints: [] };
+      const constraints = edit(cur.constraints);
+      const after = { ...cur, constraints };
+      const before = cur.applied ?? effectiveLevel(cur.constraints, now);
+      // Nothing changed (a release of a limit the member never had) writes nothing; a record left saying
+      // nothing is removed rather than kept as {"constraints":[]} (two per verified member before).
+      const value =
+        sameConstraints(cur.constraints, constraints) || (!stored && isEmpty(after))
+          ? KEEP
+          : isEmpty(after)
+            ? undefined
+            : after;
+      return { value, result: { before, after } };
     });
     const intended = effectiveLevel(after.constraints, now);
     const decisions: Decision[] = [];
@@ -180,4 +194,19 @@ export class AccessService {
     );
     return decisions;
   }
+}
+
+function sameConstraints(a: readonly Constraint[], b: readonly Constraint[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i] || JSON.stringify(c) === JSON.stringify(b[i]));
+}
+
+/** A record that says nothing (no constraint, never applied, no error, no ban) is not kept. */
+function isEmpty(e: Enforcement): boolean {
+  return (
+    e.constraints.length === 0 &&
+    e.applied === undefined &&
+    e.appliedUntil === undefined &&
+    e.lastError === undefined &&
+    e.banned === undefined
+  );
 }

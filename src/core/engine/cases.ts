@@ -54,6 +54,69 @@ export interface Case {
 
 export type NewCase = Omit<Case, "number" | "at"> & { at?: Instant };
 
+/**
+ * How a case is stored (`case:<community>:<number>`): short field names, nothing the key already says
+ * (community, number), optional fields only when present. Cases written before this form carried every
+ * field under its long name; `decodeCase` reads both.
+ */
+export interface StoredCase {
+  /** action */
+  x: CaseAction;
+  /** source */
+  o: CaseSource;
+  /** subject */
+  s: AccountKey;
+  /** actor */
+  b: AccountKey | "bot";
+  /** reason */
+  r: string;
+  /** at */
+  t: Instant;
+  c?: ChatKey;
+  /** category */
+  g?: string;
+  p?: number;
+  /** jumped to */
+  j?: Case["jumpedTo"];
+  /** until */
+  u?: Instant;
+  /** refers to */
+  f?: CaseNumber;
+}
+
+export function encodeCase(c: Case): StoredCase {
+  const s: StoredCase = { x: c.action, o: c.source, s: c.subject, b: c.actor, r: c.reason, t: c.at };
+  if (c.chat !== undefined) s.c = c.chat;
+  if (c.category !== undefined) s.g = c.category;
+  if (c.points !== undefined) s.p = c.points;
+  if (c.jumpedTo !== undefined) s.j = c.jumpedTo;
+  if (c.until !== undefined) s.u = c.until;
+  if (c.refersTo !== undefined) s.f = c.refersTo;
+  return s;
+}
+
+/** Reads a stored case, compact or in the older long form (which also carried its community and number). */
+export function decodeCase(raw: StoredCase | Case, community: CommunityId, number: number): Case {
+  if ("action" in raw) return { ...raw, community, number: number as CaseNumber };
+  const c: Case = {
+    number: number as CaseNumber,
+    community,
+    action: raw.x,
+    source: raw.o,
+    subject: raw.s,
+    actor: raw.b,
+    reason: raw.r,
+    at: raw.t,
+  };
+  if (raw.c !== undefined) c.chat = raw.c;
+  if (raw.g !== undefined) c.category = raw.g;
+  if (raw.p !== undefined) c.points = raw.p;
+  if (raw.j !== undefined) c.jumpedTo = raw.j;
+  if (raw.u !== undefined) c.until = raw.u;
+  if (raw.f !== undefined) c.refersTo = raw.f;
+  return c;
+}
+
 const counterKey = (c: CommunityId) => `case-counter:${c}`;
 const caseKey = (c: CommunityId, n: number) => `case:${c}:${n}`;
 const subjectIndexKey = (c: CommunityId, a: AccountKey) => `cases-of:${c}:${a}`;
@@ -64,16 +127,17 @@ export class CaseLog {
 
   async open(input: NewCase, now: Instant): Promise<Case> {
     const number = (await this.store.increment(counterKey(input.community))) as CaseNumber;
-    const record: Case = { ...input, number, at: input.at ?? now };
-    if (!(await this.store.setIfAbsent(caseKey(input.community, number), record)))
+    const record = dropUndefined<Case>({ ...input, number, at: input.at ?? now });
+    if (!(await this.store.setIfAbsent(caseKey(input.community, number), encodeCase(record))))
       throw new Error(`case ${number} already exists in ${input.community}`);
     // One set member per case: appending never rewrites the member's whole list.
     await this.store.addToSet(subjectIndexKey(input.community, input.subject), String(number));
     return record;
   }
 
-  get(community: CommunityId, number: number): Promise<Case | undefined> {
-    return this.store.get<Case>(caseKey(community, number));
+  async get(community: CommunityId, number: number): Promise<Case | undefined> {
+    const raw = await this.store.get<StoredCase | Case>(caseKey(community, number));
+    return raw === undefined ? undefined : decodeCase(raw, community, number);
   }
 
   /**
@@ -98,4 +162,10 @@ export class CaseLog {
     const cases = await Promise.all(numbers.map((n) => this.get(community, n)));
     return cases.filter((c): c is Case => c !== undefined);
   }
+}
+
+/** The case as it came back from a JSON store before: fields given as undefined are absent. */
+function dropUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
+  return value;
 }
