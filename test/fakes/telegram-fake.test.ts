@@ -1,5 +1,4 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { run } from "@grammyjs/runner";
 import { Bot, GrammyError } from "grammy";
 import type { Update } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -316,20 +315,6 @@ describe("updates and long polling", () => {
     await again.stop();
     expect(seenAgain[0]).toBeGreaterThan(seen[0] as number);
     expect(seenAgain).toHaveLength(1);
-  });
-
-  it("@grammyjs/runner long-polls and handles updates", async () => {
-    const g = tg.addChat({ type: "supergroup" });
-    const alice = tg.addUser();
-    tg.setMember(g.id, alice.id, "member");
-    const texts: string[] = [];
-    bot.on("message:text", (ctx) => void texts.push(ctx.message.text));
-    const runner = run(bot);
-    tg.userSends(g.id, alice.id, "first");
-    tg.userSends(g.id, alice.id, "second");
-    await waitFor(() => texts.length === 2);
-    await runner.stop();
-    expect(texts.sort()).toEqual(["first", "second"]);
   });
 
   it("getUpdates returns nothing after its timeout when nothing happens", async () => {
