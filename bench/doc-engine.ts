@@ -63,7 +63,9 @@ time; example config (\`config/chatwarden.example.yaml\`: verification, news hol
 Messages are bench/corpus.ts text (English, Chinese, mixed; 20–200 characters, seed ${p.seed}) with the example
 config's ${p.matcher.terms} terms in about 2% of them (${int(p.messagesWithTerm)} measured messages hit a term:
 delete, points, ladder) and a link in 1% (${int(p.messagesWithLink)}; half the messages go to the news chat,
-where every link is held). Redis and PostgreSQL handle the first ${int(p.sharedMessages)} of them (\`--full\`: all).
+where every link is held). Each store is opened as the bot opens it, with the example config's per-process
+read cache (\`storage.cache_entries\`; SQLite's as the one process on its file).
+Redis and PostgreSQL handle the first ${int(p.sharedMessages)} of them (\`--full\`: all).
 p50/p99 are per message, wall clock; the load average is read right after each pass.
 
 The matcher alone is the example config's compiled automaton (\`matcher.find\`) on the same message texts in the

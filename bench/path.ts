@@ -110,7 +110,8 @@ export async function runPathBench(
 
   const rows: PathRow[] = [];
   for (const backend of list) {
-    const { store, drop } = await openBenchStore(backend);
+    // As the bot opens it (boot.ts): the example config's storage.cache_entries.
+    const { store, drop } = await openBenchStore(backend, { cacheEntries: config.raw.storage.cache_entries });
     const runtime = await benchRuntime(config, store);
     try {
       const s0 = performance.now();

@@ -83,16 +83,19 @@ export function backends(dir: string, flags: Map<string, string>): Backend[] {
 }
 
 /**
- * Opens a backend for one benchmark, empty. Redis gets a key prefix of its own (removed afterwards);
+ * Opens a backend for one benchmark, empty; with `cacheEntries`, with the per-process read cache the bot
+ * opens it with (`storage.cache_entries`; SQLite's only as the file's one process). Redis gets a key prefix of its own (removed afterwards);
  * PostgreSQL a database of its own (`chatwarden_bench`, made afresh), so tests sharing the server are
  * never disturbed.
  */
 export async function openBenchStore(
   backend: Backend,
+  options: { cacheEntries?: number } = {},
 ): Promise<{ store: KeyValueStore; drop(): Promise<void> }> {
+  const { cacheEntries } = options;
   if (backend.name === "redis") {
     const prefix = `cwbench:${process.pid}:`;
-    const store = await openStore(backend.url, { redisPrefix: prefix });
+    const store = await openStore(backend.url, { redisPrefix: prefix, cacheEntries });
     const drop = async () => {
       const { createClient } = await import("redis");
       const client = createClient({ url: backend.url });
@@ -113,7 +116,7 @@ export async function openBenchStore(
     await admin.end();
     const url = new URL(backend.url);
     url.pathname = "/chatwarden_bench";
-    const store = await openStore(url.toString());
+    const store = await openStore(url.toString(), { cacheEntries });
     const drop = async () => {
       const again = new pg.Client({ connectionString: backend.url });
       await again.connect();
@@ -122,7 +125,8 @@ export async function openBenchStore(
     };
     return { store, drop };
   }
-  return { store: await openStore(backend.url), drop: async () => {} };
+  // The benchmark is the only process on its SQLite file, as the bot is once it holds the data-dir lock.
+  return { store: await openStore(backend.url, { cacheEntries, exclusive: true }), drop: async () => {} };
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
