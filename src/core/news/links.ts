@@ -191,8 +191,37 @@ function trimEnd(text: string, start: number, end: number): number {
   return end;
 }
 
+/** A folded code unit `.` or `/` (1), an ASCII letter (2), else 0. */
+function linkUnit(c: number): number {
+  if (c === 0x2e || c === 0x2f) return 1;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x7a ? 2 : 0;
+}
+
+/**
+ * Whether the folded text could hold a link, without folding it: every link has a `.` or `/` and an
+ * ASCII letter (a TLD, a scheme). Most chat messages have no `.` or no Latin letter at all; they skip
+ * the fold's copy and position maps. Characters the fold maps are folded one by one (cached).
+ */
+function mayHoldLink(text: string): boolean {
+  let seen = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) seen |= linkUnit(c);
+    else if (c >= 0xd800 && c <= 0xdfff)
+      return true; // astral or lone surrogate: leave it to the fold
+    else if (!isStableCjk(c) && !isInvisible(c)) {
+      const f = foldChar(c, text.charAt(i));
+      for (let k = 0; k < f.length; k++) seen |= linkUnit(f.charCodeAt(k));
+    }
+    if (seen === 3) return true;
+  }
+  return false;
+}
+
 /** Finds http(s) links, `www.` links and bare domains in a message. */
 export function extractLinks(text: string): FoundLink[] {
+  if (!mayHoldLink(text)) return [];
   const folded = fold(text);
   const t = folded.text;
   if (t.indexOf(".") === -1 && t.indexOf("//") === -1) return [];

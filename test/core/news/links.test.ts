@@ -34,6 +34,13 @@ describe("extractLinks", () => {
     expect(text.slice(link!.start, link!.end)).toBe("ｎｅｗｓ．example．com/a");
   });
 
+  it("finds links whose dots and letters all come from folded characters (no ASCII in the text)", () => {
+    expect(hosts("看ｗｗｗ。ｅｘａｍｐｌｅ｡ｃｏｍ好")).toEqual(["www.example.com"]);
+    expect(hosts("ｈｔｔｐｓ：／／ｌｏｃａｌｈｏｓｔ／ａ")).toEqual(["localhost"]);
+    expect(hosts("中文。没有字母，也没有链接。")).toEqual([]);
+    expect(hosts("no dot or slash here ｅｘａｍｐｌｅ")).toEqual([]);
+  });
+
   it("folds ideographic and half-width full stops to dots", () => {
     expect(hosts("example。com/x")).toEqual(["example.com"]);
     expect(originals("example。com/x")).toEqual(["example。com/x"]);
