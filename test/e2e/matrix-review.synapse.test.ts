@@ -51,13 +51,17 @@ sanctions:
     expect(await reposts("news.example.com/story-1")).toHaveLength(1);
   }, 60_000);
 
-  it("refuses a non-admin's reaction: nothing is re-posted and the card still waits", async () => {
+  it("refuses a non-admin's reaction: nothing is re-posted, the reaction is removed and the card still waits", async () => {
     const dave = await w.member("dave");
     const card = await hold(dave, "dave", "second https://news.example.com/story-2");
     const eve = await w.member("eve");
     await eve.join(w.review);
-    await react(eve, w.review, card.event_id, "✅");
-    await new Promise((r) => setTimeout(r, 1_500));
+    const reaction = await react(eve, w.review, card.event_id, "✅");
+    // Left on the card, eve's ✅ would read as a decision to the admins.
+    await until(
+      "eve's reaction removed",
+      async () => Object.keys((await w.mod.event(w.review, reaction)).content).length === 0 || undefined,
+    );
     expect(await reposts("news.example.com/story-2")).toHaveLength(0);
     // An admin's decision still works afterwards: the refusal changed nothing.
     await w.mod.send(w.review, `!reject ${idOf(card.content.body)} off topic`);
@@ -68,6 +72,39 @@ sanctions:
       return edits.length > 0 || undefined;
     });
     expect(await reposts("news.example.com/story-2")).toHaveLength(0);
+  }, 60_000);
+
+  it("says in plain words when it may not remove a refused reaction (its power is below redact)", async () => {
+    const hank = await w.member("hank");
+    const card = await hold(hank, "hank", "fourth https://news.example.com/story-4");
+    const levels = (await w.owner.state<{ users: Record<string, number> }>(w.review, "m.room.power_levels"))!;
+    // The bot gives up its own power (nobody else may lower a level equal to theirs).
+    await w.bot.setState(w.review, "m.room.power_levels", {
+      ...levels,
+      users: { ...levels.users, [w.bot.userId]: 60 },
+      redact: 80,
+    });
+    try {
+      const ivy = await w.member("ivy");
+      await ivy.join(w.review);
+      await react(ivy, w.review, card.event_id, "❌");
+      const notice = await until("the notice", async () =>
+        (await sentBy(w.mod, w.review, w.bot.userId)).find((e) =>
+          String(e.content.body).includes("could not remove the reaction"),
+        ),
+      );
+      expect(String(notice.content.body)).toContain("ivy");
+      expect(String(notice.content.body)).toContain("redact");
+      // Once per room: a second refused reaction adds no second notice.
+      await react(ivy, w.review, card.event_id, "✅");
+      await new Promise((r) => setTimeout(r, 1_500));
+      const notices = (await sentBy(w.mod, w.review, w.bot.userId)).filter((e) =>
+        String(e.content.body).includes("could not remove the reaction"),
+      );
+      expect(notices).toHaveLength(1);
+    } finally {
+      await w.owner.setState(w.review, "m.room.power_levels", levels);
+    }
   }, 60_000);
 
   it("escalates warnings to a ban on the ladder", async () => {

@@ -1,5 +1,6 @@
 import type { MatrixClient } from "matrix-bot-sdk";
 import type { DecisionExecutor } from "../../core/decisions.js";
+import type { Handled } from "../../core/engine/engine.js";
 import type { CoreEvent } from "../../core/events.js";
 import { parseKey } from "../../core/ids.js";
 import type { Language } from "../../core/i18n/translator.js";
@@ -11,6 +12,7 @@ import type { ReactionButtons } from "./buttons.js";
 import { RoomGuard } from "./invites.js";
 import { matrixChat } from "./keys.js";
 import { PowerLevels } from "./power.js";
+import { RefusedReactions, wasRefused } from "./refused-reactions.js";
 import { reviewCommand } from "./review.js";
 import { matrixTexts } from "./texts.js";
 import { translateEvent, type MatrixEvent, type TranslateEnv } from "./translate.js";
@@ -87,6 +89,10 @@ interface SyncResponse {
   rooms?: { join?: Record<string, { state?: { events?: MatrixEvent[] } }> };
 }
 
+/** The key of a reaction event (`✅`). */
+const reactionKey = (ev: MatrixEvent) =>
+  String((ev.content["m.relates_to"] as { key?: unknown } | undefined)?.key ?? "");
+
 /** The room turned end-to-end encryption on (the bot never does). */
 const isEncryption = (ev: MatrixEvent) => ev.type === "m.room.encryption" && ev.state_key === "";
 
@@ -137,6 +143,13 @@ export function createMatrixAdapter(config: MatrixAdapterConfig): MatrixAdapter 
         "matrix: could not report the encrypted room",
       );
   }
+
+  const refusedReactions = new RefusedReactions({
+    executor: config.executor,
+    store: runtime.store,
+    textsFor: (roomId) => matrixTexts(language(roomId)),
+    logger,
+  });
 
   async function leaveEncrypted(roomId: string): Promise<void> {
     encrypted.add(roomId);
@@ -196,11 +209,12 @@ export function createMatrixAdapter(config: MatrixAdapterConfig): MatrixAdapter 
     if (names.size > 20_000) names.delete(names.keys().next().value as string);
   }
 
-  async function handle(event: CoreEvent): Promise<void> {
+  async function handle(event: CoreEvent): Promise<Handled | undefined> {
     try {
-      await runtime.handle(event);
+      return await runtime.handle(event);
     } catch (error) {
       logger.error({ event: event.kind, err: String(error) }, "the engine failed on a Matrix event");
+      return undefined;
     }
   }
 
@@ -217,7 +231,13 @@ export function createMatrixAdapter(config: MatrixAdapterConfig): MatrixAdapter 
       return;
     }
     for (const event of await translateEvent(roomId, ev, env)) {
-      await handle(event.kind === "command" ? await reviewCommand(event, buttons) : event);
+      const handled = await handle(event.kind === "command" ? await reviewCommand(event, buttons) : event);
+      if (
+        ev.type === "m.reaction" &&
+        event.kind === "button_pressed" &&
+        wasRefused(handled, event.actor.account)
+      )
+        await refusedReactions.remove(roomId, ev.event_id, reactionKey(ev), event.actor.displayName);
     }
   }
 
