@@ -1,5 +1,8 @@
 /**
- * A bounded per-process cache of stored values, least recently used out first. Entries are the JSON
+ * A bounded per-process cache of stored values, approximately least recently used out first (the
+ * "clock" or second-chance scheme: a hit only marks its entry; when the cache is full, the oldest entry
+ * goes unless it was hit since it last came round, in which case it moves to the back, unmarked). A hit
+ * so costs no reordering of the map, which cost more than the rest of a cached read. Entries are the JSON
  * text as stored (so every read parses a fresh object, as from the backend) or `null` for a key known
  * to be absent, with the time the value expires. Values longer than `MAX_CACHED_CHARS` are not kept, so
  * the cache holds at most `capacity` × that many characters; nothing is ever loaded into it wholesale,
@@ -18,8 +21,13 @@ export interface Cached {
 /** Larger values (held posts with many parts) are read from the backend each time. */
 export const MAX_CACHED_CHARS = 8_192;
 
+interface Slot extends Cached {
+  /** Read since the clock hand last passed it: it gets a second chance before eviction. */
+  used: boolean;
+}
+
 export class ReadCache {
-  private readonly entries = new Map<string, Cached>();
+  private readonly entries = new Map<string, Slot>();
   hits = 0;
   misses = 0;
 
@@ -33,9 +41,7 @@ export class ReadCache {
       return undefined;
     }
     this.hits++;
-    // Most recently used last: Map keeps insertion order.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    entry.used = true;
     if (entry.expires !== null && entry.expires <= now) return { json: null, expires: null };
     return entry;
   }
@@ -44,10 +50,18 @@ export class ReadCache {
   put(key: string, json: string | null, expires: number | null = null): void {
     this.entries.delete(key);
     if (json !== null && json.length > MAX_CACHED_CHARS) return;
-    this.entries.set(key, { json, expires });
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+    this.entries.set(key, { json, expires, used: true });
+    // Oldest first (Map keeps insertion order); a read (or the write that put it here) since it came
+    // round buys it another turn, so a full cache of read entries evicts in insertion order.
+    while (this.entries.size > this.capacity) {
+      const oldest = this.entries.entries().next();
+      if (oldest.done) break;
+      const [oldKey, slot] = oldest.value;
+      this.entries.delete(oldKey);
+      if (slot.used) {
+        slot.used = false;
+        this.entries.set(oldKey, slot);
+      }
     }
   }
 

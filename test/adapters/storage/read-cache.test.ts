@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { ReadCache } from "../../../src/adapters/storage/read-cache.js";
+
+describe("ReadCache", () => {
+  it("keeps at most its capacity, evicting in insertion order when nothing was read", () => {
+    const cache = new ReadCache(3);
+    for (const key of ["a", "b", "c", "d", "e"]) cache.put(key, `"${key}"`);
+    expect(cache.size).toBe(3);
+    expect(cache.get("a", 0)).toBeUndefined();
+    expect(cache.get("b", 0)).toBeUndefined();
+    expect(cache.get("e", 0)?.json).toBe('"e"');
+  });
+
+  it("keeps an entry read since the eviction hand last passed it (second chance)", () => {
+    const cache = new ReadCache(3);
+    cache.put("a", "1");
+    cache.put("b", "2");
+    cache.put("c", "3");
+    cache.put("d", "4"); // the hand passes every entry once (each written): a goes, the rest lose their mark
+    expect(cache.get("a", 0)).toBeUndefined();
+    expect(cache.get("b", 0)?.json).toBe("2"); // read: b gets another turn
+    cache.put("e", "5"); // c, unread since the hand passed it, goes rather than b
+    expect(cache.get("c", 0)).toBeUndefined();
+    expect(cache.get("b", 0)?.json).toBe("2");
+    expect(cache.size).toBe(3);
+  });
+
+  it("serves an expired value as absent and a known absence as null", () => {
+    const cache = new ReadCache(10);
+    cache.put("gone", "1", 100);
+    cache.put("none", null);
+    expect(cache.get("gone", 100)).toEqual({ json: null, expires: null });
+    expect(cache.get("none", 0)?.json).toBeNull();
+  });
+});
