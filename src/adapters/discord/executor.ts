@@ -7,8 +7,8 @@ import type {
   SendPrivate,
 } from "../../core/decisions.js";
 import type { AccountKey, ChatKey } from "../../core/ids.js";
-import type { MessageRef } from "../../core/model/content.js";
 import type { Logger } from "../../core/ports/logger.js";
+import { ok, outcomeOf } from "../outcomes.js";
 import { DiscordCode, hasCode, toFailure } from "./failures.js";
 import { discordDmChat, placeOf, userIdOf } from "./keys.js";
 import { actionRows, CONTENT_MAX, DiscordMessaging } from "./messaging.js";
@@ -42,8 +42,6 @@ export interface DiscordExecutorDeps {
   repostName?: string;
 }
 
-const ok = (refs?: MessageRef[]): Outcome => (refs ? { status: "ok", refs } : { status: "ok" });
-
 /**
  * Carries out decisions with discord.js and reports each as an Outcome; errors never escape. 429s are
  * waited out by discord.js's REST queue; what still fails becomes a typed failure (`forbidden` for
@@ -64,14 +62,12 @@ export class DiscordDecisionExecutor implements DecisionExecutor {
     this.webhooks.clear();
   }
 
-  async execute(decision: PlatformDecision): Promise<Outcome> {
-    try {
-      return await this.run(decision);
-    } catch (error) {
-      const failure = toFailure(error);
-      this.deps.logger.warn({ decision: decision.kind, err: failure.message }, "discord refused a decision");
-      return { status: "failed", error: failure };
-    }
+  execute(decision: PlatformDecision): Promise<Outcome> {
+    return outcomeOf(decision, (d) => this.run(d), {
+      platform: "discord",
+      toFailure,
+      logger: this.deps.logger,
+    });
   }
 
   private async run(d: PlatformDecision): Promise<Outcome> {

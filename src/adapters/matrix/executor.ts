@@ -2,8 +2,8 @@ import type { MatrixClient } from "matrix-bot-sdk";
 import type { DecisionExecutor, Outcome, PlatformDecision, Restrict } from "../../core/decisions.js";
 import type { AccountKey, ChatKey } from "../../core/ids.js";
 import type { AccessLevel } from "../../core/model/access.js";
-import type { MessageRef } from "../../core/model/content.js";
 import type { Logger } from "../../core/ports/logger.js";
+import { ok, outcomeOf } from "../outcomes.js";
 import type { KeyValueStore } from "../../core/ports/store.js";
 import { ReactionButtons } from "./buttons.js";
 import { hasErrcode, MatrixRefusal, toFailure } from "./failures.js";
@@ -41,8 +41,6 @@ export interface RestrictionRecord {
 
 export const restrictionKey = (room: string, user: string): string => `matrix:restricted:${room}|${user}`;
 
-const ok = (refs?: MessageRef[]): Outcome => (refs ? { status: "ok", refs } : { status: "ok" });
-
 /**
  * Carries out decisions on a Matrix homeserver through matrix-bot-sdk and reports each as an Outcome;
  * errors never escape. Restrictions are power-level changes computed in power-levels.ts (they never
@@ -70,14 +68,12 @@ export class MatrixDecisionExecutor implements DecisionExecutor {
     );
   }
 
-  async execute(decision: PlatformDecision): Promise<Outcome> {
-    try {
-      return await this.run(decision);
-    } catch (error) {
-      const failure = toFailure(error);
-      this.deps.logger.warn({ decision: decision.kind, err: failure.message }, "matrix refused a decision");
-      return { status: "failed", error: failure };
-    }
+  execute(decision: PlatformDecision): Promise<Outcome> {
+    return outcomeOf(decision, (d) => this.run(d), {
+      platform: "matrix",
+      toFailure,
+      logger: this.deps.logger,
+    });
   }
 
   private async run(d: PlatformDecision): Promise<Outcome> {
