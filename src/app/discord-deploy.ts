@@ -48,7 +48,11 @@ export async function deployDiscordCommands(
       guilds,
       specs,
     });
-    for (const d of done) print(`discord server ${d.guild}: ${d.commands} slash commands registered`);
+    for (const d of done)
+      print(
+        `discord server ${d.guild}: ${d.commands} slash commands registered` +
+          (d.menus ? `, and ${d.menus} message command ("Report message")` : ""),
+      );
     return 0;
   } catch (error) {
     print(

@@ -1,4 +1,4 @@
-import { MessageFlags, type Client, type Interaction } from "discord.js";
+import { MessageFlags, type Client, type Interaction, type ModalSubmitInteraction } from "discord.js";
 import type { ButtonPressed, CoreEvent } from "../../core/events.js";
 import { translator, type Language } from "../../core/i18n/translator.js";
 import type { Instant } from "../../core/ports/clock.js";
@@ -15,6 +15,15 @@ import { discordAccount, discordChat } from "./keys.js";
 import { commandEvent, commandList } from "./slash-commands.js";
 import { actorOf, fromButton, messageRefOf } from "./translate.js";
 import { KeyedQueue } from "./queue.js";
+import {
+  byMember,
+  isReportMenu,
+  REPORT_COMMAND,
+  reportedMessageId,
+  reportEvent,
+  reportForm,
+} from "./report-message.js";
+import { discordTexts } from "./texts.js";
 import { formAnswers, VERIFY_FORM, VERIFY_START, verifyForm } from "./verify-form.js";
 import { postVerifyNotices } from "./verify-notice.js";
 
@@ -63,7 +72,8 @@ export function configuredGuilds(
  * The Discord adapter: discord.js with the bot's intents; gateway events become core events (one at a
  * time per channel or member, in order), decisions come back through the DiscordDecisionExecutor.
  * Interactions are answered at once (deferred), then filled from the decisions: slash commands, button
- * presses (Verify opens the verification form), and the form's submission.
+ * presses (Verify opens the verification form), the form's submission, and "Report message" (a form
+ * for the reason, then the core's `/report` as a reply to that message).
  */
 export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapter {
   const { runtime, logger } = config;
@@ -129,6 +139,21 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
       if (!event) return undefined;
       return () => inScope(new InteractionScope(i, account, ref?.chat, false), () => handle(event));
     }
+    if (i.isMessageContextMenuCommand() && isReportMenu(i.commandName)) {
+      // "Report message": the form for the reason first (a modal must be the first answer).
+      const language = await runtime.languageOf(account);
+      if (byMember(i.targetMessage)) await i.showModal(reportForm(i.targetId, language));
+      else
+        await i.reply({ content: discordTexts(language)("reportNotMember"), flags: MessageFlags.Ephemeral });
+      return undefined;
+    }
+    if (i.isChatInputCommand() && i.commandName === REPORT_COMMAND) {
+      // A slash command cannot point at a message: say where the message command is.
+      const t = discordTexts(await runtime.languageOf(account));
+      await i.reply({ content: t("reportHowTo"), flags: MessageFlags.Ephemeral });
+      return undefined;
+    }
+    if (i.isModalSubmit() && reportedMessageId(i.customId)) return acknowledgeReport(i);
     if (i.isChatInputCommand()) {
       // /verify in a server opens the form at once (a modal must be the first answer).
       const here = i.guildId ? communityOfGuild(runtime.communities, i.guildId) : undefined;
@@ -168,6 +193,28 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
           await handle({ kind: "private_message", actor, text, at });
         }
       });
+  }
+
+  /**
+   * The report form's submission: the reported message is fetched from the submission's own channel (its
+   * author is Discord's word), then filed as the core's `/report` replying to it.
+   */
+  async function acknowledgeReport(i: ModalSubmitInteraction): Promise<(() => Promise<void>) | undefined> {
+    await i.deferReply({ flags: MessageFlags.Ephemeral });
+    const account = discordAccount(i.user.id);
+    const id = reportedMessageId(i.customId) ?? "";
+    const channel = i.channel;
+    const target =
+      channel && "messages" in channel
+        ? await channel.messages.fetch({ message: id, force: true }).catch(() => undefined)
+        : undefined;
+    const say = async (key: "reportGone" | "reportNotMember") =>
+      void (await i.editReply({ content: discordTexts(await runtime.languageOf(account))(key) }));
+    if (!target || !i.guildId) return () => say("reportGone");
+    if (!byMember(target)) return () => say("reportNotMember");
+    const event = reportEvent(i, target);
+    if (!event) return () => say("reportGone");
+    return () => inScope(new InteractionScope(i, account, event.chat, true), () => handle(event));
   }
 
   function onInteraction(i: Interaction): void {

@@ -1,9 +1,11 @@
 import {
   ApplicationCommandOptionType,
+  ApplicationCommandType,
   PermissionFlagsBits,
   REST,
   Routes,
   type ChatInputCommandInteraction,
+  type RESTPostAPIApplicationCommandsJSONBody,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import type { CommandSpec } from "../../core/engine/module.js";
@@ -12,6 +14,7 @@ import { translator } from "../../core/i18n/translator.js";
 import type { Instant } from "../../core/ports/clock.js";
 import { discordChat } from "./keys.js";
 import { discordMentions } from "./mentions.js";
+import { REPORT_COMMAND, reportMenuCommand } from "./report-message.js";
 import { actorOf } from "./translate.js";
 
 /** Discord's rule for command and option names (lower case). */
@@ -27,18 +30,42 @@ const LOCALES = { en: "en-US", zh: "zh-CN" } as const;
 
 type CommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
+/** The two options every slash command takes. */
+const OPTIONS: CommandJson["options"] = [
+  {
+    type: ApplicationCommandOptionType.User,
+    name: MEMBER_OPTION,
+    name_localizations: { [LOCALES.zh]: "成员" },
+    description: "The member this is about",
+    description_localizations: { [LOCALES.zh]: "相关成员" },
+    required: false,
+  },
+  {
+    type: ApplicationCommandOptionType.String,
+    name: TEXT_OPTION,
+    name_localizations: { [LOCALES.zh]: "内容" },
+    description: "Everything else (duration, reason, code, …)",
+    description_localizations: { [LOCALES.zh]: "其余内容（时长、原因、代码等）" },
+    required: false,
+    max_length: 1000,
+  },
+];
+
 /**
- * The application commands for the bot's command list: one per command, with a user picker (so no one
- * types a mention) and a free-text option for the rest; descriptions in English with Chinese
+ * The application commands for the bot's command list: one slash command per command, with a user picker
+ * (so no one types a mention) and a free-text option for the rest; descriptions in English with Chinese
  * localizations. Admin commands are hidden from members by default member permissions (moderators with
  * ModerateMembers see them; a server can change that in its Integrations settings). The engine checks
  * scope and admin rights on every use anyway.
+ *
+ * `/report` needs the reported message, which a slash command cannot point at: the "Report message"
+ * message command files it, and `/report` (without options) says how to find that command.
  */
-export function commandList(specs: readonly CommandSpec[]): CommandJson[] {
+export function commandList(specs: readonly CommandSpec[]): RESTPostAPIApplicationCommandsJSONBody[] {
   const en = translator("en");
   const zh = translator("zh");
   const text = (s: string, name: string) => s.slice(0, 100) || name;
-  return specs
+  const slash: CommandJson[] = specs
     .filter((s) => NAME.test(s.name) && s.name === s.name.toLowerCase() && !HIDDEN.has(s.name))
     .slice(0, 100)
     .map((s) => ({
@@ -49,26 +76,10 @@ export function commandList(specs: readonly CommandSpec[]): CommandJson[] {
         [LOCALES.zh]: text(zh(s.description), s.name),
       },
       default_member_permissions: s.admin ? PermissionFlagsBits.ModerateMembers.toString() : null,
-      options: [
-        {
-          type: ApplicationCommandOptionType.User,
-          name: MEMBER_OPTION,
-          name_localizations: { [LOCALES.zh]: "成员" },
-          description: "The member this is about",
-          description_localizations: { [LOCALES.zh]: "相关成员" },
-          required: false,
-        },
-        {
-          type: ApplicationCommandOptionType.String,
-          name: TEXT_OPTION,
-          name_localizations: { [LOCALES.zh]: "内容" },
-          description: "Everything else (duration, reason, code, …)",
-          description_localizations: { [LOCALES.zh]: "其余内容（时长、原因、代码等）" },
-          required: false,
-          max_length: 1000,
-        },
-      ],
+      ...(s.name === REPORT_COMMAND ? {} : { options: OPTIONS }),
     }));
+  const reports = specs.some((s) => s.name === REPORT_COMMAND);
+  return reports ? [...slash, reportMenuCommand()] : slash;
 }
 
 /**
@@ -99,21 +110,23 @@ export function commandEvent(
 
 /**
  * Registers the commands in each guild over REST alone, without a gateway connection
- * (`chatwarden discord deploy-commands`). Returns how many commands each guild got.
+ * (`chatwarden discord deploy-commands`). Returns how many slash commands and message commands each
+ * guild got.
  */
 export async function deployCommandsOverRest(opts: {
   token: string;
   apiUrl?: string;
   guilds: readonly string[];
   specs: readonly CommandSpec[];
-}): Promise<{ guild: string; commands: number }[]> {
+}): Promise<{ guild: string; commands: number; menus: number }[]> {
   const rest = new REST(opts.apiUrl ? { api: opts.apiUrl } : {}).setToken(opts.token);
   const app = (await rest.get(Routes.currentApplication())) as { id: string };
   const body = commandList(opts.specs);
-  const out: { guild: string; commands: number }[] = [];
+  const menus = body.filter((c) => c.type === ApplicationCommandType.Message).length;
+  const out: { guild: string; commands: number; menus: number }[] = [];
   for (const guild of opts.guilds) {
     await rest.put(Routes.applicationGuildCommands(app.id, guild), { body });
-    out.push({ guild, commands: body.length });
+    out.push({ guild, commands: body.length - menus, menus });
   }
   return out;
 }

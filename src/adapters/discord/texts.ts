@@ -16,6 +16,13 @@ const en = {
     "The verification channel {channel} configured for this server does not exist or I cannot see it: fix discord.guilds.{guild}.verification_channel.",
   verifyHere:
     "New here? Press the button to verify for {community}: a short form opens, only you see the answers.",
+  reportMenu: "Report message",
+  reportTitle: "Report this message to the admins",
+  reportReason: "Reason (optional)",
+  reportHowTo:
+    "To report a message, right-click it (on a phone: press and hold it), then Apps → Report message. Only the admins see your report.",
+  reportGone: "That message is gone (deleted, or I cannot read it): there is nothing to report any more.",
+  reportNotMember: "That message was posted by a bot or a webhook, not by a member: tell an admin directly.",
 };
 
 export type DiscordTextKey = keyof typeof en;
@@ -33,6 +40,12 @@ const zh: Record<DiscordTextKey, string> = {
   channelMissing:
     "本服务器配置的验证频道 {channel} 不存在或我无权查看：请修改 discord.guilds.{guild}.verification_channel。",
   verifyHere: "新成员？请点击按钮完成 {community} 的身份验证：会弹出一个简短的表单，答案只有你能看到。",
+  reportMenu: "举报消息",
+  reportTitle: "向管理员举报这条消息",
+  reportReason: "原因（可不填）",
+  reportHowTo: "要举报一条消息，请右键点击它（手机上长按），然后选择 应用 → 举报消息。举报只有管理员能看到。",
+  reportGone: "这条消息已不存在（已删除，或我无权读取），无需再举报。",
+  reportNotMember: "这条消息由机器人或 Webhook 发送，不是成员发的：请直接告诉管理员。",
 };
 
 /** Every language of the core catalogue has the Discord texts too (the compiler checks it). */

@@ -81,9 +81,13 @@ describe("chatwarden discord deploy-commands", () => {
         DISCORD_API_URL: discord.apiUrl,
       }),
     );
-    expect(text).toMatch(new RegExp(`discord server ${guild.id}: \\d+ slash commands registered`));
+    expect(text).toMatch(
+      new RegExp(`discord server ${guild.id}: \\d+ slash commands registered, and 1 message command`),
+    );
     expect(code).toBe(0);
-    expect(discord.commandsOf(guild.id).map((c) => c.name)).toContain("mute");
+    expect(discord.commandsOf(guild.id).map((c) => c.name)).toEqual(
+      expect.arrayContaining(["mute", "report", "Report message"]),
+    );
     expect(discord.gatewayFrames).toEqual([]); // REST only
   }, 30_000);
 });

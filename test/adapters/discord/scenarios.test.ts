@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { discordChat } from "../../../src/adapters/discord/keys.js";
 import { waitFor } from "../../fakes/discord/index.js";
 import { buttonOf, member, startDcWorld, type DcWorld } from "./world.js";
 
@@ -244,5 +245,135 @@ sanctions:
     );
     expect(told.content).toMatch(/missing permissions/);
     expect(discord.member(guild.id, carol.id)?.communication_disabled_until).toBeNull();
+  });
+});
+
+describe("discord end to end: reporting a message", () => {
+  const REVIEW_BUTTONS = /^(Confirm|Dismiss)$/;
+  const cardOf = (w: DcWorld, label: RegExp) =>
+    buttonOf(w, w.review, label).customId ? buttonOf(w, w.review, label) : undefined;
+
+  it("registers Report message as a message command beside the slash commands, in English and Chinese", async () => {
+    w = await startDcWorld();
+    const commands = w.discord.commandsOf(w.guild.id);
+    const menu = commands.find((c) => c["type"] === 3);
+    expect(menu).toMatchObject({
+      name: "Report message",
+      name_localizations: { "zh-CN": "举报消息" },
+      default_member_permissions: null,
+      contexts: [0],
+    });
+    // /report (a slash command cannot point at a message) has no options: it says where the menu is.
+    const report = commands.find((c) => c.name === "report" && c["type"] === 1);
+    expect(report?.["options"]).toBeUndefined();
+    const alice = member(w, "alice");
+    const used = w.discord.useCommand(
+      { guildId: w.guild.id, channelId: w.guild.general },
+      alice.id,
+      "report",
+    );
+    const answer = await waitFor(() => w!.discord.repliesTo(used)[0]);
+    expect(answer.interaction?.ephemeral).toBe(true);
+    expect(answer.content).toMatch(/Apps → Report message/);
+  });
+
+  it("files a report through the menu and its form: the card in the review channel, a non-admin's press refused, the moderator's Confirm deletes the message and opens a case", async () => {
+    w = await startDcWorld();
+    const { discord, guild } = w;
+    const alice = member(w, "alice");
+    const bob = member(w, "bob");
+    const rude = discord.postMessage(guild.general, alice.id, "you are all idiots");
+    await waitFor(() => w!.events.find((e) => e.kind === "message_posted"));
+    // Bob: right-click → Apps → Report message; the form asks for a reason.
+    const used = discord.useMessageCommand(rude.id, bob.id, "Report message");
+    const form = await waitFor(() => discord.interactionAnswers(used).find((a) => a.type === 9));
+    expect(form.data).toMatchObject({ custom_id: `report-form:${rude.id}` });
+    expect(JSON.stringify(form.data)).toContain('"required":false');
+    const submitted = discord.submitModal(
+      { guildId: guild.id, channelId: guild.general },
+      bob.id,
+      form.data?.["custom_id"] as string,
+      {
+        reason: "insults",
+      },
+    );
+    // Bob is thanked where only he sees it; the card waits in the review channel with a copy of the message.
+    const thanks = await waitFor(() => discord.repliesTo(submitted).find((m) => /Thank you/.test(m.content)));
+    expect(thanks.interaction?.ephemeral).toBe(true);
+    const confirm = await waitFor(() => cardOf(w!, /^Confirm$/));
+    const card = discord.state.messages.get(confirm.message);
+    expect(card?.content).toContain("insults");
+    expect(card?.content).toContain(`discord:${alice.id}`);
+    expect(discord.messagesIn(w.review).some((m) => m.content.includes("you are all idiots"))).toBe(true);
+    expect(discord.messagesIn(guild.general).map((m) => m.id)).toContain(rude.id);
+    // Bob presses Confirm himself: refused, only he sees it, the message stays.
+    const refused = discord.pressButton(confirm.message, bob.id, confirm.customId);
+    expect((await waitFor(() => discord.repliesTo(refused)[0])).interaction?.ephemeral).toBe(true);
+    expect(discord.state.messages.get(rude.id)?.deleted).toBe(false);
+    // The moderator confirms: the message is deleted, the card says so and loses its buttons, a case is open.
+    discord.pressButton(confirm.message, w.mod.id, confirm.customId);
+    await waitFor(() => discord.state.messages.get(rude.id)?.deleted || undefined);
+    await waitFor(
+      () => /Confirmed by/.test(discord.state.messages.get(confirm.message)?.content ?? "") || undefined,
+    );
+    expect(discord.state.messages.get(confirm.message)?.components).toEqual([]);
+    expect(await w.store.get("sanctions:report:demo:1")).toMatchObject({
+      status: "confirmed",
+      reporter: `discord:${bob.id}`,
+      target: `discord:${alice.id}`,
+      reason: "insults",
+    });
+  });
+
+  it("files a report without a reason, which the moderator dismisses", async () => {
+    w = await startDcWorld();
+    const { discord, guild } = w;
+    const alice = member(w, "alice");
+    const bob = member(w, "bob");
+    const post = discord.postMessage(guild.general, alice.id, "hmm");
+    await waitFor(() => w!.events.find((e) => e.kind === "message_posted"));
+    const used = discord.useMessageCommand(post.id, bob.id, "Report message");
+    await waitFor(() => discord.interactionAnswers(used).find((a) => a.type === 9));
+    discord.submitModal({ guildId: guild.id, channelId: guild.general }, bob.id, `report-form:${post.id}`, {
+      reason: "",
+    });
+    const dismiss = await waitFor(() => cardOf(w!, /^Dismiss$/));
+    expect(discord.state.messages.get(dismiss.message)?.content).toContain("no reason given");
+    discord.pressButton(dismiss.message, w.mod.id, dismiss.customId);
+    await waitFor(
+      () => /Dismissed by/.test(discord.state.messages.get(dismiss.message)?.content ?? "") || undefined,
+    );
+    expect(discord.state.messages.get(post.id)?.deleted).toBe(false);
+    expect(buttonOf(w, w.review, REVIEW_BUTTONS).customId).toBe("");
+  });
+
+  it("answers in words when the message is gone or was not written by a member, and files nothing", async () => {
+    w = await startDcWorld();
+    const { discord, guild } = w;
+    const alice = member(w, "alice");
+    const bob = member(w, "bob");
+    const here = { guildId: guild.id, channelId: guild.general };
+    const post = discord.postMessage(guild.general, alice.id, "soon gone");
+    discord.state.messages.get(post.id)!.deleted = true;
+    const gone = discord.submitModal(here, bob.id, `report-form:${post.id}`, { reason: "x" });
+    expect((await waitFor(() => discord.repliesTo(gone)[0])).content).toMatch(/message is gone/);
+    // The bot's own message: told at once, no form; a submitted form naming it is refused the same way.
+    const sent = await w.adapter.executor.execute({
+      kind: "send",
+      chat: discordChat(guild.id, guild.general),
+      text: "notice",
+    });
+    const own = sent.status === "ok" ? (sent.refs?.[0]?.id ?? "") : "";
+    const menu = discord.useMessageCommand(own, bob.id, "Report message");
+    const told = await waitFor(() => discord.repliesTo(menu)[0]);
+    expect(told.content).toMatch(/not by a member/);
+    expect(told.interaction?.ephemeral).toBe(true);
+    const notMember = discord.submitModal(here, bob.id, `report-form:${own}`, { reason: "x" });
+    expect((await waitFor(() => discord.repliesTo(notMember)[0])).content).toMatch(/not by a member/);
+    // A forged form id (not a message id) is not a report form at all: no card either way.
+    discord.submitModal(here, bob.id, "report-form:../../1", { reason: "x" });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(discord.messagesIn(w.review)).toEqual([]);
+    expect(await w.store.get("sanctions:report:demo:1")).toBeUndefined();
   });
 });

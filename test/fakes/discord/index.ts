@@ -1,5 +1,12 @@
 import { PermissionFlagsBits } from "discord.js";
-import { buttonPayload, commandPayload, modalPayload, type OptionValue, type Place } from "./interactions.js";
+import {
+  buttonPayload,
+  commandPayload,
+  messageCommandPayload,
+  modalPayload,
+  type OptionValue,
+  type Place,
+} from "./interactions.js";
 import { memberPayload, messagePayload, rolePayload, userPayload } from "./payloads.js";
 import { DiscordServer, type CallRecord, type FailureSpec } from "./server.js";
 import {
@@ -287,6 +294,14 @@ export class FakeDiscord {
   /** A user runs a slash command in a channel (`guildId` set) or a DM. Returns the interaction id. */
   useCommand(where: Place, userId: string, name: string, options: Record<string, OptionValue> = {}): string {
     return this.interact(commandPayload(this.state, where, userId, name, options));
+  }
+
+  /**
+   * A user runs a message command (right-click a message → Apps → `name`) on a message. Returns the
+   * interaction id.
+   */
+  useMessageCommand(messageId: string, userId: string, name: string): string {
+    return this.interact(messageCommandPayload(this.state, messageId, userId, name));
   }
 
   /** A user submits a modal the bot showed them. Returns the interaction id. */

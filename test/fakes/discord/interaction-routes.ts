@@ -30,24 +30,33 @@ export function followUp(ctx: RouteContext, token: string) {
   return messagePayload(ctx.state.interactionMessage(interactionId, ctx.body));
 }
 
+/**
+ * Discord's name rules: a slash command (type 1) is 1–32 lower-case letters, digits, `-` or `_`; a user
+ * or message command (types 2, 3, the context menu) any 1–32 characters, spaces and capitals allowed.
+ */
+function validName(c: Record<string, unknown>): boolean {
+  const name = c["name"];
+  if (typeof name !== "string") return false;
+  const type = Number(c["type"] ?? 1);
+  if (type === 2 || type === 3) return name.trim().length > 0 && [...name].length <= 32;
+  return type === 1 && /^[-_\p{L}\p{N}]{1,32}$/u.test(name) && name === name.toLowerCase();
+}
+
 function commandsPut(ctx: RouteContext, guildId?: string) {
   if (ctx.params[0] !== ctx.state.applicationId) throw D.unknownApplication();
   if (guildId && !ctx.state.guild(guildId)) throw D.missingAccess();
   const list = Array.isArray(ctx.body) ? (ctx.body as Record<string, unknown>[]) : [];
   if (list.length > 100) throw D.invalidBody("at most 100 commands");
-  for (const c of list)
-    if (
-      typeof c["name"] !== "string" ||
-      !/^[-_\p{L}\p{N}]{1,32}$/u.test(c["name"]) ||
-      c["name"] !== c["name"].toLowerCase()
-    )
-      throw D.invalidBody(`command name ${JSON.stringify(c["name"])}`);
+  for (const c of list) if (!validName(c)) throw D.invalidBody(`command name ${JSON.stringify(c["name"])}`);
+  // Names are unique per command type.
+  const seen = new Set(list.map((c) => `${Number(c["type"] ?? 1)}:${String(c["name"])}`));
+  if (seen.size !== list.length) throw D.invalidBody("two commands of one type with the same name");
   const made = list.map((c) => ({
     ...c,
     id: snowflake(),
     application_id: ctx.state.applicationId,
     version: snowflake(),
-    type: 1,
+    type: Number(c["type"] ?? 1),
     name: String(c["name"]),
     ...(guildId ? { guild_id: guildId, guildId } : {}),
   }));

@@ -3,8 +3,8 @@ import { snowflake, type DiscordState } from "./state.js";
 
 /**
  * INTERACTION_CREATE payloads the fake dispatches: button presses (on guild messages, ephemeral
- * follow-ups and DMs), slash commands with their options (USER options resolved, as Discord sends them)
- * and modal submissions.
+ * follow-ups and DMs), slash commands with their options (USER options resolved, as Discord sends them),
+ * message context-menu commands (the target message resolved) and modal submissions.
  */
 
 export interface Place {
@@ -100,6 +100,28 @@ export function commandPayload(
         options: opts,
         ...(Object.keys(users).length ? { resolved: { users } } : {}),
         ...(where.guildId ? { guild_id: where.guildId } : {}),
+      },
+    },
+  };
+}
+
+/** A message command (context menu → Apps) used on a message: type 2, data.type 3 with the message resolved. */
+export function messageCommandPayload(state: DiscordState, messageId: string, userId: string, name: string) {
+  const m = state.messages.get(messageId);
+  if (!m) throw new Error(`no fake message ${messageId}`);
+  const base = interactionBase(state, userId, { channelId: m.channel_id, guildId: m.guild_id }, 2);
+  const command = state.commands.find((c) => c.name === name && (!c.guildId || c.guildId === m.guild_id));
+  return {
+    id: base.id,
+    payload: {
+      ...base.payload,
+      data: {
+        id: command?.id ?? snowflake(),
+        name,
+        type: 3,
+        target_id: m.id,
+        resolved: { messages: { [m.id]: messagePayload(m) } },
+        ...(m.guild_id ? { guild_id: m.guild_id } : {}),
       },
     },
   };

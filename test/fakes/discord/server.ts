@@ -107,6 +107,8 @@ export class DiscordServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    // Discord reads the path decoded: discord.js's client sends `@original` as `%40original`.
+    const pathname = decodeURIComponent(url.pathname);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
@@ -115,13 +117,13 @@ export class DiscordServer {
     const record: CallRecord = {
       route: "",
       method: req.method ?? "GET",
-      path: url.pathname,
+      path: pathname,
       body: {},
       reason,
       status: 0,
     };
     try {
-      const route = discordRoutes.find((r) => r.method === record.method && r.pattern.test(url.pathname));
+      const route = discordRoutes.find((r) => r.method === record.method && r.pattern.test(pathname));
       if (!route) throw D.notFound();
       // Webhook and interaction tokens authorize themselves; everything else needs the bot token.
       if (!TOKEN_ROUTES.has(route.name) && req.headers.authorization !== `Bot ${this.token}`)
@@ -133,7 +135,7 @@ export class DiscordServer {
         record.status = res.statusCode;
         return;
       }
-      const params = (route.pattern.exec(url.pathname) ?? []).slice(1);
+      const params = (route.pattern.exec(pathname) ?? []).slice(1);
       const result = route.handler({
         state: this.state,
         params,
