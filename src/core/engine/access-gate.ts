@@ -23,14 +23,17 @@ async function remove(
   const account = event.actor.account;
   ctx.emit({ kind: "delete", messages: [event.message] });
   // The store's TTL runs on wall-clock time; the hour is measured on the engine's clock.
-  const first = await ctx.services.store.change<number, boolean>(
-    noticeKey(event.message.chat, account, why),
-    (last) =>
-      last !== undefined && ctx.now - last < HOUR
-        ? { value: KEEP, result: false }
-        : { value: ctx.now, result: true },
-    2 * HOUR,
-  );
+  const recent = (last: number | undefined) => last !== undefined && ctx.now - last < HOUR;
+  const key = noticeKey(event.message.chat, account, why);
+  // A member who keeps posting while limited was told within the hour: a plain (cached) read says so,
+  // without the atomic change (a write transaction on SQLite) that decides who tells them otherwise.
+  const first =
+    !recent(await ctx.services.store.get<number>(key)) &&
+    (await ctx.services.store.change<number, boolean>(
+      key,
+      (last) => (recent(last) ? { value: KEEP, result: false } : { value: ctx.now, result: true }),
+      2 * HOUR,
+    ));
   if (first) {
     const chat = ctx.services.directory.label(event.message.chat);
     const text =
