@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import type { KeyValueStore } from "../../src/core/ports/store.js";
+
+/** Two stores over the same data, as two processes of the bot would have, each with its read cache. */
+export interface CachedPair<S extends KeyValueStore> {
+  a: S;
+  b: S;
+  close(): Promise<unknown>;
+}
+
+export interface ReadCacheFactory<S extends KeyValueStore> {
+  /** Two cached instances over one fresh data set (own key prefix or database). */
+  pair(): Promise<CachedPair<S>>;
+  /** How long another process's change may take to reach the cache (it travels over the network). */
+  invalidationMs: number;
+  /**
+   * Waits for whatever the backend says back about this process's own write before hits are counted
+   * (PostgreSQL notifies the writer too, and that notice may drop the entry again).
+   */
+  settleOwnWrite?(): Promise<void>;
+  /**
+   * Cuts every connection of the pair (the server restarting, say): with it, the suite checks that
+   * nothing stale is served meanwhile and that the cache listens again by itself.
+   */
+  cutConnections?(pair: CachedPair<S>): Promise<void>;
+  /** How long the cache takes to listen again after `cutConnections`. */
+  relistenMs?: number;
+}
+
+type Cached = KeyValueStore & { reads?: { stats: unknown } };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `read` gives `expected`, at most `ms`; returns the last value read. */
+async function eventually(read: () => Promise<unknown>, expected: unknown, ms: number): Promise<unknown> {
+  let last: unknown;
+  for (const end = Date.now() + ms; ;) {
+    last = await read();
+    if (JSON.stringify(last) === JSON.stringify(expected) || Date.now() > end) return last;
+    await sleep(10);
+  }
+}
+
+/**
+ * The contract of a shared store's per-process read cache (Redis client tracking, PostgreSQL
+ * LISTEN/NOTIFY): hits from memory, other processes' changes seen once the server tells, own writes read
+ * at once, TTLs kept. Each backend's test calls it with a factory, as the store contract is run.
+ */
+export function readCacheContract<S extends Cached>(name: string, factory: ReadCacheFactory<S>) {
+  const within = (read: () => Promise<unknown>, expected: unknown) =>
+    eventually(read, expected, factory.invalidationMs);
+
+  describe(`${name}'s read cache keeps the read-cache contract`, () => {
+    it("reads a value from the server once, then from memory, absent values included", async () => {
+      const { a, close } = await factory.pair();
+      await a.set("profile:x", { n: 1 });
+      await factory.settleOwnWrite?.();
+      expect(await a.get("profile:x")).toEqual({ n: 1 });
+      expect(await a.get("profile:x")).toEqual({ n: 1 });
+      expect(await a.get("language:x")).toBeUndefined();
+      expect(await a.get("language:x")).toBeUndefined();
+      expect(a.reads?.stats).toMatchObject({ hits: 2, misses: 2 });
+      await close();
+    });
+
+    it("sees what another process wrote, deleted, changed or counted once the server tells it", async () => {
+      const { a, b, close } = await factory.pair();
+      await a.set("k", 1);
+      expect(await b.get("k")).toBe(1);
+      await a.set("k", 2);
+      expect(await within(() => b.get("k"), 2)).toBe(2);
+      await a.update<number>("k", (n = 0) => n + 1);
+      expect(await within(() => b.get("k"), 3)).toBe(3);
+      await a.increment("n", 1);
+      expect(await b.get("n")).toBe(1);
+      await a.increment("n", 1);
+      expect(await within(() => b.get("n"), 2)).toBe(2);
+      await a.delete("k");
+      expect(await within(() => b.get("k"), undefined)).toBeUndefined();
+      await close();
+    });
+
+    it("reads its own writes at once, and lets values expire with their TTL", async () => {
+      const { a, close } = await factory.pair();
+      for (let i = 0; i < 20; i++) {
+        await a.get("own");
+        await a.set("own", i);
+        expect(await a.get("own")).toBe(i);
+      }
+      await a.set("short", "x", 100);
+      expect(await a.get("short")).toBe("x");
+      await sleep(150);
+      expect(await a.get("short")).toBeUndefined();
+      await close();
+    });
+
+    const { cutConnections } = factory;
+    if (cutConnections)
+      it("serves nothing stale while its connections are gone, and listens again by itself", async () => {
+        const pair = await factory.pair();
+        const { a, b, close } = pair;
+        await a.set("k", 1);
+        expect(await b.get("k")).toBe(1);
+        await cutConnections(pair);
+        await sleep(100);
+        await a.set("k", 2);
+        expect(await b.get("k")).toBe(2);
+        await sleep(factory.relistenMs ?? 1_500); // b listens again
+        expect(await b.get("k")).toBe(2);
+        await a.set("k", 3);
+        expect(await within(() => b.get("k"), 3)).toBe(3);
+        await close();
+      });
+  });
+}
