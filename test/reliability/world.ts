@@ -138,8 +138,19 @@ communities:
       .at(-1);
   }
 
+  /** The bot's re-posts of a text: one message with the attribution line first (or, before, the copy alone). */
   private reposts(text: string) {
-    return this.tg.botMessages(this.group.id).filter((m) => textOf(m.message) === text);
+    return this.tg
+      .botMessages(this.group.id)
+      .filter((m) => !m.deleted && (textOf(m.message) === text || textOf(m.message).endsWith(`\n${text}`)));
+  }
+
+  /** Attribution lines alone in the group ("Posted by Author007"): what a kill between two calls left. */
+  loneAttributions(): string[] {
+    return this.tg
+      .botMessages(this.group.id)
+      .filter((m) => !m.deleted && /^Posted by Author\d+( ✔ verified)?$/.test(textOf(m.message)))
+      .map((m) => textOf(m.message));
   }
 
   /** A member posts a news link; an admin approves it from the review card; it is back in the group. */

@@ -1,4 +1,5 @@
 import type { Api } from "grammy";
+import { GrammyError } from "grammy";
 import type { MessageEntity } from "grammy/types";
 import {
   DecisionInterrupted,
@@ -11,7 +12,7 @@ import {
 } from "../../core/decisions.js";
 import type { Language } from "../../core/i18n/translator.js";
 import type { AccountKey } from "../../core/ids.js";
-import type { MessageRef } from "../../core/model/content.js";
+import type { MessageRef, PostContent } from "../../core/model/content.js";
 import type { Logger } from "../../core/ports/logger.js";
 import { isAdminTarget, isAlreadyDeleted, isNotModified, toFailure } from "./failures.js";
 import { chatIdOf, messageIdOf, subjectOf, threadOf, tgMessageRef, userIdOf } from "./keys.js";
@@ -280,36 +281,91 @@ export class TelegramExecutor implements DecisionExecutor {
     return out;
   }
 
-  /** The attribution line, then the preserved copies, in the original chat and topic. */
+  /**
+   * The re-post of a held message in its chat and topic, with the attribution line. One message where
+   * Telegram allows it (a text, or one captionable media message: the attribution goes into the text or
+   * caption), so no crash can leave the attribution line alone in the chat. Otherwise (an album, a
+   * sticker, a text or caption too long to take the line) the attribution line, then the preserved
+   * copies; if Telegram refuses the copies, the line is taken down again.
+   */
   private async repost(d: Repost): Promise<Outcome> {
     const chat = chatIdOf(d.chat);
     const thread = threadOf(d);
     const where = thread !== undefined ? { message_thread_id: thread } : {};
-    const head = await this.deps.api.sendMessage(chat, d.attribution, {
-      ...where,
-      ...(d.replyTo
-        ? { reply_parameters: { message_id: Number(d.replyTo), allow_sending_without_reply: true } }
-        : {}),
-    });
+    const reply = d.replyTo
+      ? { reply_parameters: { message_id: Number(d.replyTo), allow_sending_without_reply: true } }
+      : {};
+    const one = await this.repostAsOne(d, chat, { ...where, ...reply });
+    if (one !== undefined) return ok([tgMessageRef(chat, one, thread)]);
+    const head = await this.deps.api.sendMessage(chat, d.attribution, { ...where, ...reply });
     const refs = [tgMessageRef(chat, head.message_id, thread)];
-    if (d.copies?.length) {
-      refs.push(...(await this.copy(d.copies, chat, thread)));
-      return ok(refs);
-    }
-    for (const c of d.content) {
-      const entities = Array.isArray(c.formatting) ? (c.formatting as MessageEntity[]) : undefined;
-      const photo = c.media.find((m) => m.kind === "photo");
-      const sent = photo
-        ? await this.deps.api.sendPhoto(chat, photo.ref, {
-            ...where,
-            caption: c.text,
-            ...(entities ? { caption_entities: entities } : {}),
-          })
-        : c.text
-          ? await this.deps.api.sendMessage(chat, c.text, { ...where, ...(entities ? { entities } : {}) })
-          : undefined;
-      if (sent) refs.push(tgMessageRef(chat, sent.message_id, thread));
+    try {
+      if (d.copies?.length) {
+        refs.push(...(await this.copy(d.copies, chat, thread)));
+        return ok(refs);
+      }
+      for (const c of d.content) {
+        const entities = entitiesOf(c);
+        const photo = c.media.find((m) => m.kind === "photo");
+        const sent = photo
+          ? await this.deps.api.sendPhoto(chat, photo.ref, {
+              ...where,
+              caption: c.text,
+              ...(entities ? { caption_entities: entities } : {}),
+            })
+          : c.text
+            ? await this.deps.api.sendMessage(chat, c.text, { ...where, ...(entities ? { entities } : {}) })
+            : undefined;
+        if (sent) refs.push(tgMessageRef(chat, sent.message_id, thread));
+      }
+    } catch (error) {
+      // Telegram said no (a network failure may have carried the call out: then the line stays).
+      if (error instanceof GrammyError)
+        await this.deps.api.deleteMessage(chat, head.message_id).catch(() => undefined);
+      throw error;
     }
     return ok(refs);
   }
+
+  /** The re-post as one message with the attribution in it, or undefined where Telegram cannot. */
+  private async repostAsOne(d: Repost, chat: number, options: object): Promise<number | undefined> {
+    const copies = d.copies ?? [];
+    if (d.content.length !== 1 || copies.length > 1) return undefined;
+    const c = d.content[0]!;
+    const copy = copies[0];
+    const text = c.text ? `${d.attribution}\n${c.text}` : d.attribution;
+    const shifted = entitiesOf(c)?.map((e) => ({ ...e, offset: e.offset + d.attribution.length + 1 }));
+    if (c.media.length === 0) {
+      if (!c.text || text.length > TEXT_MAX) return undefined;
+      const sent = await this.deps.api.sendMessage(chat, text, {
+        ...options,
+        ...(shifted ? { entities: shifted } : {}),
+      });
+      return sent.message_id;
+    }
+    const media = c.media[0]!;
+    if (c.media.length !== 1 || !CAPTIONED.has(media.kind) || text.length > CAPTION_MAX) return undefined;
+    const caption = { caption: text, ...(shifted ? { caption_entities: shifted } : {}) };
+    if (copy) {
+      const sent = await this.deps.api.copyMessage(chat, chatIdOf(copy.chat), messageIdOf(copy), {
+        ...options,
+        ...caption,
+      });
+      return sent.message_id;
+    }
+    if (media.kind !== "photo") return undefined;
+    return (await this.deps.api.sendPhoto(chat, media.ref, { ...options, ...caption })).message_id;
+  }
+}
+
+/** Telegram's limits for a message text and a media caption (UTF-16 code units, as JS counts). */
+const TEXT_MAX = 4096;
+const CAPTION_MAX = 1024;
+/** Media a caption can go with (a sticker or a round video cannot carry the attribution). */
+const CAPTIONED = new Set(["photo", "video", "animation", "document", "audio", "voice"]);
+
+function entitiesOf(c: PostContent): MessageEntity[] | undefined {
+  return Array.isArray(c.formatting) && c.formatting.length > 0
+    ? (c.formatting as MessageEntity[])
+    : undefined;
 }

@@ -135,14 +135,17 @@ describe("chatwarden start against the fake Bot API", () => {
     tg.setMember(review.id, adminId, "member");
     const first = tg.pressButton(review.id, card.message.message_id, adminId, approve);
     await tg.waitFor(() => tg.callbackAnswer(first));
-    await tg.waitFor(() => texts(group.id).includes("see https://www.reuters.com/world/x"));
+    // The re-post is one message: the attribution line, then the post.
+    await tg.waitFor(() => texts(group.id).some((t) => t.endsWith("\nsee https://www.reuters.com/world/x")));
     // A second press of the same button (a double tap) copies nothing more.
     const again = cardOf();
     if (again?.message.reply_markup?.inline_keyboard.flat().some((b) => b.text === "Approve")) {
       const second = tg.pressButton(review.id, again.message.message_id, adminId, approve);
       await tg.waitFor(() => tg.callbackAnswer(second));
     }
-    expect(texts(group.id).filter((t) => t === "see https://www.reuters.com/world/x")).toHaveLength(1);
+    expect(texts(group.id).filter((t) => t.endsWith("\nsee https://www.reuters.com/world/x"))).toHaveLength(
+      1,
+    );
     // Bob never opened the bot: one notice in the group, and its button delivers what waited for him.
     const notices = tg.botMessages(group.id).filter((m) => m.message.text?.startsWith("Bob,"));
     expect(notices).toHaveLength(1);
