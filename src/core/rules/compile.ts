@@ -91,13 +91,6 @@ export function compileRules(
     matcher,
     scan(content: PostContent): RuleHit[] {
       const hits: RuleHit[] = [];
-      const seen = new Set<string>();
-      const add = (hit: RuleHit) => {
-        const key = `${hit.category.name}|${hit.by}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        hits.push(hit);
-      };
       const text = content.text;
       // The message's shared analysis: the news classifier and the access gate reuse its fold and links.
       const analysis = analyze(content);
@@ -106,7 +99,7 @@ export function compileRules(
         if (!owner) continue;
         if (owner.wholeWord.start && continuesWord(text, m.start, -1)) continue;
         if (owner.wholeWord.end && continuesWord(text, m.end, +1)) continue;
-        add({
+        addHit(hits, {
           category: owner.category,
           by: "term",
           rule: owner.term,
@@ -121,7 +114,7 @@ export function compileRules(
           for (const pattern of category.patterns) {
             const original = pattern.exec(text);
             if (original) {
-              add({
+              addHit(hits, {
                 category,
                 by: "pattern",
                 rule: pattern.source,
@@ -134,7 +127,7 @@ export function compileRules(
             folded ??= analysis.foldedString();
             const onFolded = folded === text ? null : pattern.exec(folded);
             if (onFolded) {
-              add({ category, by: "pattern", rule: pattern.source, matched: onFolded[0] });
+              addHit(hits, { category, by: "pattern", rule: pattern.source, matched: onFolded[0] });
               break;
             }
           }
@@ -145,7 +138,7 @@ export function compileRules(
           for (const category of compiled) {
             const listed = category.domains?.has(link.host);
             if (listed)
-              add({
+              addHit(hits, {
                 category,
                 by: "domain",
                 rule: listed,
@@ -159,6 +152,12 @@ export function compileRules(
       return hits;
     },
   };
+}
+
+/** Adds a hit unless one of the same category found the same way is already there (a few hits at most). */
+function addHit(hits: RuleHit[], hit: RuleHit): void {
+  for (const h of hits) if (h.category.name === hit.category.name && h.by === hit.by) return;
+  hits.push(hit);
 }
 
 const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
