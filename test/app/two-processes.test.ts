@@ -1,12 +1,11 @@
-import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import pg from "pg";
 import type { KeyValueStore } from "../../src/core/ports/store.js";
 import { openStore } from "../../src/adapters/storage/open-store.js";
 import { consoleConfig, startHarness } from "../support/harness.js";
+import { freshPostgresDatabase } from "../support/postgres.js";
 
 const NEWS = `news:
   enabled: true
@@ -17,16 +16,7 @@ const NEWS = `news:
 const redisUrl = process.env.CHATWARDEN_TEST_REDIS_URL;
 const postgresUrl = process.env.CHATWARDEN_TEST_POSTGRES_URL;
 
-async function freshPostgres(): Promise<string> {
-  const name = `cwtwo_${randomUUID().replaceAll("-", "")}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(postgresUrl!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+const freshPostgres = () => freshPostgresDatabase(postgresUrl!, "cwtwo");
 
 const backends: { name: string; url: () => Promise<string>; skip: boolean }[] = [
   {

@@ -3,6 +3,7 @@ import { describe } from "vitest";
 import pg from "pg";
 import { PostgresStore } from "../../src/adapters/storage/postgres-store.js";
 import { RedisStore } from "../../src/adapters/storage/redis-store.js";
+import { freshPostgresDatabase } from "../support/postgres.js";
 import { readCacheContract } from "./read-cache.contract.js";
 
 /**
@@ -25,23 +26,12 @@ describe.skipIf(!redisUrl)("Redis store", () => {
   });
 });
 
-async function freshDatabase(): Promise<string> {
-  const name = `cwtest_${randomUUID().replaceAll("-", "")}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(postgresUrl!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 const urls = new WeakMap<PostgresStore, string>();
 
 describe.skipIf(!postgresUrl)("PostgreSQL store", () => {
   readCacheContract("PostgreSQL (LISTEN/NOTIFY)", {
     pair: async () => {
-      const url = await freshDatabase();
+      const url = await freshPostgresDatabase(postgresUrl!);
       const a = await PostgresStore.connect(url, { max: 2, cacheEntries: 100 });
       const b = await PostgresStore.connect(url, { max: 2, cacheEntries: 100 });
       urls.set(a, url);

@@ -4,6 +4,7 @@ import pg from "pg";
 import type { KeyValueStore } from "../../src/core/ports/store.js";
 import { PostgresStore } from "../../src/adapters/storage/postgres-store.js";
 import { RedisStore } from "../../src/adapters/storage/redis-store.js";
+import { freshPostgresDatabase } from "../support/postgres.js";
 import { storeContract } from "./store.contract.js";
 
 /**
@@ -58,16 +59,7 @@ describe.skipIf(!postgresUrl)("PostgreSQL store", () => {
     databases.set(store, url);
     return store;
   };
-  const fresh = async () => {
-    const name = `cwtest_${randomUUID().replaceAll("-", "")}`;
-    const admin = new pg.Client({ connectionString: postgresUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(postgresUrl!);
-    url.pathname = `/${name}`;
-    return open(url.toString());
-  };
+  const fresh = async () => open(await freshPostgresDatabase(postgresUrl!));
   storeContract("PostgreSQL", {
     make: fresh,
     second: (store) => open(databases.get(store)!),
