@@ -76,7 +76,11 @@ export class Engine {
 
   /** Handles one event: its decisions are carried out and their outcomes recorded when this resolves. */
   handle(event: CoreEvent): Promise<Handled> {
-    return this.track(observeHandled(this.services.observer ?? noopObserver, event, this.handleNow(event)));
+    const { observer } = this.services;
+    // Without an observer (metrics off) nothing times the event: one async step less per event.
+    return this.track(
+      observer ? observeHandled(observer, event, this.handleNow(event)) : this.handleNow(event),
+    );
   }
 
   /** Resolves once every `handle` and `run` call started so far (and any started meanwhile) has finished. */
