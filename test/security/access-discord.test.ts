@@ -17,8 +17,8 @@ import { accessConfig, PEOPLE, type AccessDriver, type Person, type Place } from
  * The real discord.js client in the Discord adapter against the fake Discord, as an access-table driver.
  * Community A is one server (its channels groupA, reviewA, modlogA), community B another (groupB,
  * reviewB); everyone is a member of both, `admin` holds a moderator role (Moderate Members) in A only and
- * `foreign` in B only. Commands in a server are slash commands (the member named first goes into the
- * member picker, the rest into the text option); privately they are typed in the bot's DMs, as Discord
+ * `foreign` in B only. Commands in a server are slash commands (the member in the member picker, the
+ * other words in the text option: `/publisher member:@x text:add`); privately they are typed in the bot's DMs, as Discord
  * has no server slash commands there. `/report` as a reply is Discord's "Report message" menu on that
  * member's latest post, then its form with the reason. A press is a button interaction; a forged one
  * carries a custom_id the bot never showed on that message (a modified client), a replay the old one
@@ -112,11 +112,11 @@ async function discordDriver(): Promise<AccessDriver> {
   const buttons = (m: StoredMessage) =>
     (m.components as { components?: { custom_id?: string }[] }[]).flatMap((r) => r.components ?? []);
 
-  /** `<@id> rest` → the member picker and the text; a member named later stays in the text, as typed. */
+  /** The member named in the arguments → the member picker; the other words → the text option. */
   function options(args: string) {
-    const first = /^<@(\d+)>\s*/.exec(args);
-    const text = first ? args.slice(first[0].length) : args;
-    return { ...(first ? { member: { user: first[1] as string } } : {}), ...(text ? { text } : {}) };
+    const named = /<@(\d+)>/.exec(args);
+    const text = (named ? args.replace(named[0], " ") : args).trim().replace(/\s{2,}/g, " ");
+    return { ...(named ? { member: { user: named[1] as string } } : {}), ...(text ? { text } : {}) };
   }
 
   async function report(who: Person, where: Channel, reason: string, of: Person): Promise<void> {

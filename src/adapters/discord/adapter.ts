@@ -164,7 +164,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
       }
       await i.deferReply({ flags: MessageFlags.Ephemeral });
       const spec = runtime.commands().find((s) => s.name === i.commandName);
-      const event = commandEvent(i, spec?.scope);
+      const event = commandEvent(i, spec);
       return () => inScope(new InteractionScope(i, account, event.chat, true), () => handle(event));
     }
     if (!i.isModalSubmit() || !i.customId.startsWith(VERIFY_FORM)) return undefined;

@@ -84,17 +84,25 @@ export function commandList(specs: readonly CommandSpec[]): RESTPostAPIApplicati
 
 /**
  * A slash command as the core's CommandIssued: the picked member written into `args` as `<@id>` (then
- * read back with `discordMentions`, exactly as a typed mention would be), the text after it. A command
- * the core only allows in private (`scope: "private"`) runs as if sent privately: its answers are
- * ephemeral, which is Discord's private reply.
+ * read back with `discordMentions`, exactly as a typed mention would be) where the command expects its
+ * member (after `memberAfter` words of the text: `/publisher add <@id>`), else first. A command the core
+ * only allows in private (`scope: "private"`) runs as if sent privately: its answers are ephemeral, which
+ * is Discord's private reply.
  */
 export function commandEvent(
   i: ChatInputCommandInteraction,
-  scope: CommandSpec["scope"] | undefined,
+  spec: Pick<CommandSpec, "scope" | "memberAfter"> | undefined,
 ): CommandIssued {
   const user = i.options.getUser(MEMBER_OPTION);
-  const text = i.options.getString(TEXT_OPTION) ?? "";
-  const args = [user ? `<@${user.id}>` : "", text.trim()].filter(Boolean).join(" ");
+  const text = (i.options.getString(TEXT_OPTION) ?? "").trim();
+  // The words before the member, and the rest of the text exactly as typed.
+  const before = user
+    ? (new RegExp(`^(?:\\S+(?:\\s+|$)){0,${spec?.memberAfter ?? 0}}`).exec(text)?.[0] ?? "")
+    : "";
+  const args = [before.trim(), user ? `<@${user.id}>` : "", text.slice(before.length)]
+    .filter(Boolean)
+    .join(" ");
+  const scope = spec?.scope;
   const member = i.inCachedGuild() ? i.member : null;
   const inChannel = i.guildId !== null && scope !== "private";
   return {

@@ -79,6 +79,11 @@ export interface CommandSpec {
   usage: MessageKey;
   /** Short description for /help and the platforms' command menus. */
   description: MessageKey;
+  /**
+   * How many words of the arguments come before the member the command is about (1 for `/publisher add
+   * <member>`; default 0). Adapters that take the member from a picker (Discord) put it there.
+   */
+  memberAfter?: number;
   run(ctx: Ctx, event: CommandIssued): Promise<void>;
 }
 

@@ -25,12 +25,15 @@ async function displayName(ctx: Ctx, account: AccountKey): Promise<string> {
   return (await ctx.services.members.profile(account))?.displayName || account;
 }
 
+/** `/publisher add|remove <member>`: the member comes after the verb. */
+const PUBLISHER_MEMBER_AFTER = 1;
+
 /** The member `/publisher add|remove` names (a reply, or a member the adapter resolved after the verb). */
 async function publisherTarget(
   ctx: Ctx,
   event: CommandIssued,
 ): Promise<{ account: AccountKey; name: string } | undefined> {
-  const target = requireTarget(ctx, event, 1);
+  const target = requireTarget(ctx, event, PUBLISHER_MEMBER_AFTER);
   if (!target) return undefined;
   const fromReply = event.replyTo?.author === target.account ? event.replyTo.authorName : undefined;
   return { account: target.account, name: fromReply ?? (await displayName(ctx, target.account)) };
@@ -42,6 +45,7 @@ const publisherCommand: CommandSpec = {
   admin: true,
   usage: "news.usagePublisher",
   description: "news.describePublisher",
+  memberAfter: PUBLISHER_MEMBER_AFTER,
   async run(ctx, event) {
     const community = ctx.community;
     if (!community) return;

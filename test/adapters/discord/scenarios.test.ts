@@ -248,6 +248,19 @@ sanctions:
   });
 });
 
+describe("discord end to end: the member picker", () => {
+  it("puts the picked member where the command expects it: /publisher member:@alice text:add", async () => {
+    w = await startDcWorld();
+    const { discord, guild } = w;
+    const alice = member(w, "alice");
+    const here = { guildId: guild.id, channelId: guild.general };
+    const used = discord.useCommand(here, w.mod.id, "publisher", { member: { user: alice.id }, text: "add" });
+    const answer = await waitFor(() => discord.repliesTo(used)[0]);
+    expect(answer.content).not.toMatch(/^Usage/);
+    expect(JSON.stringify(await w.store.get("news:publishers:demo"))).toContain(`discord:${alice.id}`);
+  });
+});
+
 describe("discord end to end: reporting a message", () => {
   const REVIEW_BUTTONS = /^(Confirm|Dismiss)$/;
   const cardOf = (w: DcWorld, label: RegExp) =>
