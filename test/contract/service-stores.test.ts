@@ -1,6 +1,11 @@
+import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import pg from "pg";
+import { createClient } from "redis";
 import type { KeyValueStore } from "../../src/core/ports/store.js";
 import { PostgresStore } from "../../src/adapters/storage/postgres-store.js";
 import { RedisStore } from "../../src/adapters/storage/redis-store.js";
@@ -43,6 +48,16 @@ describe.skipIf(!redisUrl)("Redis store", () => {
       await store.close();
       return openCached(prefixes.get(store)!);
     },
+  });
+
+  it("scrubs on the shared test server: reclaims this store's expired keys, names what it cannot reach", async () => {
+    const store = await open(`cwtest:${randomUUID()}:`);
+    await store.set("counter", 1, 30);
+    await new Promise((r) => setTimeout(r, 60));
+    const report = await store.scrub();
+    expect(report.done).toContain("expired keys of this store reclaimed (SCAN)");
+    expect(report.remains.join(" ")).toMatch(/replicas/);
+    await store.close();
   });
 
   it("fails at once with a StoreError when the server is unreachable, never hangs", async () => {
@@ -109,9 +124,131 @@ describe.skipIf(!postgresUrl)("PostgreSQL store", () => {
     await watched.close();
   });
 
+  it("scrub VACUUMs the store's tables: no row version of an erased value is left in the table, live or dead", async () => {
+    const store = await fresh();
+    const url = databases.get(store)!;
+    const needle = `ERASED-${randomUUID()}`;
+    for (let i = 0; i < 50; i++) await store.set(`filler:${i}`, "x".repeat(100));
+    await store.set(`member:${needle}`, { name: needle });
+    await store.set(`member:${needle}`, { name: needle, again: true }); // a second row version
+    await store.delete(`member:${needle}`);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    // Every tuple of cw_kv as PostgreSQL keeps it on its pages (pageinspect), dead ones included.
+    const tuples = async () => {
+      await admin.query("CREATE EXTENSION IF NOT EXISTS pageinspect");
+      const { rows } = await admin.query<{ n: string }>(
+        `SELECT count(*) AS n FROM generate_series(0, pg_relation_size('cw_kv') / current_setting('block_size')::int - 1) AS b,
+           heap_page_items(get_raw_page('cw_kv', b::int)) AS t
+         WHERE t.t_data IS NOT NULL AND position(convert_to($1, 'UTF8') IN t.t_data) > 0`,
+        [needle],
+      );
+      return Number(rows[0]!.n);
+    };
+    const before = await tuples();
+    const report = await store.scrub();
+    const after = await tuples();
+    await admin.end();
+    await store.close();
+    console.info(
+      `PostgreSQL scrub: row versions of the erased value on the table's pages: ${before} before, ${after} after`,
+    );
+    expect(before).toBeGreaterThan(0); // the planted positive: a DELETE leaves dead tuples
+    expect(after).toBe(0);
+    // What VACUUM cannot do is said: freed space is not zeroed, the WAL and backups keep their copies.
+    expect(report.remains.join(" ")).toMatch(/not zeroed/);
+    expect(report.remains.join(" ")).toMatch(/WAL/);
+  });
+
   it("fails with a StoreError when the server is unreachable", async () => {
     await expect(PostgresStore.connect("postgres://postgres@127.0.0.1:1/x")).rejects.toMatchObject({
       name: "StoreError",
     });
   });
 });
+
+/**
+ * A Redis of this test's own (the shared one persists nothing), with an AOF and RDB snapshots in a
+ * temporary folder: someone holding those files must not find an erased value once scrub's background
+ * rewrite and save are done, nor a key that had expired without Redis reclaiming it.
+ */
+const redisServer = spawnSync("redis-server", ["--version"]).status === 0;
+describe.skipIf(!redisServer)("Redis store with persistence (a redis-server of the test's own)", () => {
+  it("scrub rewrites the AOF and re-takes the RDB snapshot: the erased value and expired keys leave the files", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chatwarden-redis-files-"));
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const server = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        dir,
+        "--appendonly",
+        "yes",
+        "--save",
+        "3600 1",
+      ],
+      { stdio: "ignore" },
+    );
+    const files = () => {
+      const all: string[] = [];
+      const walk = (d: string) => {
+        for (const name of readdirSync(d)) {
+          const full = join(d, name);
+          if (statSync(full).isDirectory()) walk(full);
+          else all.push(full);
+        }
+      };
+      walk(dir);
+      return all;
+    };
+    const holding = (needle: string) => files().filter((f) => readFileSync(f).includes(Buffer.from(needle)));
+    try {
+      const url = `redis://127.0.0.1:${port}/0`;
+      let store: RedisStore | undefined;
+      for (let i = 0; i < 50 && !store; i++)
+        store = await RedisStore.connect(url).catch(async () => {
+          await new Promise((r) => setTimeout(r, 100));
+          return undefined;
+        });
+      expect(store, "the test's redis-server started").toBeDefined();
+      const raw = createClient({ url });
+      raw.on("error", () => undefined); // the server is killed at the end
+      await raw.connect();
+      const needle = `ERASED-${randomUUID()}`;
+      await store!.set(`member:${needle}`, { name: needle });
+      await store!.set("counter", { name: `${needle}-expired` }, 30);
+      await raw.sendCommand(["BGSAVE"]);
+      await waitPersisted(raw);
+      await store!.delete(`member:${needle}`);
+      await new Promise((r) => setTimeout(r, 60));
+      const before = holding(needle);
+      const report = await store!.scrub();
+      await waitPersisted(raw);
+      const after = holding(needle);
+      console.info(
+        `Redis scrub (AOF + RDB): files holding the erased value before: ${before.length}, after: ${after.length}; ${report.done.join("; ")}`,
+      );
+      expect(before.length).toBeGreaterThan(0); // the planted positive: AOF and dump hold it
+      expect(after).toEqual([]);
+      await store!.close();
+      await raw.close();
+    } finally {
+      server.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Until Redis has no AOF rewrite or RDB save running or scheduled. */
+async function waitPersisted(raw: { sendCommand(args: string[]): Promise<unknown> }): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const info = String(await raw.sendCommand(["INFO", "persistence"]));
+    if (!/(aof_rewrite_in_progress|aof_rewrite_scheduled|rdb_bgsave_in_progress):1/.test(info)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("Redis did not finish persisting");
+}

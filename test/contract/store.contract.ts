@@ -9,6 +9,11 @@ export interface StoreFactory {
   second?(store: KeyValueStore): Promise<KeyValueStore>;
   /** Close and open again on the same data (durability). */
   reopen?(store: KeyValueStore): Promise<KeyValueStore>;
+  /**
+   * Where `needle` can still be read in the backend's own files (file names), as someone holding them
+   * would: for backends whose files the test can reach.
+   */
+  residue?(store: KeyValueStore, needle: string): Promise<string[]>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -218,6 +223,35 @@ export function storeContract(name: string, factory: StoreFactory) {
         set: "timers",
         entry: { id: "t", at: 5, payload: { p: 1 } },
       });
+      await store.close();
+    });
+
+    it("scrubs after an erasure: the value is gone, and whatever may remain in the backend's files is named", async () => {
+      const store = await make();
+      const needle = `ERASED-${Math.random().toString(36).slice(2)}-张三`;
+      await store.set(`member:${needle}`, { name: needle, phone: "+8613800000000" });
+      await store.set("short", { name: `${needle}-short` }, 20);
+      await store.set("kept", { name: "someone else" });
+      await store.addToSet("idx", needle);
+      await store.schedule("timers", { id: needle, at: 1, payload: { needle } });
+      await store.delete(`member:${needle}`);
+      await store.removeFromSet("idx", needle);
+      await store.unschedule("timers", needle);
+      await sleep(40);
+      await store.sweep();
+      const report = await store.scrub();
+      expect(report.done.length + report.remains.length, "scrub says what it did").toBeGreaterThan(0);
+      for (const line of [...report.done, ...report.remains]) expect(typeof line).toBe("string");
+      expect(await store.get(`member:${needle}`)).toBeUndefined();
+      expect(await store.get("kept")).toEqual({ name: "someone else" });
+      const left = [];
+      for await (const r of store.dump()) if (JSON.stringify(r).includes(needle)) left.push(r);
+      expect(left).toEqual([]);
+      if (factory.residue) {
+        const found = await factory.residue(store, needle);
+        // A backend that names nothing left must be right about its files.
+        if (report.remains.length === 0) expect(found, "nothing left in the files").toEqual([]);
+      }
       await store.close();
     });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,6 +16,15 @@ const openSqlite = (path: string) => {
   paths.set(store, path);
   return store;
 };
+/** The SQLite files (main, WAL, shared memory) that hold `needle`, read raw as someone holding them would. */
+async function sqliteResidue(store: KeyValueStore, needle: string): Promise<string[]> {
+  const path = paths.get(store)!;
+  const bytes = Buffer.from(needle);
+  return ["", "-wal", "-shm"]
+    .map((suffix) => path + suffix)
+    .filter((file) => existsSync(file) && readFileSync(file).includes(bytes));
+}
+
 storeContract("SQLite", {
   make: async () => openSqlite(join(mkdtempSync(join(tmpdir(), "chatwarden-store-")), "state.sqlite")),
   second: async (store) => openSqlite(paths.get(store)!),
@@ -23,6 +32,7 @@ storeContract("SQLite", {
     await store.close();
     return openSqlite(paths.get(store)!);
   },
+  residue: sqliteResidue,
 });
 
 // The running bot's SQLite store: it holds the data-dir lock, so it caches what it reads and writes.
@@ -32,6 +42,7 @@ const openCached = (path: string) => {
   return store;
 };
 storeContract("SQLite with its read cache", {
+  residue: sqliteResidue,
   make: async () => openCached(join(mkdtempSync(join(tmpdir(), "chatwarden-cached-")), "state.sqlite")),
   reopen: async (store) => {
     await store.close();

@@ -1,4 +1,11 @@
-import type { Change, DumpRecord, KeyValueStore, Leased, Scheduled } from "../../core/ports/store.js";
+import type {
+  Change,
+  DumpRecord,
+  KeyValueStore,
+  Leased,
+  Scheduled,
+  ScrubReport,
+} from "../../core/ports/store.js";
 import { KEEP, StoreError, updateThroughChange } from "../../core/ports/store.js";
 
 interface Entry {
@@ -173,6 +180,13 @@ export class MemoryStore implements KeyValueStore {
       for (const member of [...members]) yield { kind: "set", set, member };
     for (const [set, entries] of [...this.timed])
       for (const entry of [...entries.values()]) yield { kind: "scheduled", set, entry: clone(entry) };
+  }
+
+  /** Deleted values are gone from the maps, expired ones go now; nothing was ever on disk. */
+  async scrub(): Promise<ScrubReport> {
+    this.open("scrub");
+    await this.sweep();
+    return { done: ["expired values dropped; this store writes nothing to disk"], remains: [] };
   }
 
   async close(): Promise<void> {

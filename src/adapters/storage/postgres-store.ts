@@ -1,5 +1,12 @@
 import pg from "pg";
-import type { Change, DumpRecord, KeyValueStore, Leased, Scheduled } from "../../core/ports/store.js";
+import type {
+  Change,
+  DumpRecord,
+  KeyValueStore,
+  Leased,
+  Scheduled,
+  ScrubReport,
+} from "../../core/ports/store.js";
 import { KEEP, StoreError, updateThroughChange } from "../../core/ports/store.js";
 import { KV_NOTIFY_SCHEMA, PostgresReadCache } from "./postgres-cache.js";
 import { forgetting } from "./read-cache.js";
@@ -352,6 +359,24 @@ export class PostgresStore implements KeyValueStore {
       if (rows.length < PAGE) break;
       ({ name: tname, id } = rows[rows.length - 1]!);
     }
+  }
+
+  /**
+   * A DELETE leaves the row as a dead tuple (readable in the table's files) until VACUUM: this runs it on
+   * the store's tables, so the dead row versions and their index entries are gone. PostgreSQL does not
+   * zero the space they leave (their bytes stay in the file until reused: `VACUUM FULL` rewrites the
+   * files, taking an exclusive lock), nor WAL segments already written, backups or replicas.
+   */
+  async scrub(): Promise<ScrubReport> {
+    await this.query("scrub", "VACUUM cw_kv, cw_sets, cw_timed", []);
+    return {
+      done: ["VACUUM of cw_kv, cw_sets, cw_timed: dead row versions and their index entries removed"],
+      remains: [
+        "freed space in the table and index files is not zeroed: deleted bytes stay until reused (VACUUM FULL rewrites the files)",
+        "WAL segments keep the deleted values until PostgreSQL recycles and overwrites them (longer with WAL archiving or replication slots)",
+        "base backups, WAL archives and replicas keep their own copies",
+      ],
+    };
   }
 
   async close(): Promise<void> {

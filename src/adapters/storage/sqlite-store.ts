@@ -1,7 +1,14 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { Change, DumpRecord, KeyValueStore, Leased, Scheduled } from "../../core/ports/store.js";
+import type {
+  Change,
+  DumpRecord,
+  KeyValueStore,
+  Leased,
+  Scheduled,
+  ScrubReport,
+} from "../../core/ports/store.js";
 import { KEEP, StoreError, updateThroughChange } from "../../core/ports/store.js";
 import { ReadCache } from "./read-cache.js";
 
@@ -301,9 +308,26 @@ export class SqliteStore implements KeyValueStore {
     }
   }
 
-  /** Folds the WAL into the file and truncates it: no older page versions (deleted data) stay on disk. */
-  async scrub(): Promise<void> {
-    this.run("scrub", "wal", () => this.db.pragma("wal_checkpoint(TRUNCATE)"));
+  /**
+   * Deleted rows are zeroed in the file as they go (`secure_delete`); this folds the WAL into the file and
+   * truncates it, so no older page versions (deleted data) stay on disk. A reader holding an old snapshot
+   * (another process on the file) can keep the checkpoint from finishing: then it says so.
+   */
+  async scrub(): Promise<ScrubReport> {
+    const [result] = this.run("scrub", "wal", () => this.db.pragma("wal_checkpoint(TRUNCATE)")) as {
+      busy: number;
+      log: number;
+      checkpointed: number;
+    }[];
+    const done = ["deleted rows zeroed in the database file (secure_delete)"];
+    if (!result || result.busy === 0)
+      return { done: [...done, "WAL checkpointed and truncated"], remains: [] };
+    return {
+      done,
+      remains: [
+        "the WAL could not be truncated (another connection was reading): older pages stay in it until the next checkpoint",
+      ],
+    };
   }
 
   async close(): Promise<void> {

@@ -85,11 +85,24 @@ export interface KeyValueStore {
    */
   dump(): AsyncIterable<DumpRecord>;
   /**
-   * After an erasure (/forgetme): make deleted values unrecoverable from the backend's own files where
-   * it keeps them (SQLite: deleted rows are zeroed, the WAL is checkpointed and truncated). Optional.
+   * After an erasure (/forgetme): makes values deleted before the call (and expired values already
+   * swept) as unrecoverable from the backend's own files as the backend allows, and says where they may
+   * still be. What a backend cannot guarantee it names in `remains`; it never implies more.
+   * - SQLite: deleted rows are zeroed in place (`secure_delete`); the WAL is checkpointed and truncated.
+   * - PostgreSQL: VACUUM of the store's tables (dead row versions and their index entries are removed).
+   *   Remains: PostgreSQL does not zero the space they leave, the WAL, backups and replicas.
+   * - Redis: this store's expired keys are reclaimed; the AOF is rewritten and the RDB snapshot taken
+   *   again where Redis persists. Remains: replicas and copies of those files.
+   * - Memory: nothing is ever written anywhere.
    */
-  scrub?(): Promise<void>;
+  scrub(): Promise<ScrubReport>;
   close(): Promise<void>;
+}
+
+/** What `scrub` did, and where deleted values may still be (plain sentences, for the log and the docs). */
+export interface ScrubReport {
+  done: string[];
+  remains: string[];
 }
 
 /** Returned by a `change` function: the new value (or KEEP / undefined) and the caller's result. */

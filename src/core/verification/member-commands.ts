@@ -261,8 +261,16 @@ function forgetmeCommand(deps: VerificationDeps): CommandSpec {
       for (const module of deps.allModules()) kept.push(...((await module.eraseData?.(ctx, account)) ?? []));
       const chats = ctx.services.directory.communities.flatMap((c) => c.chats.map((chat) => chat.key));
       await eraseMemberRecords(ctx.services, account, chats);
-      // Deleted rows can linger in a database file's free pages and journal: let the backend scrub them.
-      await ctx.services.store.scrub?.();
+      // Deleted values can linger in the backend's files (free pages, journal, WAL, AOF): scrub them. The
+      // erasure itself is done; a scrub that fails is logged, and the member still gets the answer.
+      await ctx.services.store.scrub().then(
+        (report) => ctx.services.logger.info({ ...report }, "store scrubbed after an erasure"),
+        (error: unknown) =>
+          ctx.services.logger.error(
+            { err: error instanceof Error ? error.message : String(error) },
+            "could not scrub the store after an erasure",
+          ),
+      );
       const lines = [ctx.t("verification.forgotten"), ...kept.map((k) => `• ${k}`)];
       ctx.emit(reply(ctx, event, lines.join("\n")));
     },
