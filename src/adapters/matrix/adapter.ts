@@ -9,6 +9,7 @@ import type { Logger } from "../../core/ports/logger.js";
 import type { PlatformRuntime } from "../../core/ports/platform.js";
 import type { CommunitySettings } from "../../core/settings/community.js";
 import type { ReactionButtons } from "./buttons.js";
+import { isNotFound } from "./failures.js";
 import { RoomGuard } from "./invites.js";
 import { matrixChat } from "./keys.js";
 import { PowerLevels } from "./power.js";
@@ -61,11 +62,6 @@ export function roomLanguage(
   const rooms = matrixRooms(communities);
   return (roomId) => rooms.get(roomId)?.language ?? defaultLanguage;
 }
-
-const isNotFound = (error: unknown) => {
-  const e = error as { errcode?: string; statusCode?: number; body?: { errcode?: string } };
-  return e.errcode === "M_NOT_FOUND" || e.body?.errcode === "M_NOT_FOUND" || e.statusCode === 404;
-};
 
 /** Account data the bot writes to itself to end its own long poll when it stops. */
 const WAKE_TYPE = "org.chatwarden.wake";

@@ -109,3 +109,9 @@ export function toFailure(error: unknown): PlatformFailure {
 /** The homeserver answered with one of these Matrix error codes. */
 export const hasErrcode = (error: unknown, ...codes: string[]): boolean =>
   error instanceof MatrixError && codes.includes(error.errcode);
+
+/** The homeserver does not know the room, event or state asked for (M_NOT_FOUND or a bare 404). */
+export function isNotFound(error: unknown): boolean {
+  const e = error as { errcode?: string; statusCode?: number; body?: { errcode?: string } } | undefined;
+  return e?.errcode === "M_NOT_FOUND" || e?.body?.errcode === "M_NOT_FOUND" || e?.statusCode === 404;
+}

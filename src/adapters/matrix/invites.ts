@@ -1,5 +1,6 @@
 import type { Logger } from "../../core/ports/logger.js";
 import type { KeyValueStore } from "../../core/ports/store.js";
+import { isNotFound } from "./failures.js";
 import type { MatrixTranslate } from "./texts.js";
 
 /**
@@ -48,11 +49,6 @@ const CHECK_CONCURRENCY = 4;
 /** The room was told once that the bot cannot moderate it (and its admins were told). */
 const toldKey = (roomId: string) => `matrix:encrypted-told:${roomId}`;
 const TOLD_TTL_MS = 365 * 24 * 3_600_000;
-
-const notFound = (error: unknown) => {
-  const e = error as { errcode?: string; statusCode?: number; body?: { errcode?: string } };
-  return e.errcode === "M_NOT_FOUND" || e.body?.errcode === "M_NOT_FOUND" || e.statusCode === 404;
-};
 
 export class RoomGuard {
   constructor(
@@ -106,7 +102,7 @@ export class RoomGuard {
       const content = await this.client.getRoomStateEvent(roomId, "m.room.encryption", "");
       return !!content && typeof content === "object" && "algorithm" in content;
     } catch (error) {
-      if (notFound(error)) return false;
+      if (isNotFound(error)) return false;
       throw error;
     }
   }

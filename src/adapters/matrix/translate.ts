@@ -1,4 +1,5 @@
 import type { CoreEvent, RepliedMessage } from "../../core/events.js";
+import type { ChatKey } from "../../core/ids.js";
 import type { Actor, MediaItem, PostContent } from "../../core/model/content.js";
 import type { Instant } from "../../core/ports/clock.js";
 import { matrixAccount, matrixChat, matrixMessageRef as matrixRef } from "./keys.js";
@@ -57,8 +58,15 @@ export function localpart(userId: string): string {
   return userId.slice(1, colon > 0 ? colon : undefined) || userId;
 }
 
-async function actorOf(roomId: string, userId: string, env: TranslateEnv, admin: boolean): Promise<Actor> {
-  const name = await env.displayName(roomId, userId).catch(() => undefined);
+/** A member as the core sees them: the display name given (else looked up), or the localpart. */
+async function actorOf(
+  roomId: string,
+  userId: string,
+  env: TranslateEnv,
+  admin: boolean,
+  knownName?: string,
+): Promise<Actor> {
+  const name = knownName ?? (await env.displayName(roomId, userId).catch(() => undefined));
   return {
     account: matrixAccount(userId),
     displayName: name || localpart(userId),
@@ -191,40 +199,31 @@ async function fromMessage(roomId: string, ev: MatrixEvent, env: TranslateEnv): 
   const body = stripReplyFallback(str(ev.content.body) ?? "");
   const isText = ["m.text", "m.notice", "m.emote"].includes(str(ev.content.msgtype) ?? "");
   const command = isText ? parseCommand(body) : undefined;
+  /** The command in a DM (no chat) or a room (its chat, and the message it replies to). */
+  const commandEvent = (actor: Actor, where: { chat?: ChatKey; replyTo?: RepliedMessage }): CoreEvent[] =>
+    command
+      ? [
+          {
+            kind: "command",
+            name: command.name,
+            args: command.args,
+            mentions: commandMentions(ev.content, body, command.argsAt, command.args.length),
+            actor,
+            ...(where.chat ? { chat: where.chat } : {}),
+            message: ref,
+            ...(where.replyTo ? { replyTo: where.replyTo } : {}),
+            ...at(ev),
+          },
+        ]
+      : [];
   if (direct) {
     const actor = await actorOf(roomId, ev.sender, env, false);
-    if (command) {
-      return [
-        {
-          kind: "command",
-          name: command.name,
-          args: command.args,
-          mentions: commandMentions(ev.content, body, command.argsAt, command.args.length),
-          actor,
-          message: ref,
-          ...at(ev),
-        },
-      ];
-    }
+    if (command) return commandEvent(actor, {});
     return isText ? [{ kind: "private_message", actor, text: body, message: ref, ...at(ev) }] : [];
   }
   const actor = await actorOf(roomId, ev.sender, env, await env.isAdmin(roomId, ev.sender, !!command));
   const replyTo = replyId ? await repliedOf(roomId, replyId, env) : undefined;
-  if (command) {
-    return [
-      {
-        kind: "command",
-        name: command.name,
-        args: command.args,
-        mentions: commandMentions(ev.content, body, command.argsAt, command.args.length),
-        actor,
-        chat: matrixChat(roomId),
-        message: ref,
-        ...(replyTo ? { replyTo } : {}),
-        ...at(ev),
-      },
-    ];
-  }
+  if (command) return commandEvent(actor, { chat: matrixChat(roomId), ...(replyTo ? { replyTo } : {}) });
   const content = contentOf(ev.content);
   if (!content.text && !content.media.length) return [];
   return [
@@ -256,17 +255,12 @@ async function fromMembership(roomId: string, ev: MatrixEvent, env: TranslateEnv
   const wasIn = before !== undefined && IN.has(before);
   const isIn = now !== undefined && IN.has(now);
   if (!wasIn && isIn) {
-    const name = str(ev.content.displayname);
+    const admin = await env.isAdmin(roomId, userId, false);
     return [
       {
         kind: "member_joined",
         chat: matrixChat(roomId),
-        actor: {
-          account: matrixAccount(userId),
-          displayName: name || localpart(userId),
-          username: userId.slice(1),
-          isChatAdmin: await env.isAdmin(roomId, userId, false),
-        },
+        actor: await actorOf(roomId, userId, env, admin, str(ev.content.displayname) ?? ""),
         ...at(ev),
       },
     ];
