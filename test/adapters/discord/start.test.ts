@@ -70,15 +70,17 @@ describe("discord start: registration", () => {
     expect(discordSettings(config(), readEnvironment({}))).toBeUndefined();
   });
 
-  it("reads roles and the verification channel per server, and refuses an unquoted id (YAML rounds it)", () => {
-    const settings = discordSettings(
-      config("", `discord:\n  guilds:\n    "${GUILD}": { verified_role: "223456789012345678" }\n`),
-      readEnvironment({ DISCORD_BOT_TOKEN: "t" }),
+  it("reads roles and the verification channel per server, quoted or not (unquoted ids are not rounded)", () => {
+    for (const id of ['"223456789012345678"', "223456789012345678"]) {
+      const settings = discordSettings(
+        config("", `discord:\n  guilds:\n    ${GUILD}: { verified_role: ${id} }\n`),
+        readEnvironment({ DISCORD_BOT_TOKEN: "t" }),
+      );
+      expect(settings?.guilds?.[GUILD]).toEqual({ verifiedRole: "223456789012345678" });
+    }
+    expect(() => config("", `discord:\n  guilds:\n    "${GUILD}": { verified_role: 2234 }\n`)).toThrow(
+      /discord\.guilds\.123456789012345678\.verified_role: expected string, got 2234/,
     );
-    expect(settings?.guilds?.[GUILD]).toEqual({ verifiedRole: "223456789012345678" });
-    expect(() =>
-      config("", `discord:\n  guilds:\n    "${GUILD}": { verified_role: 223456789012345678 }\n`),
-    ).toThrow(/discord\.guilds\.123456789012345678\.verified_role: expected string, got 223456789012345660/);
   });
 
   it("refuses the phone method for a Discord community, naming the field", () => {
