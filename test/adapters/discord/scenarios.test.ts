@@ -248,6 +248,30 @@ sanctions:
   });
 });
 
+describe("discord end to end: mutes longer than Discord's 28 days", () => {
+  it("renews a 60-day mute's timeout by a timer, and a pardon lifts the timeout and cancels that timer", async () => {
+    w = await startDcWorld();
+    const { discord, guild } = w;
+    const alice = member(w, "alice");
+    const here = { guildId: guild.id, channelId: guild.general };
+    discord.useCommand(here, w.mod.id, "mute", { member: { user: alice.id }, text: "60d flooding" });
+    const until = await waitFor(() => discord.member(guild.id, alice.id)?.communication_disabled_until);
+    expect(Date.parse(until) - Date.now()).toBeLessThanOrEqual(28 * 24 * 3600_000);
+    const renewals = async () => {
+      const ids = [discordChat(guild.id), discordChat(guild.id, guild.general)].map(
+        (chat) => `access-renew:${chat}:discord:${alice.id}`,
+      );
+      return (await Promise.all(ids.map((id) => w!.runtime.services.timers.get(id)))).filter(Boolean);
+    };
+    await waitFor(async () => ((await renewals()).length > 0 ? true : undefined));
+    discord.useCommand(here, w.mod.id, "pardon", { text: "1 mistake" });
+    await waitFor(() =>
+      discord.member(guild.id, alice.id)?.communication_disabled_until ? undefined : true,
+    );
+    await waitFor(async () => ((await renewals()).length === 0 ? true : undefined));
+  });
+});
+
 describe("discord end to end: the member picker", () => {
   it("puts the picked member where the command expects it: /publisher member:@alice text:add", async () => {
     w = await startDcWorld();
