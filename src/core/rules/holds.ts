@@ -140,6 +140,12 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
     ctx.emit({ kind: "send_private", account: admin, text: ctx.t("core.notAllowed"), refusal: true });
     return;
   }
+  // A press counts only on the card, in the review chat: the same data from a modified client in a group
+  // of the community is refused, whoever presses it (as for news holds).
+  if (event.chat !== community.reviewChat) {
+    ctx.emit({ kind: "send_private", account: admin, text: ctx.t("core.onlyOnCard"), refusal: true });
+    return;
+  }
   if (parts.length !== 2 || !id || (verb !== "confirm" && verb !== "release")) {
     ctx.emit({ kind: "send_private", account: admin, text: ctx.t("core.buttonInvalid"), refusal: true });
     return;

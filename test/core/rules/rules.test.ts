@@ -146,6 +146,28 @@ describe("content rules: actions", () => {
     expect(visibleTexts(h, "lobby")).toHaveLength(1);
   });
 
+  it("counts Confirm and Release only on the card in the review chat: the same data pressed elsewhere by an admin changes nothing", async () => {
+    const h = await setup();
+    await h.session.say("carol", "lobby", "紧急扩散：今晚八点开会");
+    const card = h.world.visible(h.session.chat("review")).at(-1);
+    const data = card?.buttons?.flat().find((b) => b.label === "Release")?.data ?? "";
+    expect(data).toMatch(/^rules:release:/);
+    const before = await h.store.get(`rules-hold:demo:${data.split(":")[2]}`);
+    // A modified client in the group, and a crafted deep link followed privately.
+    for (const chat of [h.session.chat("lobby"), undefined])
+      await h.session.dispatch({
+        kind: "button_pressed",
+        data,
+        actor: h.session.actor("admin", "lobby"),
+        chat,
+      });
+    expect(visibleTexts(h, "lobby")).toEqual([]);
+    expect(await h.store.get(`rules-hold:demo:${data.split(":")[2]}`)).toEqual(before);
+    expect(await casesOf(h, "carol")).toEqual([]);
+    await h.session.press("admin", "Release", { chat: "review" });
+    expect(visibleTexts(h, "lobby")).toHaveLength(1);
+  });
+
   it("keeps a pending hold across a restart and releases it afterwards", async () => {
     const h = await setup();
     await h.session.say("carol", "lobby", "紧急扩散 after restart");
