@@ -10,6 +10,11 @@ import { KEEP } from "../ports/store.js";
 const rateKey = (chat: string, account: string, bucket: number) => `rate:${chat}:${account}:${bucket}`;
 const noticeKey = (chat: string, account: string, why: string) => `gate-notice:${chat}:${account}:${why}`;
 
+/** Whether a gate notice sent at `last` went out less than an hour before `now`. */
+function toldWithinHour(last: number | undefined, now: number): boolean {
+  return last !== undefined && now - last < HOUR;
+}
+
 /**
  * Deletes the message (later modules may still record what it says) and, at most once an hour per reason, tells the member privately why (never in
  * the group: a limited member posting again should not make the bot chatty there).
@@ -23,15 +28,15 @@ async function remove(
   const account = event.actor.account;
   ctx.emit({ kind: "delete", messages: [event.message] });
   // The store's TTL runs on wall-clock time; the hour is measured on the engine's clock.
-  const recent = (last: number | undefined) => last !== undefined && ctx.now - last < HOUR;
   const key = noticeKey(event.message.chat, account, why);
   // A member who keeps posting while limited was told within the hour: a plain (cached) read says so,
   // without the atomic change (a write transaction on SQLite) that decides who tells them otherwise.
   const first =
-    !recent(await ctx.services.store.get<number>(key)) &&
+    !toldWithinHour(await ctx.services.store.get<number>(key), ctx.now) &&
     (await ctx.services.store.change<number, boolean>(
       key,
-      (last) => (recent(last) ? { value: KEEP, result: false } : { value: ctx.now, result: true }),
+      (last) =>
+        toldWithinHour(last, ctx.now) ? { value: KEEP, result: false } : { value: ctx.now, result: true },
       2 * HOUR,
     ));
   if (first) {
