@@ -55,15 +55,18 @@ function seenMembership(
   };
 }
 
-/** Equal but for `lastSeen`. */
-function sameMembership(a: Membership, b: Membership): boolean {
+/**
+ * `seenMembership(cur, …)` would equal `cur` but for `lastSeen`: the same comparisons, field by field,
+ * without building the new record (this runs for every message).
+ */
+function seenAsBefore(cur: Membership, actor: Actor, now: Instant, how: "joined" | "seen"): boolean {
   return (
-    a.displayName === b.displayName &&
-    a.language === b.language &&
-    a.firstSeen === b.firstSeen &&
-    a.admin === b.admin &&
-    a.present === b.present &&
-    a.newcomer === b.newcomer
+    cur.displayName === actor.displayName &&
+    cur.language === (actor.language ?? cur.language) &&
+    cur.firstSeen === (cur.firstSeen ?? now) &&
+    cur.admin === actor.isChatAdmin &&
+    cur.present === true &&
+    cur.newcomer === (cur.newcomer || how === "joined")
   );
 }
 
@@ -81,13 +84,16 @@ function seenProfile(cur: AccountProfile | undefined, community: CommunityId, ac
   };
 }
 
-function sameProfile(a: AccountProfile, b: AccountProfile): boolean {
+/**
+ * `seenProfile(cur, …)` would equal `cur`, without building it: its community list is the same exactly
+ * when `community` is already the last one.
+ */
+function profileAsBefore(cur: AccountProfile, community: CommunityId, actor: Actor): boolean {
   return (
-    a.displayName === b.displayName &&
-    a.username === b.username &&
-    a.language === b.language &&
-    a.communities.length === b.communities.length &&
-    a.communities.every((c, i) => c === b.communities[i])
+    cur.displayName === actor.displayName &&
+    cur.username === (actor.username ? actor.username : undefined) &&
+    cur.language === (actor.language ?? cur.language) &&
+    cur.communities.at(-1) === community
   );
 }
 
@@ -119,9 +125,9 @@ export class MemberRegistry implements MemberLookup {
     how: "joined" | "seen",
   ): Promise<{ membership: Membership; isNew: boolean; profile: AccountProfile }> {
     const [seen, known] = await Promise.all([this.get(chat, actor.account), this.profile(actor.account)]);
-    let membership = seenMembership(seen, chat, actor, now, how);
+    let membership: Membership;
     let isNew = !seen;
-    if (!seen || !sameMembership(seen, membership) || now - seen.lastSeen >= SEEN_EVERY) {
+    if (!seen || !seenAsBefore(seen, actor, now, how) || now - seen.lastSeen >= SEEN_EVERY) {
       ({ membership, isNew } = await this.store.change<
         Membership,
         { membership: Membership; isNew: boolean }
@@ -131,8 +137,9 @@ export class MemberRegistry implements MemberLookup {
       }));
     } else membership = seen;
     if (isNew) await this.store.addToSet(chatIndexKey(chat), actor.account);
-    let profile = seenProfile(known, community, actor);
-    if (!known || !sameProfile(known, profile)) {
+    let profile: AccountProfile;
+    if (!known || !profileAsBefore(known, community, actor)) {
+      profile = seenProfile(known, community, actor);
       const previous = await this.store.change<AccountProfile, string | undefined>(
         profileKey(actor.account),
         (cur) => ({ value: seenProfile(cur, community, actor), result: cur?.username }),
