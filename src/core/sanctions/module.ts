@@ -5,7 +5,7 @@ import type { AccountKey } from "../ids.js";
 import { sanctionCommands } from "./commands.js";
 import { liftSanction, openCase, pointsOf, round, subjectOf, tellMember } from "./service.js";
 import { createViolationSink } from "./sink.js";
-import { BUTTON_PREFIX, onReviewButton, reviewCommands } from "./reviews.js";
+import { BUTTON_PREFIX, onReviewButton, reportsFiledBy, reviewCommands, withdrawReports } from "./reviews.js";
 import { UNBAN_TIMER } from "./state.js";
 
 /**
@@ -53,10 +53,21 @@ async function exportData(ctx: Ctx, account: AccountKey): Promise<Record<string,
     const { subject } = await subjectOf(ctx, account, community);
     const cases = await ctx.services.cases.of(community.id, account);
     const points = await pointsOf(ctx, community, subject, community.policy.sanctions);
-    if (!cases.length && points === 0) continue;
+    const reports = await reportsFiledBy(ctx, community, account);
+    if (!cases.length && points === 0 && !reports.length) continue;
     out.push({
       community: community.name,
       points: round(points),
+      ...(reports.length
+        ? {
+            reportsFiled: reports.map((r) => ({
+              id: r.id,
+              community: community.name,
+              status: r.status,
+              reason: r.reason,
+            })),
+          }
+        : {}),
       cases: cases.map((c) => ({
         number: c.number,
         action: c.action,
@@ -74,13 +85,11 @@ async function exportData(ctx: Ctx, account: AccountKey): Promise<Record<string,
 }
 
 /**
- * Erases points and cases; an active ban keeps its case and record (so it still holds and can be lifted),
- * and the member is told. A running mute or limit still ends on time (the AccessService holds it).
- */
-/**
  * /forgetme keeps the moderation record: cases and points carry no name, phone or ID number (only the
  * account key and the admins' reasons), the audit log is append-only, and erasing it would let a member
- * reset the ladder. The member is told what stays and why.
+ * reset the ladder. The member is told what stays and why. Reports *against* the member are part of that
+ * record (a decided one is a case). Reports the member *filed* stay for the admins but lose the reporter's
+ * account and reason (withdrawReports).
  */
 async function eraseData(ctx: Ctx, account: AccountKey): Promise<string[]> {
   const t = await ctx.translatorFor(account);
@@ -89,6 +98,10 @@ async function eraseData(ctx: Ctx, account: AccountKey): Promise<string[]> {
     const cases = await ctx.services.cases.of(community.id, account);
     if (cases.length > 0)
       kept.push(t("sanctions.keptRecord", { community: community.name, count: cases.length }));
+    const filed = await reportsFiledBy(ctx, community, account);
+    await withdrawReports(ctx, community, account);
+    if (filed.length > 0)
+      kept.push(t("sanctions.keptReports", { community: community.name, count: filed.length }));
   }
   return kept;
 }

@@ -9,7 +9,8 @@ import { correctable, voidCase } from "./pardon.js";
 import { describeAction, openCase, subjectOf, tellMember } from "./service.js";
 import { recordViolation } from "./sink.js";
 import { keys, type AppealRecord, type ReportRecord } from "./state.js";
-import { KEEP } from "../ports/store.js";
+import { allMembers, KEEP } from "../ports/store.js";
+import type { AccountKey } from "../ids.js";
 
 /** Button data prefix of this module: `sanct:rc:<report>`, `sanct:rd:<report>`, `sanct:aa:<case>`, `sanct:ad:<case>`. */
 export const BUTTON_PREFIX = "sanct";
@@ -53,6 +54,7 @@ export const reviewCommands: CommandSpec[] = [
         cardText,
       };
       await ctx.services.store.set(keys.report(community.id, id), report);
+      await ctx.services.store.addToSet(keys.reportsBy(community.id, event.actor.account), id);
       ctx.emit({
         kind: "post_card",
         chat: community.reviewChat,
@@ -165,7 +167,7 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
         chat: report.message.chat,
         source: "report",
         category: "confirmed_report",
-        reason: report.reason,
+        reason: report.reason ?? t("sanctions.reportReasonWithdrawn"),
         actor: admin,
       });
       ctx.emit({ kind: "delete", messages: [report.message] });
@@ -176,7 +178,7 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
         source: "report",
         subject: report.target,
         actor: admin,
-        reason: report.reason,
+        reason: report.reason ?? t("sanctions.reportReasonWithdrawn"),
         chat: report.message.chat,
       });
       outcome = t("sanctions.reportDismissedCard", { admin, case: opened.number });
@@ -188,9 +190,11 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
         text: `${report.cardText ?? ""}\n${outcome}`,
         buttons: [],
       });
-    await tellMember(ctx, community, report.reporter, (rt) =>
-      rt(verb === "rc" ? "sanctions.reportConfirmedReporter" : "sanctions.reportDismissedReporter"),
-    );
+    // A reporter who erased their data (/forgetme) is no longer named, so no longer told.
+    if (report.reporter)
+      await tellMember(ctx, community, report.reporter, (rt) =>
+        rt(verb === "rc" ? "sanctions.reportConfirmedReporter" : "sanctions.reportDismissedReporter"),
+      );
     return;
   }
   if (verb === "aa" || verb === "ad") {
@@ -243,5 +247,48 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
       }),
     );
     return;
+  }
+}
+
+/** The reports an account filed in a community, through the per-reporter index (reports filed before it have none). */
+export async function reportsFiledBy(
+  ctx: Ctx,
+  community: CommunitySettings,
+  account: AccountKey,
+): Promise<ReportRecord[]> {
+  const out: ReportRecord[] = [];
+  for (const id of await allMembers(ctx.services.store, keys.reportsBy(community.id, account))) {
+    const report = await ctx.services.store.get<ReportRecord>(keys.report(community.id, id));
+    if (report?.reporter === account) out.push(report);
+  }
+  return out;
+}
+
+/**
+ * /forgetme of a reporter: each of their reports keeps the target, the message and its status (an open one
+ * stays decidable, a decided one's case stays), but no longer names them or holds their reason, and its
+ * stored card text says the reporter withdrew their data, so the redraw after a decision does not bring
+ * either back. Then the index goes.
+ */
+export async function withdrawReports(
+  ctx: Ctx,
+  community: CommunitySettings,
+  account: AccountKey,
+): Promise<void> {
+  const store = ctx.services.store;
+  const index = keys.reportsBy(community.id, account);
+  const t = translator(community.language);
+  for (const id of await allMembers(store, index)) {
+    await store.change<ReportRecord, void>(keys.report(community.id, id), (cur) => {
+      if (!cur || cur.reporter !== account) return { value: KEEP, result: undefined };
+      const { reporter: _reporter, reason: _reason, ...rest } = cur;
+      const cardText = t("sanctions.reportCardWithdrawn", {
+        id: cur.id,
+        chat: ctx.services.directory.label(cur.message.chat),
+        target: cur.target,
+      });
+      return { value: { ...rest, withdrawn: true, cardText }, result: undefined };
+    });
+    await store.removeFromSet(index, id);
   }
 }

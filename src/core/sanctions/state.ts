@@ -36,14 +36,19 @@ export interface SanctionRecord {
   lifted?: boolean;
 }
 
-/** A member's report of a message, waiting for an admin in the review chat. */
+/**
+ * A member's report of a message, waiting for an admin in the review chat. After the reporter's
+ * /forgetme it names no reporter and holds no reason (`withdrawn`); it stays decidable.
+ */
 export interface ReportRecord {
   id: string;
   community: CommunityId;
-  reporter: AccountKey;
+  reporter?: AccountKey;
   target: AccountKey;
   message: { chat: ChatKey; id: string; thread?: string };
-  reason: string;
+  reason?: string;
+  /** The reporter erased their data (/forgetme): reporter, reason and their place on the card are gone. */
+  withdrawn?: boolean;
   status: "open" | "confirmed" | "dismissed";
   card?: { chat: ChatKey; id: string };
   cardText?: string;
@@ -67,6 +72,8 @@ export const keys = {
   /** Case numbers pardoned or whose appeal was accepted (their points are gone). */
   voided: (c: CommunityId, n: number) => `sanctions:voided:${c}:${n}`,
   report: (c: CommunityId, id: string) => `sanctions:report:${c}:${id}`,
+  /** The ids of the reports an account filed in a community (for /mydata and /forgetme). */
+  reportsBy: (c: CommunityId, a: AccountKey) => `sanctions:reports-by:${c}:${a}`,
   appeal: (c: CommunityId, n: number) => `sanctions:appeal:${c}:${n}`,
 };
 

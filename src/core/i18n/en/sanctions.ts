@@ -75,6 +75,9 @@ export const sanctions = {
   noReviewChat: "This community has no review chat, so reports and appeals cannot be sent.",
   reportCard:
     "🚩 Report {id} in {chat}\nReported member: {target}\nReported by: {reporter}\nReason: {reason}\n(The reported message is copied above.)",
+  reportCardWithdrawn:
+    "🚩 Report {id} in {chat}\nReported member: {target}\nThe reporter withdrew their data: their name and reason are erased.\n(The reported message is copied above.)",
+  reportReasonWithdrawn: "a member's report (the reporter's reason was erased at their request)",
   buttonConfirm: "Confirm",
   buttonDismiss: "Dismiss",
   reportThanks: "Thank you. The admins will look at your report.",
@@ -102,6 +105,8 @@ export const sanctions = {
 
   keptRecord:
     "{community}: your moderation record ({count} case(s)) is kept. It holds no name, phone or ID number, only your account and what happened, and the community needs it to apply its rules fairly.",
+  keptReports:
+    "{community}: your {count} report(s) stay for the admins, but no longer name you or hold your reason, and you will not be told their outcome.",
   keptBan:
     "{community}: the record of your active ban (case #{case}) is kept while the ban lasts, so that it can be enforced and lifted.",
 } as const;

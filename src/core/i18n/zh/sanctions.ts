@@ -75,6 +75,9 @@ export const sanctions = {
   noReviewChat: "本社区没有审核群，无法提交举报或申诉。",
   reportCard:
     "🚩 举报 {id}，群聊 {chat}\n被举报成员：{target}\n举报人：{reporter}\n原因：{reason}\n（被举报的消息已复制在上方。）",
+  reportCardWithdrawn:
+    "🚩 举报 {id}，群聊 {chat}\n被举报成员：{target}\n举报人已撤回其数据：姓名和原因均已删除。\n（被举报的消息已复制在上方。）",
+  reportReasonWithdrawn: "成员的举报（举报人的原因已应其要求删除）",
   buttonConfirm: "确认",
   buttonDismiss: "驳回",
   reportThanks: "谢谢，管理员会查看你的举报。",
@@ -100,5 +103,7 @@ export const sanctions = {
 
   keptRecord:
     "{community}：你的管理记录（{count} 个案件）会被保留。其中没有姓名、电话或证件号码，只有你的账号和发生的事情，社区需要它来公平地执行规则。",
+  keptReports:
+    "{community}：你的 {count} 个举报会留给管理员处理，但不再显示你的名字或原因，你也不会再收到处理结果。",
   keptBan: "{community}：封禁期间会保留你当前封禁的记录（案件 #{case}），以便执行和解除封禁。",
 } satisfies Catalogue["sanctions"];

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import type { KeyValueStore } from "../../../src/core/ports/store.js";
+import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
+import { casesOf, lastPrivate } from "./support.js";
+
+const review = (h: Harness) => h.world.visible(h.session.chat("review"));
+
+/** Every value and set member in the store, as text, for a raw search. */
+async function raw(store: KeyValueStore): Promise<string[]> {
+  const out: string[] = [];
+  for await (const r of store.dump()) out.push(JSON.stringify(r));
+  return out;
+}
+
+async function carolReportsBob(h: Harness) {
+  const { message } = await h.session.say("bob", "lobby", "buy my pills");
+  await h.session.say("carol", "lobby", "/report selling pills, says carol", { replyTo: message.ref.id });
+  return message;
+}
+
+describe("a reporter's /forgetme", () => {
+  it("leaves no reporter account or reason in the store; the report stays open for the admins", async () => {
+    const h = await startHarness(consoleConfig());
+    await carolReportsBob(h);
+    const carol = h.session.account("carol");
+    expect((await raw(h.store)).some((t) => t.includes(carol))).toBe(true);
+    await h.session.tell("carol", "/forgetme");
+    expect(lastPrivate(h, "carol")).toContain("report(s) stay for the admins");
+    const left = await raw(h.store);
+    expect(left.filter((t) => t.includes(carol))).toEqual([]);
+    expect(left.filter((t) => t.includes("says carol"))).toEqual([]);
+    expect(await h.store.get("sanctions:report:demo:1")).toMatchObject({
+      status: "open",
+      target: h.session.account("bob"),
+      withdrawn: true,
+    });
+  });
+
+  it("an admin confirms afterwards: the case on the target is recorded, the card has no name or reason, the reporter hears nothing", async () => {
+    const h = await startHarness(consoleConfig());
+    const original = await carolReportsBob(h);
+    await h.session.tell("carol", "/forgetme");
+    const told = h.world.privateMessages(h.session.account("carol")).length;
+    await h.session.press("admin", "Confirm", { chat: "review" });
+    const bob = h.session.account("bob");
+    expect((await casesOf(h, bob))[0]).toMatchObject({
+      source: "report",
+      category: "confirmed_report",
+      actor: "console:admin",
+    });
+    expect(h.world.find(original.ref.chat, original.ref.id)?.deleted).toBe(true);
+    const card = review(h).at(-1)?.text ?? "";
+    expect(card).toContain("Confirmed by console:admin: case #1");
+    expect(card).toContain("The reporter withdrew their data");
+    expect(card).not.toContain("console:carol");
+    expect(card).not.toContain("says carol");
+    expect(h.world.privateMessages(h.session.account("carol"))).toHaveLength(told);
+    expect((await raw(h.store)).filter((t) => t.includes(h.session.account("carol")))).toEqual([]);
+  });
+
+  it("a confirmed report's case stays as it was; /mydata lists the reports a member filed", async () => {
+    const h = await startHarness(consoleConfig());
+    await carolReportsBob(h);
+    await h.session.tell("carol", "/mydata");
+    expect(lastPrivate(h, "carol")).toContain('"reason": "selling pills, says carol"');
+    await h.session.press("admin", "Confirm", { chat: "review" });
+    const before = await casesOf(h, h.session.account("bob"));
+    await h.session.tell("carol", "/forgetme");
+    expect(await casesOf(h, h.session.account("bob"))).toEqual(before);
+    expect(await h.store.get("sanctions:report:demo:1")).toMatchObject({
+      status: "confirmed",
+      withdrawn: true,
+    });
+  });
+});
