@@ -1,7 +1,7 @@
 /**
  * Personal data at rest and in logs: 1,000 verifications through the engine on SQLite leave no legal name,
  * ID number or phone in clear in the database files (main, WAL, shared memory) or the logs; /forgetme
- * leaves nothing of the member at all. Each scan is proven able to fail by a planted positive.
+ * leaves nothing of the member at all (not even in the reports they filed). Each scan is proven able to fail by a planted positive.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -94,6 +94,11 @@ describe("personal data at rest", () => {
     await h.session.tell(dana.user, "/language zh");
     await verify(h, dana);
     await verify(h, other);
+    // Dana reports the other member's message, signing the reason with her name.
+    const { message: reported } = await h.session.say(other.user, "lobby", "cheap watches here");
+    await h.session.say(dana.user, "lobby", `/report spam, signed ${dana.name}`, {
+      replyTo: reported.ref.id,
+    });
     await h.session.say(dana.user, "lobby", "news https://www.reuters.com/world/x");
     await h.session.tell(dana.user, "/link");
     await h.session.tell(dana.user, "/mydata");
