@@ -80,6 +80,26 @@ export function readCacheContract<S extends Cached>(name: string, factory: ReadC
       await close();
     });
 
+    it("sees a key another process creates after it cached the key as absent", async () => {
+      const { a, b, close } = await factory.pair();
+      for (const key of ["set", "update", "increment", "setIfAbsent", "change"]) {
+        expect(await b.get(key)).toBeUndefined();
+        expect(await b.get(key)).toBeUndefined(); // the absence is now served from b's cache
+      }
+      expect(b.reads?.stats).toMatchObject({ hits: 5 });
+      await a.set("set", 1);
+      await a.update<number>("update", () => 2);
+      await a.increment("increment", 3);
+      await a.setIfAbsent("setIfAbsent", 4);
+      await a.change<number, null>("change", () => ({ value: 5, result: null }));
+      expect(await within(() => b.get("set"), 1)).toBe(1);
+      expect(await within(() => b.get("update"), 2)).toBe(2);
+      expect(await within(() => b.get("increment"), 3)).toBe(3);
+      expect(await within(() => b.get("setIfAbsent"), 4)).toBe(4);
+      expect(await within(() => b.get("change"), 5)).toBe(5);
+      await close();
+    });
+
     it("reads its own writes at once, and lets values expire with their TTL", async () => {
       const { a, close } = await factory.pair();
       for (let i = 0; i < 20; i++) {

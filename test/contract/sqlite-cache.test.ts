@@ -31,6 +31,24 @@ describe("the SQLite store's read cache (one process per file)", () => {
     expect(await store.get("language:alice")).toBeUndefined();
   });
 
+  it("caches a key as absent, and sees it once any write creates it", async () => {
+    const { store, cache } = cachedStore();
+    const keys = ["set", "update", "increment", "setIfAbsent", "change"];
+    for (const key of keys) await store.get(key);
+    for (const key of keys) expect(await store.get(key)).toBeUndefined();
+    expect(cache.hits).toBe(keys.length);
+    await store.set("set", 1);
+    await store.update<number>("update", () => 2);
+    await store.increment("increment", 3);
+    await store.setIfAbsent("setIfAbsent", 4);
+    await store.change<number, null>("change", () => ({ value: 5, result: null }));
+    expect(await store.get("set")).toBe(1);
+    expect(await store.get("update")).toBe(2);
+    expect(await store.get("increment")).toBe(3);
+    expect(await store.get("setIfAbsent")).toBe(4);
+    expect(await store.get("change")).toBe(5);
+  });
+
   it("writes through: what set, change, increment and delete wrote is read back without the file", async () => {
     const { store, cache } = cachedStore();
     await store.set("a", { n: 1 });
