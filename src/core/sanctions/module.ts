@@ -5,7 +5,14 @@ import type { AccountKey } from "../ids.js";
 import { sanctionCommands } from "./commands.js";
 import { liftSanction, openCase, pointsOf, round, subjectOf, tellMember } from "./service.js";
 import { createViolationSink } from "./sink.js";
-import { BUTTON_PREFIX, onReviewButton, reportsFiledBy, reviewCommands, withdrawReports } from "./reviews.js";
+import {
+  BUTTON_PREFIX,
+  onReviewButton,
+  openReportsAbout,
+  reportsFiledBy,
+  reviewCommands,
+  withdrawReports,
+} from "./reviews.js";
 import { UNBAN_TIMER } from "./state.js";
 
 /**
@@ -88,7 +95,7 @@ async function exportData(ctx: Ctx, account: AccountKey): Promise<Record<string,
  * /forgetme keeps the moderation record: cases and points carry no name, phone or ID number (only the
  * account key and the admins' reasons), the audit log is append-only, and erasing it would let a member
  * reset the ladder. The member is told what stays and why. Reports *against* the member are part of that
- * record (a decided one is a case). Reports the member *filed* stay for the admins but lose the reporter's
+ * record (a decided one is a case; an open one waits for the admins, and the answer says so). Reports the member *filed* stay for the admins but lose the reporter's
  * account and reason (withdrawReports).
  */
 async function eraseData(ctx: Ctx, account: AccountKey): Promise<string[]> {
@@ -102,6 +109,8 @@ async function eraseData(ctx: Ctx, account: AccountKey): Promise<string[]> {
     await withdrawReports(ctx, community, account);
     if (filed.length > 0)
       kept.push(t("sanctions.keptReports", { community: community.name, count: filed.length }));
+    const about = await openReportsAbout(ctx, community, account);
+    if (about > 0) kept.push(t("sanctions.keptReportsAbout", { community: community.name, count: about }));
   }
   return kept;
 }

@@ -55,6 +55,7 @@ export const reviewCommands: CommandSpec[] = [
       };
       await ctx.services.store.set(keys.report(community.id, id), report);
       await ctx.services.store.addToSet(keys.reportsBy(community.id, event.actor.account), id);
+      await ctx.services.store.addToSet(keys.reportsAbout(community.id, replied.author), id);
       ctx.emit({
         kind: "post_card",
         chat: community.reviewChat,
@@ -159,6 +160,7 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
     );
     if (!report)
       return ctx.emit({ kind: "send_private", account: admin, text: ctx.t("sanctions.alreadyHandled") });
+    await ctx.services.store.removeFromSet(keys.reportsAbout(community.id, report.target), id);
     let outcome: string;
     if (verb === "rc") {
       const opened = await recordViolation(ctx, {
@@ -291,4 +293,21 @@ export async function withdrawReports(
     });
     await store.removeFromSet(index, id);
   }
+}
+
+/** How many reports about an account are still open (decided ones are cases); drops decided ids from the index. */
+export async function openReportsAbout(
+  ctx: Ctx,
+  community: CommunitySettings,
+  account: AccountKey,
+): Promise<number> {
+  const store = ctx.services.store;
+  const index = keys.reportsAbout(community.id, account);
+  let open = 0;
+  for (const id of await allMembers(store, index)) {
+    const report = await store.get<ReportRecord>(keys.report(community.id, id));
+    if (report?.status === "open" && report.target === account) open++;
+    else await store.removeFromSet(index, id);
+  }
+  return open;
 }

@@ -74,6 +74,8 @@ export const keys = {
   report: (c: CommunityId, id: string) => `sanctions:report:${c}:${id}`,
   /** The ids of the reports an account filed in a community (for /mydata and /forgetme). */
   reportsBy: (c: CommunityId, a: AccountKey) => `sanctions:reports-by:${c}:${a}`,
+  /** The ids of the open reports about an account (a decided one is a case): for /forgetme's answer. */
+  reportsAbout: (c: CommunityId, a: AccountKey) => `sanctions:reports-about:${c}:${a}`,
   appeal: (c: CommunityId, n: number) => `sanctions:appeal:${c}:${n}`,
 };
 

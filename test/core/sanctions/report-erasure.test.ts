@@ -72,4 +72,21 @@ describe("a reporter's /forgetme", () => {
       withdrawn: true,
     });
   });
+
+  it("the reported member's /forgetme keeps the open report whole and says so; it stays decidable", async () => {
+    const h = await startHarness(consoleConfig());
+    await carolReportsBob(h);
+    await h.session.tell("bob", "/forgetme");
+    expect(lastPrivate(h, "bob")).toContain("Demo: 1 open report(s) about you stay with the admins");
+    expect(await h.store.get("sanctions:report:demo:1")).toMatchObject({
+      status: "open",
+      reporter: h.session.account("carol"),
+      reason: "selling pills, says carol",
+    });
+    await h.session.press("admin", "Confirm", { chat: "review" });
+    expect(await casesOf(h, h.session.account("bob"))).toHaveLength(1);
+    expect(lastPrivate(h, "carol")).toContain("confirmed your report");
+    // Decided, it is a case: the index of open reports about bob is empty again.
+    expect(await h.store.setSize(`sanctions:reports-about:demo:${h.session.account("bob")}`)).toBe(0);
+  });
 });

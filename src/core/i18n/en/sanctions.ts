@@ -107,6 +107,8 @@ export const sanctions = {
     "{community}: your moderation record ({count} case(s)) is kept. It holds no name, phone or ID number, only your account and what happened, and the community needs it to apply its rules fairly.",
   keptReports:
     "{community}: your {count} report(s) stay for the admins, but no longer name you or hold your reason, and you will not be told their outcome.",
+  keptReportsAbout:
+    "{community}: {count} open report(s) about you stay with the admins until they decide; a decision becomes part of your moderation record.",
   keptBan:
     "{community}: the record of your active ban (case #{case}) is kept while the ban lasts, so that it can be enforced and lifted.",
 } as const;

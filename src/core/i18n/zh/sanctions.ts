@@ -105,5 +105,7 @@ export const sanctions = {
     "{community}：你的管理记录（{count} 个案件）会被保留。其中没有姓名、电话或证件号码，只有你的账号和发生的事情，社区需要它来公平地执行规则。",
   keptReports:
     "{community}：你的 {count} 个举报会留给管理员处理，但不再显示你的名字或原因，你也不会再收到处理结果。",
+  keptReportsAbout:
+    "{community}：关于你的 {count} 个未处理举报会留给管理员决定；处理结果会成为你管理记录的一部分。",
   keptBan: "{community}：封禁期间会保留你当前封禁的记录（案件 #{case}），以便执行和解除封禁。",
 } satisfies Catalogue["sanctions"];
