@@ -9,6 +9,8 @@ import {
   BUTTON_PREFIX,
   onReviewButton,
   openReportsAbout,
+  recordReportCard,
+  REPORT_CARD_TAG,
   reportsFiledBy,
   reviewCommands,
   withdrawReports,
@@ -26,6 +28,7 @@ export function createSanctions(): { module: Module; violations: ViolationSink }
     commands: [...sanctionCommands, ...reviewCommands],
     buttons: { [BUTTON_PREFIX]: onReviewButton },
     timers: { [UNBAN_TIMER]: onUnbanTimer },
+    recorders: { [REPORT_CARD_TAG]: recordReportCard },
     exportData,
     eraseData,
   };

@@ -1,8 +1,9 @@
 import type { Ctx } from "../engine/context.js";
 import type { CommandSpec } from "../engine/module.js";
 import { UsageError } from "../engine/module.js";
+import type { Button, Outcome, OutcomeTag } from "../decisions.js";
 import type { ButtonPressed } from "../events.js";
-import { translator } from "../i18n/translator.js";
+import { translator, type Translate } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { reply } from "./commands.js";
 import { correctable, voidCase } from "./pardon.js";
@@ -10,11 +11,21 @@ import { describeAction, openCase, subjectOf, tellMember } from "./service.js";
 import { recordViolation } from "./sink.js";
 import { keys, type AppealRecord, type ReportRecord } from "./state.js";
 import { allMembers, KEEP } from "../ports/store.js";
-import type { AccountKey } from "../ids.js";
+import { communityId, type AccountKey } from "../ids.js";
 
 /** Button data prefix of this module: `sanct:rc:<report>`, `sanct:rd:<report>`, `sanct:aa:<case>`, `sanct:ad:<case>`. */
 export const BUTTON_PREFIX = "sanct";
 const reportCounter = (community: string) => `sanctions:report-counter:${community}`;
+/** The outcome tag of a posted report card: its recorder keeps the card's ref in the report. */
+export const REPORT_CARD_TAG = "sanctions.reportCard";
+
+/** An open report card's buttons (also on its redraw after the reporter's /forgetme). */
+const reportButtons = (t: Translate, id: string): Button[][] => [
+  [
+    { label: t("sanctions.buttonConfirm"), data: `${BUTTON_PREFIX}:rc:${id}` },
+    { label: t("sanctions.buttonDismiss"), data: `${BUTTON_PREFIX}:rd:${id}` },
+  ],
+];
 
 /** /report (a member, replying to a message) and /appeal <case>: both end as a card in the review chat. */
 export const reviewCommands: CommandSpec[] = [
@@ -60,14 +71,11 @@ export const reviewCommands: CommandSpec[] = [
         kind: "post_card",
         chat: community.reviewChat,
         text: cardText,
-        buttons: [
-          [
-            { label: t("sanctions.buttonConfirm"), data: `${BUTTON_PREFIX}:rc:${id}` },
-            { label: t("sanctions.buttonDismiss"), data: `${BUTTON_PREFIX}:rd:${id}` },
-          ],
-        ],
+        buttons: reportButtons(t, id),
         // Copy the reported message into the review chat first: confirming deletes the original.
         preserve: [replied.message],
+        // The card's ref, so the reporter's /forgetme can redraw it without their name and reason.
+        record: { kind: REPORT_CARD_TAG, community: community.id, report: id },
       });
       ctx.emit({
         kind: "send_private",
@@ -185,6 +193,11 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
       });
       outcome = t("sanctions.reportDismissedCard", { admin, case: opened.number });
     }
+    // Kept for the redraw after a later /forgetme of the reporter (the card shows it under the text).
+    await ctx.services.store.change<ReportRecord, void>(keys.report(community.id, id), (cur) => ({
+      value: cur ? { ...cur, outcome } : KEEP,
+      result: undefined,
+    }));
     if (event.message)
       ctx.emit({
         kind: "update_card",
@@ -266,11 +279,22 @@ export async function reportsFiledBy(
   return out;
 }
 
+/** Keeps the posted report card's ref in the report (the card's copy of the message is not needed). */
+export async function recordReportCard(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
+  const card = outcome.status === "ok" ? outcome.refs?.[0] : undefined;
+  if (!card) return;
+  await ctx.services.store.change<ReportRecord, void>(
+    keys.report(communityId(String(tag.community)), String(tag.report)),
+    (cur) => ({ value: cur ? { ...cur, card: { chat: card.chat, id: card.id } } : KEEP, result: undefined }),
+  );
+}
+
 /**
  * /forgetme of a reporter: each of their reports keeps the target, the message and its status (an open one
  * stays decidable, a decided one's case stays), but no longer names them or holds their reason, and its
  * stored card text says the reporter withdrew their data, so the redraw after a decision does not bring
- * either back. Then the index goes.
+ * either back. The card already posted is redrawn the same way (an open one keeps its buttons; a card
+ * that is gone only fails that edit). Then the index goes.
  */
 export async function withdrawReports(
   ctx: Ctx,
@@ -281,16 +305,29 @@ export async function withdrawReports(
   const index = keys.reportsBy(community.id, account);
   const t = translator(community.language);
   for (const id of await allMembers(store, index)) {
-    await store.change<ReportRecord, void>(keys.report(community.id, id), (cur) => {
-      if (!cur || cur.reporter !== account) return { value: KEEP, result: undefined };
-      const { reporter: _reporter, reason: _reason, ...rest } = cur;
-      const cardText = t("sanctions.reportCardWithdrawn", {
-        id: cur.id,
-        chat: ctx.services.directory.label(cur.message.chat),
-        target: cur.target,
+    const withdrawn = await store.change<ReportRecord, ReportRecord | undefined>(
+      keys.report(community.id, id),
+      (cur) => {
+        if (!cur || cur.reporter !== account) return { value: KEEP, result: undefined };
+        const { reporter: _reporter, reason: _reason, ...rest } = cur;
+        const cardText = t("sanctions.reportCardWithdrawn", {
+          id: cur.id,
+          chat: ctx.services.directory.label(cur.message.chat),
+          target: cur.target,
+        });
+        const next: ReportRecord = { ...rest, withdrawn: true, cardText };
+        return { value: next, result: next };
+      },
+    );
+    if (withdrawn?.card) {
+      const open = withdrawn.status === "open";
+      ctx.emit({
+        kind: "update_card",
+        card: withdrawn.card,
+        text: [withdrawn.cardText, open ? undefined : withdrawn.outcome].filter(Boolean).join("\n"),
+        buttons: open ? reportButtons(t, withdrawn.id) : [],
       });
-      return { value: { ...rest, withdrawn: true, cardText }, result: undefined };
-    });
+    }
     await store.removeFromSet(index, id);
   }
 }

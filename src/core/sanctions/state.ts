@@ -50,8 +50,11 @@ export interface ReportRecord {
   /** The reporter erased their data (/forgetme): reporter, reason and their place on the card are gone. */
   withdrawn?: boolean;
   status: "open" | "confirmed" | "dismissed";
+  /** The card posted in the review chat (recorded from the post_card outcome), for its redraw on /forgetme. */
   card?: { chat: ChatKey; id: string };
   cardText?: string;
+  /** The line a decision added under the card text (who decided, which case), kept for a later redraw. */
+  outcome?: string;
 }
 
 /** A member's appeal of a case. One per case. */

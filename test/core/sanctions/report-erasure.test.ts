@@ -89,4 +89,57 @@ describe("a reporter's /forgetme", () => {
     // Decided, it is a case: the index of open reports about bob is empty again.
     expect(await h.store.setSize(`sanctions:reports-about:demo:${h.session.account("bob")}`)).toBe(0);
   });
+
+  it("redraws the open report's card without the reporter's name or reason, buttons kept; Confirm still works", async () => {
+    const h = await startHarness(consoleConfig());
+    await carolReportsBob(h);
+    const card = review(h).at(-1);
+    expect(card?.text).toContain("console:carol");
+    await h.session.tell("carol", "/forgetme");
+    const redrawn = h.world.find(h.session.chat("review"), card?.ref.id ?? "");
+    expect(redrawn?.text).toContain("The reporter withdrew their data");
+    expect(redrawn?.text).not.toContain("console:carol");
+    expect(redrawn?.text).not.toContain("says carol");
+    expect(redrawn?.buttons?.flat().map((b) => b.label)).toEqual(["Confirm", "Dismiss"]);
+    await h.session.press("admin", "Confirm", { chat: "review", id: card?.ref.id });
+    expect(await casesOf(h, h.session.account("bob"))).toHaveLength(1);
+    expect(redrawn?.text).toContain("Confirmed by console:admin: case #1");
+    expect(redrawn?.text).not.toContain("says carol");
+    expect(redrawn?.buttons).toEqual([]);
+  });
+
+  it("redraws a decided report's card without the reporter's name or reason, the decision line kept", async () => {
+    const h = await startHarness(consoleConfig());
+    await carolReportsBob(h);
+    const card = review(h).at(-1);
+    await h.session.press("admin", "Dismiss", { chat: "review" });
+    expect(card?.text).toContain("says carol");
+    await h.session.tell("carol", "/forgetme");
+    expect(card?.text).toContain("The reporter withdrew their data");
+    expect(card?.text).toContain("Dismissed by console:admin (case #1)");
+    expect(card?.text).not.toContain("console:carol");
+    expect(card?.text).not.toContain("says carol");
+    expect(card?.buttons).toEqual([]);
+  });
+
+  it("a report card deleted from the review chat only fails its own redraw: the erasure and the other cards go on", async () => {
+    const h = await startHarness(consoleConfig());
+    await carolReportsBob(h);
+    const gone = review(h).at(-1);
+    const { message } = await h.session.say("dave", "lobby", "spam spam");
+    await h.session.say("carol", "lobby", "/report spam, says carol", { replyTo: message.ref.id });
+    const kept = review(h).at(-1);
+    if (gone) gone.deleted = true;
+    await h.session.tell("carol", "/forgetme");
+    expect(lastPrivate(h, "carol")).toContain("report(s) stay for the admins");
+    // Told to the admins like any failed card edit, with no name or reason in it.
+    const failure = h.world.visible(h.session.chat("modlog")).at(-1)?.text ?? "";
+    expect(failure).toContain("could not update a review card");
+    expect(failure).not.toContain("carol");
+    expect(kept?.text).toContain("The reporter withdrew their data");
+    expect(kept?.text).not.toContain("says carol");
+    expect((await raw(h.store)).filter((t) => t.includes("says carol"))).toEqual([]);
+    await h.session.press("admin", "Confirm", { chat: "review", id: kept?.ref.id });
+    expect(await casesOf(h, h.session.account("dave"))).toHaveLength(1);
+  });
 });
