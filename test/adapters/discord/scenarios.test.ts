@@ -362,6 +362,38 @@ describe("discord end to end: reporting a message", () => {
     });
   });
 
+  it("a reporter's /forgetme redraws the card without their name and reason, the buttons kept: the moderator still confirms", async () => {
+    w = await startDcWorld();
+    const { discord, guild } = w;
+    const alice = member(w, "alice");
+    const bob = member(w, "bob");
+    const rude = discord.postMessage(guild.general, alice.id, "you are all idiots");
+    await waitFor(() => w!.events.find((e) => e.kind === "message_posted"));
+    discord.useMessageCommand(rude.id, bob.id, "Report message");
+    discord.submitModal({ guildId: guild.id, channelId: guild.general }, bob.id, `report-form:${rude.id}`, {
+      reason: "insults, says bob",
+    });
+    const confirm = await waitFor(() => cardOf(w!, /^Confirm$/));
+    expect(discord.state.messages.get(confirm.message)?.content).toContain(`discord:${bob.id}`);
+    const forget = discord.useCommand({ channelId: "bob-dm" }, bob.id, "forgetme");
+    expect((await waitFor(() => discord.repliesTo(forget)[0])).content).toContain(
+      "report(s) stay for the admins",
+    );
+    const card = await waitFor(() => {
+      const m = discord.state.messages.get(confirm.message);
+      return /withdrew their data/.test(m?.content ?? "") ? m : undefined;
+    });
+    expect(card.content).not.toContain(`discord:${bob.id}`);
+    expect(card.content).not.toContain("says bob");
+    expect(cardOf(w, /^Confirm$/)).toEqual(confirm);
+    discord.pressButton(confirm.message, w.mod.id, confirm.customId);
+    await waitFor(() => discord.state.messages.get(rude.id)?.deleted || undefined);
+    await waitFor(
+      () => /Confirmed by/.test(discord.state.messages.get(confirm.message)?.content ?? "") || undefined,
+    );
+    expect(discord.state.messages.get(confirm.message)?.content).not.toContain("says bob");
+  });
+
   it("files a report without a reason, which the moderator dismisses", async () => {
     w = await startDcWorld();
     const { discord, guild } = w;
