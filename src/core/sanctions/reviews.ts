@@ -169,6 +169,10 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
     if (!report)
       return ctx.emit({ kind: "send_private", account: admin, text: ctx.t("sanctions.alreadyHandled") });
     await ctx.services.store.removeFromSet(keys.reportsAbout(community.id, report.target), id);
+    // The reporter's /forgetme may have come in since the claim: the reason is read again just before use.
+    const reason = async () =>
+      (await ctx.services.store.get<ReportRecord>(keys.report(community.id, id)))?.reason ??
+      t("sanctions.reportReasonWithdrawn");
     let outcome: string;
     if (verb === "rc") {
       const opened = await recordViolation(ctx, {
@@ -177,7 +181,7 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
         chat: report.message.chat,
         source: "report",
         category: "confirmed_report",
-        reason: report.reason ?? t("sanctions.reportReasonWithdrawn"),
+        reason: await reason(),
         actor: admin,
       });
       ctx.emit({ kind: "delete", messages: [report.message] });
@@ -188,26 +192,27 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
         source: "report",
         subject: report.target,
         actor: admin,
-        reason: report.reason ?? t("sanctions.reportReasonWithdrawn"),
+        reason: await reason(),
         chat: report.message.chat,
       });
       outcome = t("sanctions.reportDismissedCard", { admin, case: opened.number });
     }
-    // Kept for the redraw after a later /forgetme of the reporter (the card shows it under the text).
-    await ctx.services.store.change<ReportRecord, void>(keys.report(community.id, id), (cur) => ({
-      value: cur ? { ...cur, outcome } : KEEP,
-      result: undefined,
-    }));
+    // Kept for the redraw after a later /forgetme of the reporter (the card shows it under the text). The
+    // redraw and the reporter's news use the report as it is now: a /forgetme since the claim counts.
+    const current = await ctx.services.store.change<ReportRecord, ReportRecord>(
+      keys.report(community.id, id),
+      (cur) => (cur ? { value: { ...cur, outcome }, result: cur } : { value: KEEP, result: report }),
+    );
     if (event.message)
       ctx.emit({
         kind: "update_card",
         card: event.message,
-        text: `${report.cardText ?? ""}\n${outcome}`,
+        text: `${current.cardText ?? ""}\n${outcome}`,
         buttons: [],
       });
     // A reporter who erased their data (/forgetme) is no longer named, so no longer told.
-    if (report.reporter)
-      await tellMember(ctx, community, report.reporter, (rt) =>
+    if (current.reporter)
+      await tellMember(ctx, community, current.reporter, (rt) =>
         rt(verb === "rc" ? "sanctions.reportConfirmedReporter" : "sanctions.reportDismissedReporter"),
       );
     return;

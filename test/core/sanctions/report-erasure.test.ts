@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
 import type { KeyValueStore } from "../../../src/core/ports/store.js";
 import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
+import { interceptStore } from "../../support/intercept-store.js";
 import { casesOf, lastPrivate } from "./support.js";
 
 const review = (h: Harness) => h.world.visible(h.session.chat("review"));
@@ -141,5 +143,28 @@ describe("a reporter's /forgetme", () => {
     expect((await raw(h.store)).filter((t) => t.includes("says carol"))).toEqual([]);
     await h.session.press("admin", "Confirm", { chat: "review", id: kept?.ref.id });
     expect(await casesOf(h, h.session.account("dave"))).toHaveLength(1);
+  });
+
+  it("a /forgetme that lands while an admin's decision is under way: the case, the card and the reporter stay unnamed", async () => {
+    let between: (() => Promise<unknown>) | undefined;
+    // Right after the decision is claimed (the report leaves the open-reports index), carol's /forgetme runs.
+    const store = interceptStore(new MemoryStore(), async (operation, key) => {
+      if (operation !== "removeFromSet" || !key.startsWith("sanctions:reports-about:") || !between) return;
+      const run = between;
+      between = undefined;
+      await run();
+    });
+    const h = await startHarness(consoleConfig(), { store });
+    await carolReportsBob(h);
+    const card = review(h).at(-1);
+    const carol = h.session.account("carol");
+    between = () => h.session.tell("carol", "/forgetme");
+    await h.session.press("admin", "Confirm", { chat: "review" });
+    expect(between).toBeUndefined();
+    expect(card?.text).toContain("Confirmed by console:admin: case #1");
+    expect(card?.text).not.toContain("says carol");
+    expect(card?.text).not.toContain(carol);
+    expect(lastPrivate(h, "carol")).toContain("report(s) stay for the admins");
+    expect((await raw(h.store)).filter((t) => t.includes("says carol") || t.includes(carol))).toEqual([]);
   });
 });
