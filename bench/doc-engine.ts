@@ -157,12 +157,15 @@ overhead):
 |---|---:|---:|
 ${breakdown}
 
-Where the bytes go, and why the file goal is missed: before the compact identity records the same template
-was 822 B and 7 rows per identity (measured at 20,000: \`vf:identity:\` 281 B, \`vf:binding:\` 48 B,
-\`vf:communities:\` 36 B; now one \`vf:id:\` and one \`vf:acct:\` record). What remains over the goal is
-outside the identity: the verification's audit case (\`case:\`, with the index entry in \`cases-of\`), and two
-enforcement records per member that hold nothing (\`{"constraints":[]}\`, written when verification
-releases a limit the member never had), plus SQLite's per-row and page overhead.
+Where the bytes go: the same template was 822 B and 7 rows per identity before the compact identity
+records (\`vf:identity:\` 281 B, \`vf:binding:\` 48 B, \`vf:communities:\` 36 B, now one \`vf:id:\` and one
+\`vf:acct:\` record), and 679 B and 6 rows before access records that hold nothing were no longer written
+and audit cases dropped the fields their key already says. What is left is the identity record
+(sealed name, hashes, method, times), the verification's audit case with its \`cases-of\` index entry, the account record and
+SQLite's per-row and page overhead (pages about 89% full). Under 400 B would need some 70 B less data per
+identity: positional encodings or codes for action and method names, a shorter sealed-name format, or no
+per-member index for verification cases; each makes the stored forms harder to read and change, so none
+is done.
 `;
 }
 
