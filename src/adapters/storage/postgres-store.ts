@@ -9,6 +9,7 @@ import type {
 } from "../../core/ports/store.js";
 import { KEEP, StoreError, updateThroughChange } from "../../core/ports/store.js";
 import { KV_NOTIFY_SCHEMA, PostgresReadCache } from "./postgres-cache.js";
+import { dumpPostgres, scrubPostgres } from "./postgres-export.js";
 import { forgetting } from "./read-cache.js";
 import { backoff, redact } from "./redis-store.js";
 
@@ -24,7 +25,6 @@ const SCHEMA = [
 ];
 
 const MAX_TRIES = 200;
-const PAGE = 500;
 
 /**
  * The store on PostgreSQL through `pg` (one pool of our own, with an `error` listener, so an idle
@@ -309,74 +309,12 @@ export class PostgresStore implements KeyValueStore {
     return this.count("sweep", "DELETE FROM cw_kv WHERE expires IS NOT NULL AND expires <= $1", [this.now()]);
   }
 
-  async *dump(): AsyncIterable<DumpRecord> {
-    let after = "";
-    for (;;) {
-      const now = this.now();
-      const rows = await this.query<{ key: string; value: string; expires: string | null }>(
-        "dump",
-        `SELECT key, value, expires FROM cw_kv WHERE key > $1 ORDER BY key LIMIT ${PAGE}`,
-        [after],
-      );
-      for (const row of rows) {
-        if (row.expires !== null && Number(row.expires) <= now) continue;
-        yield {
-          kind: "value",
-          key: row.key,
-          value: JSON.parse(row.value),
-          ...(row.expires === null ? {} : { ttlMs: Number(row.expires) - now }),
-        };
-      }
-      if (rows.length < PAGE) break;
-      after = rows[rows.length - 1]!.key;
-    }
-    let [name, member] = ["", ""];
-    for (;;) {
-      const rows = await this.query<{ name: string; member: string }>(
-        "dump",
-        `SELECT name, member FROM cw_sets WHERE (name, member) > ($1, $2)
-         ORDER BY name, member LIMIT ${PAGE}`,
-        [name, member],
-      );
-      for (const row of rows) yield { kind: "set", set: row.name, member: row.member };
-      if (rows.length < PAGE) break;
-      ({ name, member } = rows[rows.length - 1]!);
-    }
-    let [tname, id] = ["", ""];
-    for (;;) {
-      const rows = await this.query<{ name: string; id: string; at: string; payload: string }>(
-        "dump",
-        `SELECT name, id, at, payload FROM cw_timed WHERE (name, id) > ($1, $2)
-         ORDER BY name, id LIMIT ${PAGE}`,
-        [tname, id],
-      );
-      for (const row of rows)
-        yield {
-          kind: "scheduled",
-          set: row.name,
-          entry: { id: row.id, at: Number(row.at), payload: JSON.parse(row.payload) },
-        };
-      if (rows.length < PAGE) break;
-      ({ name: tname, id } = rows[rows.length - 1]!);
-    }
+  dump(): AsyncIterable<DumpRecord> {
+    return dumpPostgres((op, sql, params) => this.query(op, sql, params), this.now);
   }
 
-  /**
-   * A DELETE leaves the row as a dead tuple (readable in the table's files) until VACUUM: this runs it on
-   * the store's tables, so the dead row versions and their index entries are gone. PostgreSQL does not
-   * zero the space they leave (their bytes stay in the file until reused: `VACUUM FULL` rewrites the
-   * files, taking an exclusive lock), nor WAL segments already written, backups or replicas.
-   */
-  async scrub(): Promise<ScrubReport> {
-    await this.query("scrub", "VACUUM cw_kv, cw_sets, cw_timed", []);
-    return {
-      done: ["VACUUM of cw_kv, cw_sets, cw_timed: dead row versions and their index entries removed"],
-      remains: [
-        "freed space in the table and index files is not zeroed: deleted bytes stay until reused (VACUUM FULL rewrites the files)",
-        "WAL segments keep the deleted values until PostgreSQL recycles and overwrites them (longer with WAL archiving or replication slots)",
-        "base backups, WAL archives and replicas keep their own copies",
-      ],
-    };
+  scrub(): Promise<ScrubReport> {
+    return scrubPostgres((op, sql, params) => this.query(op, sql, params));
   }
 
   async close(): Promise<void> {
