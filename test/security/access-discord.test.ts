@@ -1,17 +1,10 @@
-import { resolve } from "node:path";
-import { NodeSealer, nodeRandom } from "../../src/adapters/crypto/node-sealer.js";
 import { createDiscordAdapter } from "../../src/adapters/discord/adapter.js";
 import { discordAccount, discordChat } from "../../src/adapters/discord/keys.js";
-import { MemoryStore } from "../../src/adapters/storage/memory-store.js";
 import { platformRuntime } from "../../src/app/platform-runtime.js";
-import { createRuntime } from "../../src/app/runtime.js";
-import { parseConfigText } from "../../src/config/load.js";
-import type { Decision } from "../../src/core/decisions.js";
 import { silentLogger } from "../../src/core/ports/logger.js";
 import { FakeDiscord, waitFor, type FakeUser, type StoredMessage } from "../fakes/discord/index.js";
-import { FakeClock, TEST_SECRET } from "../support/harness.js";
-import { describeAccessTable } from "./access-runner.js";
-import { accessConfig, PEOPLE, type AccessDriver, type Person, type Place } from "./access-table.js";
+import { accessRuntime, describeAccessTable } from "./access-runner.js";
+import { PEOPLE, type AccessDriver, type Person, type Place } from "./access-table.js";
 
 /**
  * The real discord.js client in the Discord adapter against the fake Discord, as an access-table driver.
@@ -50,7 +43,7 @@ async function discordDriver(): Promise<AccessDriver> {
   }
   const key = (where: Channel) => discordChat(channels[where].guild, channels[where].id);
   const account = (p: Person) => discordAccount(user(p).id);
-  const config = accessConfig({
+  const { runtime, store, decisions, progress } = await accessRuntime({
     admin: account("admin"),
     foreign: account("foreign"),
     groupA: key("groupA"),
@@ -59,33 +52,6 @@ async function discordDriver(): Promise<AccessDriver> {
     groupB: key("groupB"),
     reviewB: key("reviewB"),
   });
-  const loaded = parseConfigText(config, { baseDir: resolve(import.meta.dirname, "../..") });
-  const store = new MemoryStore();
-  const runtime = await createRuntime({
-    settings: loaded.core,
-    store,
-    clock: new FakeClock(Date.now()),
-    sealer: new NodeSealer(TEST_SECRET),
-    random: nodeRandom,
-    logger: silentLogger,
-    defaultLanguage: "en",
-  });
-  const decisions: Decision[] = [];
-  let inFlight = 0;
-  let handled = 0;
-  const engine = runtime.engine;
-  const handle = engine.handle.bind(engine);
-  engine.handle = async (event) => {
-    inFlight++;
-    try {
-      const result = await handle(event);
-      decisions.push(...result.decisions);
-      return result;
-    } finally {
-      inFlight--;
-      handled++;
-    }
-  };
   const adapter = createDiscordAdapter({
     token: discord.token,
     apiUrl: discord.apiUrl,
@@ -96,9 +62,11 @@ async function discordDriver(): Promise<AccessDriver> {
 
   /** One act that reaches the engine, then until the engine has handled it and nothing is in flight. */
   async function settled(act: () => unknown): Promise<void> {
-    const before = handled;
+    const before = progress.handled;
     act();
-    await waitFor(() => (handled > before && inFlight === 0) || undefined, { timeoutMs: 10_000 });
+    await waitFor(() => (progress.handled > before && progress.inFlight === 0) || undefined, {
+      timeoutMs: 10_000,
+    });
   }
 
   // Each person's DM channel with the bot, opened by the person writing to it first.

@@ -3,9 +3,17 @@
  * with one test per privileged action. Each attempt is checked by a store dump before and after and by
  * the decisions the engine took; the admin's own run must then change the state.
  */
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NodeSealer, nodeRandom } from "../../src/adapters/crypto/node-sealer.js";
+import { MemoryStore } from "../../src/adapters/storage/memory-store.js";
+import { createRuntime } from "../../src/app/runtime.js";
+import { parseConfigText } from "../../src/config/load.js";
 import type { Decision } from "../../src/core/decisions.js";
+import { silentLogger } from "../../src/core/ports/logger.js";
+import { FakeClock, TEST_SECRET } from "../support/harness.js";
 import {
+  accessConfig,
   accessRows,
   attacksOn,
   buildScene,
@@ -13,6 +21,41 @@ import {
   type AccessRow,
   type Scene,
 } from "./access-table.js";
+
+/**
+ * The bot's runtime for an adapter's access driver: the access table's config on the platform's chat and
+ * account keys, a memory store, and the engine's decisions and progress counted as events arrive (a
+ * driver waits until what it sent is handled and nothing is in flight).
+ */
+export async function accessRuntime(keys: Parameters<typeof accessConfig>[0]) {
+  const loaded = parseConfigText(accessConfig(keys), { baseDir: resolve(import.meta.dirname, "../..") });
+  const store = new MemoryStore();
+  const runtime = await createRuntime({
+    settings: loaded.core,
+    store,
+    clock: new FakeClock(Date.now()),
+    sealer: new NodeSealer(TEST_SECRET),
+    random: nodeRandom,
+    logger: silentLogger,
+    defaultLanguage: "en",
+  });
+  const decisions: Decision[] = [];
+  const progress = { inFlight: 0, handled: 0 };
+  const engine = runtime.engine;
+  const handle = engine.handle.bind(engine);
+  engine.handle = async (event) => {
+    progress.inFlight++;
+    try {
+      const result = await handle(event);
+      decisions.push(...result.decisions);
+      return result;
+    } finally {
+      progress.inFlight--;
+      progress.handled++;
+    }
+  };
+  return { runtime, store, decisions, progress };
+}
 
 /**
  * Bookkeeping a refused attempt may still write: who was seen where (members, profiles, usernames),

@@ -1,20 +1,13 @@
-import { resolve } from "node:path";
 import type { User } from "grammy/types";
-import { NodeSealer, nodeRandom } from "../../src/adapters/crypto/node-sealer.js";
-import { MemoryStore } from "../../src/adapters/storage/memory-store.js";
 import { createTelegramAdapter } from "../../src/adapters/telegram/adapter.js";
 import { encodePayload } from "../../src/adapters/telegram/deeplink.js";
 import { platformRuntime } from "../../src/app/platform-runtime.js";
-import { createRuntime } from "../../src/app/runtime.js";
-import { parseConfigText } from "../../src/config/load.js";
-import type { Decision } from "../../src/core/decisions.js";
 import type { AccountKey, ChatKey } from "../../src/core/ids.js";
 import { silentLogger } from "../../src/core/ports/logger.js";
 import { FakeTelegram, type FakeChat } from "../fakes/telegram/index.js";
 import { NO_PACING } from "../adapters/telegram/support.js";
-import { FakeClock, TEST_SECRET } from "../support/harness.js";
-import { describeAccessTable } from "./access-runner.js";
-import { accessConfig, PEOPLE, type AccessDriver, type Person, type Place } from "./access-table.js";
+import { accessRuntime, describeAccessTable } from "./access-runner.js";
+import { PEOPLE, type AccessDriver, type Person, type Place } from "./access-table.js";
 
 /** The real grammY bot against the fake Bot API, as an access-table driver. */
 async function telegramDriver(): Promise<AccessDriver> {
@@ -56,7 +49,7 @@ async function telegramDriver(): Promise<AccessDriver> {
   };
   const key = (where: Exclude<Place, "private">) => `telegram:${chats[where].id}` as ChatKey;
   const account = (p: Person) => `telegram:${user(p).id}` as AccountKey;
-  const config = accessConfig({
+  const { runtime, store, decisions, progress } = await accessRuntime({
     admin: account("admin"),
     foreign: account("foreign"),
     groupA: key("groupA"),
@@ -65,33 +58,6 @@ async function telegramDriver(): Promise<AccessDriver> {
     groupB: key("groupB"),
     reviewB: key("reviewB"),
   });
-  const loaded = parseConfigText(config, { baseDir: resolve(import.meta.dirname, "../..") });
-  const store = new MemoryStore();
-  const runtime = await createRuntime({
-    settings: loaded.core,
-    store,
-    clock: new FakeClock(Date.now()),
-    sealer: new NodeSealer(TEST_SECRET),
-    random: nodeRandom,
-    logger: silentLogger,
-    defaultLanguage: "en",
-  });
-  const decisions: Decision[] = [];
-  let inFlight = 0;
-  let handled = 0;
-  const engine = runtime.engine;
-  const handle = engine.handle.bind(engine);
-  engine.handle = async (event) => {
-    inFlight++;
-    try {
-      const result = await handle(event);
-      decisions.push(...result.decisions);
-      return result;
-    } finally {
-      inFlight--;
-      handled++;
-    }
-  };
   const adapter = createTelegramAdapter({
     token: tg.token,
     apiRoot: tg.apiRoot,
@@ -104,11 +70,14 @@ async function telegramDriver(): Promise<AccessDriver> {
 
   /** Sends one update's worth of action and waits until the bot has handled it. */
   async function settled(act: () => unknown, callback?: () => string): Promise<void> {
-    const before = handled;
+    const before = progress.handled;
     const query = act();
-    await tg.waitFor(() => tg.pendingUpdates.length === 0 && inFlight === 0 && handled > before, {
-      timeoutMs: 10_000,
-    });
+    await tg.waitFor(
+      () => tg.pendingUpdates.length === 0 && progress.inFlight === 0 && progress.handled > before,
+      {
+        timeoutMs: 10_000,
+      },
+    );
     if (callback) await tg.waitFor(() => tg.callbackAnswer(String(query)), { timeoutMs: 10_000 });
   }
   const chatId = (who: Person, where: Place) => (where === "private" ? user(who).id : chats[where].id);
