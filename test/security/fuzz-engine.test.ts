@@ -23,6 +23,11 @@ rules:
 `);
 
 const PER_RUN = 50;
+/**
+ * npm test's share (2,000 events) reaches a hold only about 5 times, so a fresh seed can miss one and fail
+ * the reach check below by chance: it runs from this fixed seed. The full 100,000 draw a fresh one.
+ */
+const SMALL_RUN_SEED = 20261201;
 
 describe("bad input: random events at the engine", () => {
   const total = budget(100_000);
@@ -50,7 +55,7 @@ describe("bad input: random events at the engine", () => {
         await checkInvariants(h, seen);
         h.runtime.scheduler.stop();
       }),
-      { numRuns: Math.ceil(total / PER_RUN), endOnFailure: true, ...replay() },
+      { numRuns: Math.ceil(total / PER_RUN), endOnFailure: true, ...replay(SMALL_RUN_SEED, total) },
     );
     console.log(
       `engine: ${events} random events and ${waits} clock moves, no exception; invariants held over ` +
