@@ -18,7 +18,8 @@ async function recordsOf(store: MemoryStore, member: AccountKey): Promise<string
       text
         .replaceAll(identity, "<identity>")
         .replace(/"v1\.[^"]+"/g, "<sealed>")
-        .replace(/"(at|verifiedAt|t)":\d+/g, '"$1":<time>'),
+        // times: under a field name, or by position in the compact records
+        .replace(/\b\d{13}\b/g, "<time>"),
     );
   }
   return out.sort();

@@ -55,11 +55,66 @@ export interface Case {
 export type NewCase = Omit<Case, "number" | "at"> & { at?: Instant };
 
 /**
- * How a case is stored (`case:<community>:<number>`): short field names, nothing the key already says
- * (community, number), optional fields only when present. Cases written before this form carried every
- * field under its long name; `decodeCase` reads both.
+ * Codes of actions and sources in the stored form. Fixed: a code, once written, names the same action or
+ * source for every later version; a new action or source takes the next free number (the compiler asks
+ * for one, a test checks that none is taken twice).
  */
-export interface StoredCase {
+export const ACTION_CODE: Record<CaseAction, number> = {
+  violation: 0,
+  warn: 1,
+  mute: 2,
+  limit: 3,
+  ban: 4,
+  unban: 5,
+  kick: 6,
+  lift: 7,
+  pardon: 8,
+  hold_approved: 9,
+  hold_rejected: 10,
+  hold_expired: 11,
+  report_confirmed: 12,
+  report_dismissed: 13,
+  appeal_accepted: 14,
+  appeal_denied: 15,
+  verified: 16,
+  unverified: 17,
+  verification_rejected: 18,
+};
+export const SOURCE_CODE: Record<CaseSource, number> = {
+  rule: 0,
+  admin: 1,
+  report: 2,
+  hold: 3,
+  verification: 4,
+  appeal: 5,
+  system: 6,
+};
+const ACTION_OF = inverse(ACTION_CODE);
+const SOURCE_OF = inverse(SOURCE_CODE);
+
+function inverse<T extends string>(codes: Record<T, number>): Map<number, T> {
+  return new Map(Object.entries(codes).map(([name, n]) => [n as number, name as T]));
+}
+
+/**
+ * How a case is stored (`case:<community>:<number>`): a JSON array by position, action and source as
+ * codes, nothing the key already says (community, number); the optional fields follow in a fixed order,
+ * `null` where one is absent before a present one, none after the last present one:
+ * `[action, source, subject, actor, reason, at, chat, category, points, jumpedTo, until, refersTo]`.
+ * A verification case is `[16,4,"console:m1","console:admin","manual",1796130861317]`.
+ */
+export type StoredCase = [
+  action: number,
+  source: number,
+  subject: AccountKey,
+  actor: AccountKey | "bot",
+  reason: string,
+  at: Instant,
+  ...optional: (string | number | null)[],
+];
+
+/** The form before the positional one: an object with short field names. */
+export interface ShortCase {
   /** action */
   x: CaseAction;
   /** source */
@@ -84,19 +139,45 @@ export interface StoredCase {
   f?: CaseNumber;
 }
 
+const OPTIONAL = ["chat", "category", "points", "jumpedTo", "until", "refersTo"] as const;
+
+function named<T>(table: Map<number, T>, at: number, what: string): T {
+  const value = table.get(at);
+  if (value === undefined) throw new Error(`unknown stored ${what} code ${at}`);
+  return value;
+}
+
 export function encodeCase(c: Case): StoredCase {
-  const s: StoredCase = { x: c.action, o: c.source, s: c.subject, b: c.actor, r: c.reason, t: c.at };
-  if (c.chat !== undefined) s.c = c.chat;
-  if (c.category !== undefined) s.g = c.category;
-  if (c.points !== undefined) s.p = c.points;
-  if (c.jumpedTo !== undefined) s.j = c.jumpedTo;
-  if (c.until !== undefined) s.u = c.until;
-  if (c.refersTo !== undefined) s.f = c.refersTo;
+  const s: StoredCase = [ACTION_CODE[c.action], SOURCE_CODE[c.source], c.subject, c.actor, c.reason, c.at];
+  const optional = OPTIONAL.map((field) => c[field] ?? null);
+  while (optional.length && optional.at(-1) === null) optional.pop();
+  s.push(...optional);
   return s;
 }
 
-/** Reads a stored case, compact or in the older long form (which also carried its community and number). */
-export function decodeCase(raw: StoredCase | Case, community: CommunityId, number: number): Case {
+/**
+ * Reads a stored case in any form it was ever written in: positional (now), short field names (before),
+ * or the long form (which also carried its community and number).
+ */
+export function decodeCase(raw: StoredCase | ShortCase | Case, community: CommunityId, number: number): Case {
+  if (Array.isArray(raw)) {
+    const [action, source, subject, actor, reason, at, ...optional] = raw;
+    const c: Case = {
+      number: number as CaseNumber,
+      community,
+      action: named(ACTION_OF, action, "action"),
+      source: named(SOURCE_OF, source, "source"),
+      subject,
+      actor,
+      reason,
+      at,
+    };
+    OPTIONAL.forEach((field, i) => {
+      const value = optional[i];
+      if (value !== undefined && value !== null) (c as unknown as Record<string, unknown>)[field] = value;
+    });
+    return c;
+  }
   if ("action" in raw) return { ...raw, community, number: number as CaseNumber };
   const c: Case = {
     number: number as CaseNumber,
@@ -136,7 +217,7 @@ export class CaseLog {
   }
 
   async get(community: CommunityId, number: number): Promise<Case | undefined> {
-    const raw = await this.store.get<StoredCase | Case>(caseKey(community, number));
+    const raw = await this.store.get<StoredCase | ShortCase | Case>(caseKey(community, number));
     return raw === undefined ? undefined : decodeCase(raw, community, number);
   }
 

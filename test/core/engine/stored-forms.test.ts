@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
 import { AccessService } from "../../../src/core/engine/access.js";
-import { CaseLog } from "../../../src/core/engine/cases.js";
+import {
+  ACTION_CODE,
+  type Case,
+  type CaseAction,
+  CaseLog,
+  type CaseSource,
+  SOURCE_CODE,
+} from "../../../src/core/engine/cases.js";
 import type { AccountKey, ChatKey, CommunityId } from "../../../src/core/ids.js";
 import type { Instant } from "../../../src/core/ports/clock.js";
 import { consoleConfig, startHarness } from "../../support/harness.js";
@@ -47,6 +54,129 @@ describe("audit cases as stored", () => {
       at: 1_000,
     });
     expect(await log.get(demo, opened.number)).toEqual(opened);
+  });
+
+  it("stores a case as a positional array with action and source as codes, optional fields only up to the last present one", async () => {
+    const store = new MemoryStore();
+    const log = new CaseLog(store);
+    const verified = await log.open(
+      {
+        community: demo,
+        action: "verified",
+        source: "verification",
+        subject: bob,
+        actor: "console:admin" as AccountKey,
+        reason: "manual",
+      },
+      1_000 as Instant,
+    );
+    expect(await store.get(`case:demo:${verified.number}`)).toEqual([
+      16,
+      4,
+      bob,
+      "console:admin",
+      "manual",
+      1_000,
+    ]);
+    const pardon = await log.open(
+      {
+        community: demo,
+        action: "pardon",
+        source: "admin",
+        subject: bob,
+        actor: "bot",
+        reason: "",
+        refersTo: 1 as Case["number"],
+      },
+      2_000 as Instant,
+    );
+    expect(await store.get(`case:demo:${pardon.number}`)).toEqual([
+      8,
+      1,
+      bob,
+      "bot",
+      "",
+      2_000,
+      null,
+      null,
+      null,
+      null,
+      null,
+      1,
+    ]);
+    expect(await log.get(demo, pardon.number)).toEqual(pardon);
+  });
+
+  it("gives every action and source its own code, and reads every one back", async () => {
+    const actions = Object.keys(ACTION_CODE) as CaseAction[];
+    const sources = Object.keys(SOURCE_CODE) as CaseSource[];
+    expect(new Set(Object.values(ACTION_CODE)).size).toBe(actions.length);
+    expect(new Set(Object.values(SOURCE_CODE)).size).toBe(sources.length);
+    const store = new MemoryStore();
+    const log = new CaseLog(store);
+    for (const [i, action] of actions.entries()) {
+      const source = sources[i % sources.length] as CaseSource;
+      const opened = await log.open(
+        { community: demo, action, source, subject: bob, actor: "bot", reason: action, points: 0 },
+        1_000 as Instant,
+      );
+      expect(await log.get(demo, opened.number)).toEqual(opened);
+    }
+  });
+
+  it("still reads a case the previous version wrote with short field names", async () => {
+    const store = new MemoryStore();
+    const log = new CaseLog(store);
+    await store.set("case:demo:5", {
+      x: "mute",
+      o: "rule",
+      s: bob,
+      b: "bot",
+      r: "spam",
+      t: 1_000,
+      c: lobby,
+      g: "spam",
+      p: 2,
+      j: "mute",
+      u: 5_000,
+    });
+    await store.set("case:demo:6", {
+      x: "verified",
+      o: "verification",
+      s: bob,
+      b: "console:admin",
+      r: "manual",
+      t: 2_000,
+    });
+    await store.addToSet(`cases-of:demo:${bob}`, "5");
+    await store.addToSet(`cases-of:demo:${bob}`, "6");
+    const mute = {
+      number: 5,
+      community: demo,
+      action: "mute",
+      source: "rule",
+      subject: bob,
+      actor: "bot",
+      reason: "spam",
+      at: 1_000,
+      chat: lobby,
+      category: "spam",
+      points: 2,
+      jumpedTo: "mute",
+      until: 5_000,
+    };
+    const verified = {
+      number: 6,
+      community: demo,
+      action: "verified",
+      source: "verification",
+      subject: bob,
+      actor: "console:admin",
+      reason: "manual",
+      at: 2_000,
+    };
+    expect(await log.get(demo, 5)).toEqual(mute);
+    expect(await log.of(demo, bob)).toEqual([mute, verified]);
   });
 
   it("still reads a case an older version wrote in the long form", async () => {
