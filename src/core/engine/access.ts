@@ -108,6 +108,12 @@ export class AccessService {
     return this.change(chat, account, now, (list) => list, true);
   }
 
+  /**
+   * Records what the platform did with a restrict / lift. Resolves to whether a renewal timer may exist
+   * from before (the level applied before was shortened by the platform, or the record said nothing):
+   * only then has the caller one to cancel. A renewal is scheduled right after its shortened level is
+   * recorded, so a record whose applied level had no end never has one.
+   */
   async recordOutcome(
     chat: ChatKey,
     account: AccountKey,
@@ -115,15 +121,24 @@ export class AccessService {
     ok: boolean,
     error?: string,
     until?: Instant,
-  ) {
-    await this.store.update<Enforcement>(enforcementKey(chat, account), (cur = { constraints: [] }) => {
-      if (ok && cur.applied === level && cur.appliedUntil === until && cur.lastError === undefined)
-        return cur;
-      if (!ok && cur.lastError === (error ?? "failed")) return cur;
-      return ok
-        ? { ...cur, applied: level, appliedUntil: until, lastError: undefined }
-        : { ...cur, lastError: error ?? "failed" };
-    });
+  ): Promise<{ mayHaveRenewal: boolean }> {
+    return this.store.change<Enforcement, { mayHaveRenewal: boolean }>(
+      enforcementKey(chat, account),
+      (stored) => {
+        const cur = stored ?? { constraints: [] };
+        // No record at all: erased (/forgetme) or never written; say yes, as before this was known.
+        const result = { mayHaveRenewal: !stored || cur.appliedUntil !== undefined };
+        if (ok && cur.applied === level && cur.appliedUntil === until && cur.lastError === undefined)
+          return { value: KEEP, result };
+        if (!ok && cur.lastError === (error ?? "failed")) return { value: KEEP, result };
+        return {
+          value: ok
+            ? { ...cur, applied: level, appliedUntil: until, lastError: undefined }
+            : { ...cur, lastError: error ?? "failed" },
+          result,
+        };
+      },
+    );
   }
 
   async setBanned(chat: ChatKey, account: AccountKey, banned: boolean): Promise<void> {
@@ -139,9 +154,9 @@ export class AccessService {
     edit: (list: Constraint[]) => Constraint[],
     force = false,
   ): Promise<Decision[]> {
-    const { before, after } = await this.store.change<
+    const { before, after, timed } = await this.store.change<
       Enforcement,
-      { before: AccessLevel; after: Enforcement }
+      { before: AccessLevel; after: Enforcement; timed: boolean }
     >(enforcementKey(chat, account), (stored) => {
       const cur = stored ?? { constraints: [] };
       const constraints = edit(cur.constraints);
@@ -155,7 +170,9 @@ export class AccessService {
           : isEmpty(after)
             ? undefined
             : after;
-      return { value, result: { before, after } };
+      // An access timer is only ever scheduled for a record with a constraint that ends.
+      const timed = cur.constraints.some((c) => c.until !== undefined);
+      return { value, result: { before, after, timed } };
     });
     const intended = effectiveLevel(after.constraints, now);
     const decisions: Decision[] = [];
@@ -179,6 +196,8 @@ export class AccessService {
       }
     }
     const next = nextExpiry(after.constraints, now);
+    // No constraint that ends before and none now (a newcomer limited until verified): no timer to cancel.
+    if (next === undefined && !timed && !force) return decisions;
     decisions.push(
       next === undefined
         ? { kind: "cancel_timer", timerId: accessTimerId(chat, account) }

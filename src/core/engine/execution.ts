@@ -80,7 +80,7 @@ export class DecisionRunner {
     if (tag?.kind === "enforcement" && (decision.kind === "restrict" || decision.kind === "lift")) {
       const restrict = decision.kind === "restrict" ? decision : undefined;
       const shortened = outcome.status === "ok" ? outcome.until : undefined;
-      await this.services.access.recordOutcome(
+      const { mayHaveRenewal } = await this.services.access.recordOutcome(
         decision.chat,
         decision.account,
         restrict ? restrict.level : "full",
@@ -93,7 +93,7 @@ export class DecisionRunner {
         restrict && renewalTimer(decision.chat, decision.account, shortened, restrict.until, ctx.now);
       if (renewal) await this.services.timers.schedule(renewal);
       // Lifted (a pardon, an accepted appeal) or applied in full: an earlier renewal has nothing to renew.
-      else if (outcome.status === "ok")
+      else if (outcome.status === "ok" && mayHaveRenewal)
         await this.services.timers.cancel(renewalTimerId(decision.chat, decision.account));
     } else if (tag?.kind === OPEN_PRIVATE_TAG) {
       if (outcome.status === "ok")
