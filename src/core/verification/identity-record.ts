@@ -1,11 +1,13 @@
 /**
- * How an identity is stored: one compact record per identity (`vf:id:<community>:<id>`, short field
- * names, nothing the key already says) and one record per account naming the identity it is bound to in
- * each community (`vf:acct:<account>`). Names and phones stay sealed, ID numbers stay keyed hashes.
+ * How an identity is stored: one compact record per identity (`vf:id:<community>:<id>`, fields by
+ * position, nothing the key already says) and one record per account naming the identity it is bound to
+ * in each community (`vf:acct:<account>`). Names and phones stay sealed, ID numbers stay keyed hashes.
  *
  * Before, an identity took three records (identity with its id and community repeated inside, a binding
  * per community and a list of communities per account) under longer keys; `upgradeIdentityRecords`
- * rewrites those once, and `decodeIdentity` still reads the old shape.
+ * rewrites those once, and `decodeIdentity` still reads the old shape. Identity records with short field
+ * names (the form between those and the positional one) are read as they are and rewritten positionally
+ * the next time the identity changes.
  */
 import type { AccountKey, CommunityId, IdentityId } from "../ids.js";
 import type { Instant } from "../ports/clock.js";
@@ -33,8 +35,41 @@ export interface Identity {
   erased?: boolean;
 }
 
-/** The stored form of an `Identity` (id and community come from the key). */
-export interface StoredIdentity {
+/**
+ * Codes of verification methods in the stored form. Fixed: a code, once written, names the same method for
+ * every later version; a new method takes the next free number (the compiler asks for one).
+ */
+export const METHOD_CODE: Record<VerifyMethod, number> = {
+  self_declared: 0,
+  admin_review: 1,
+  phone: 2,
+  external: 3,
+  manual: 4,
+  linked: 5,
+};
+const METHOD_OF = new Map(Object.entries(METHOD_CODE).map(([m, n]) => [n, m as VerifyMethod]));
+
+/** Flags in the last position of the stored form. */
+const NOT_VERIFIED = 1;
+const ERASED = 2;
+
+/**
+ * The stored form of an `Identity` (id and community come from the key): a JSON array by position, the
+ * method as a code, optional fields in a fixed order with `null` where one is absent before a present
+ * one and nothing after the last present one:
+ * `[accounts, method, verifiedAt, sealedName, verifiedBy, keyHash, keyField, idMask, sealedPhone, flags]`,
+ * keyField "i" (ID number) or "p" (phone), flags 1 not verified + 2 erased. A member an admin verified
+ * is `[["console:m1"],4,1796130861317,"v1.…","console:admin"]`.
+ */
+export type StoredIdentity = [
+  accounts: AccountKey[],
+  method: number,
+  verifiedAt: number,
+  ...optional: (string | number | null)[],
+];
+
+/** The form before the positional one: an object with short field names. */
+export interface ShortIdentity {
   /** accounts bound to it */
   a: AccountKey[];
   /** method */
@@ -63,24 +98,30 @@ export interface StoredIdentity {
 export type AccountBindings = [CommunityId, IdentityId][];
 
 export function encodeIdentity(identity: Identity): StoredIdentity {
-  const s: StoredIdentity = { a: identity.accounts, m: identity.method, t: identity.verifiedAt };
-  if (identity.sealedName !== undefined) s.n = identity.sealedName;
-  if (identity.sealedPhone !== undefined) s.p = identity.sealedPhone;
-  if (identity.keyHash !== undefined) s.h = identity.keyHash;
-  if (identity.keyField !== undefined) s.f = identity.keyField === "phone" ? "p" : "i";
-  if (identity.idMask !== undefined) s.k = identity.idMask;
-  if (identity.verifiedBy !== undefined) s.b = identity.verifiedBy;
-  if (!identity.verified) s.u = 1;
-  if (identity.erased) s.e = 1;
-  return s;
+  const flags = (identity.verified ? 0 : NOT_VERIFIED) + (identity.erased ? ERASED : 0);
+  const optional = [
+    identity.sealedName,
+    identity.verifiedBy,
+    identity.keyHash,
+    identity.keyField === undefined ? undefined : identity.keyField === "phone" ? "p" : "i",
+    identity.idMask,
+    identity.sealedPhone,
+    flags || undefined,
+  ].map((v) => v ?? null);
+  while (optional.length && optional.at(-1) === null) optional.pop();
+  return [identity.accounts, METHOD_CODE[identity.method], identity.verifiedAt, ...optional];
 }
 
-/** Reads a stored identity, compact or in the older long form (which carried its own id and community). */
+/**
+ * Reads a stored identity in any form it was ever written in: positional (now), short field names
+ * (before), or the long form (which carried its own id and community).
+ */
 export function decodeIdentity(
-  raw: StoredIdentity | Identity,
+  raw: StoredIdentity | ShortIdentity | Identity,
   community: CommunityId,
   id: IdentityId,
 ): Identity {
+  if (Array.isArray(raw)) return decodePositional(raw, community, id);
   if ("accounts" in raw) return { ...raw, id: raw.id ?? id, community: raw.community ?? community };
   const identity: Identity = {
     id,
@@ -97,5 +138,29 @@ export function decodeIdentity(
   if (raw.k !== undefined) identity.idMask = raw.k;
   if (raw.b !== undefined) identity.verifiedBy = raw.b;
   if (raw.e === 1) identity.erased = true;
+  return identity;
+}
+
+function decodePositional(raw: StoredIdentity, community: CommunityId, id: IdentityId): Identity {
+  const [accounts, code, verifiedAt, name, by, hash, field, mask, phone, flags] = raw;
+  const method = METHOD_OF.get(code);
+  if (method === undefined) throw new Error(`unknown stored verification method code ${code}`);
+  const text = (v: string | number | null | undefined) => (typeof v === "string" ? v : undefined);
+  const bits = typeof flags === "number" ? flags : 0;
+  const identity: Identity = {
+    id,
+    community,
+    accounts,
+    verified: (bits & NOT_VERIFIED) === 0,
+    method,
+    verifiedAt,
+  };
+  if (text(name) !== undefined) identity.sealedName = text(name);
+  if (text(phone) !== undefined) identity.sealedPhone = text(phone);
+  if (text(hash) !== undefined) identity.keyHash = text(hash);
+  if (field === "i" || field === "p") identity.keyField = field === "p" ? "phone" : "id_number";
+  if (text(mask) !== undefined) identity.idMask = text(mask);
+  if (text(by) !== undefined) identity.verifiedBy = text(by) as AccountKey;
+  if (bits & ERASED) identity.erased = true;
   return identity;
 }

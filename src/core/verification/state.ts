@@ -7,6 +7,7 @@ import {
   encodeIdentity,
   type AccountBindings,
   type Identity,
+  type ShortIdentity,
   type StoredIdentity,
 } from "./identity-record.js";
 
@@ -126,7 +127,7 @@ export async function getIdentity(
   community: CommunityId,
   id: IdentityId,
 ): Promise<Identity | undefined> {
-  const raw = await store.get<StoredIdentity | Identity>(keys.identity(community, id));
+  const raw = await store.get<StoredIdentity | ShortIdentity | Identity>(keys.identity(community, id));
   return raw ? decodeIdentity(raw, community, id) : undefined;
 }
 
@@ -137,7 +138,7 @@ export async function updateIdentity(
   id: IdentityId,
   fn: (current: Identity | undefined) => Identity | undefined,
 ): Promise<Identity | undefined> {
-  return store.change<StoredIdentity | Identity, Identity | undefined>(
+  return store.change<StoredIdentity | ShortIdentity | Identity, Identity | undefined>(
     keys.identity(community, id),
     (raw) => {
       const next = fn(raw ? decodeIdentity(raw, community, id) : undefined);

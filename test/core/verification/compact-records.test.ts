@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { NodeSealer } from "../../../src/adapters/crypto/node-sealer.js";
 import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
+import type { AccountKey, CommunityId, IdentityId } from "../../../src/core/ids.js";
+import {
+  decodeIdentity,
+  encodeIdentity,
+  type Identity,
+  METHOD_CODE,
+  type VerifyMethod,
+} from "../../../src/core/verification/identity-record.js";
+import { getIdentity, updateIdentity } from "../../../src/core/verification/state.js";
 import { TEST_SECRET } from "../../support/harness.js";
 import { cnId, consoleConfig, lastPrivate, startVerification } from "./support.js";
 
@@ -60,8 +69,19 @@ describe("compact identity records", () => {
       ].sort(),
     );
     expect(records["vf:acct:console:alice"]).toEqual([["demo", id]]);
-    const identity = records[`vf:id:demo:${id}`] as Record<string, unknown>;
-    expect(Object.keys(identity).sort()).toEqual(["a", "f", "h", "k", "m", "n", "t"]);
+    const identity = records[`vf:id:demo:${id}`] as unknown[];
+    const hash = new NodeSealer(TEST_SECRET).keyedHash("id", ID);
+    // accounts, method (0: self_declared), time, sealed name, no admin, keyed hash, of the ID number, mask
+    expect(identity).toEqual([
+      ["console:alice"],
+      0,
+      expect.any(Number),
+      expect.stringMatching(/^v1\./),
+      null,
+      hash,
+      "i",
+      `**************${ID.slice(-4)}`,
+    ]);
     const text = JSON.stringify(identity);
     expect(text).not.toContain("Alice Example");
     expect(text).not.toContain(ID);
@@ -98,5 +118,87 @@ describe("compact identity records", () => {
     expect(lastPrivate(h, "olga")).toMatch(/^Done: I erased/);
     expect(await vfRecords(h.store as MemoryStore)).toEqual({});
     expect(await h.runtime.services.identities.lookup(h.session.account("olga"))).toBeUndefined();
+  });
+
+  it("reads back every field of an identity, unverified and erased ones too, and every method", () => {
+    const demo = "demo" as CommunityId;
+    const id = "i0123456789abcdef" as IdentityId;
+    const full: Identity = {
+      id,
+      community: demo,
+      keyHash: "hash",
+      keyField: "phone",
+      idMask: "****1234",
+      sealedName: "v1.name",
+      sealedPhone: "v1.phone",
+      accounts: ["console:a" as AccountKey, "console:b" as AccountKey],
+      verified: false,
+      method: "phone",
+      verifiedAt: 1_000,
+      verifiedBy: "console:admin" as AccountKey,
+      erased: true,
+    };
+    expect(decodeIdentity(encodeIdentity(full), demo, id)).toEqual(full);
+    expect(new Set(Object.values(METHOD_CODE)).size).toBe(Object.keys(METHOD_CODE).length);
+    for (const method of Object.keys(METHOD_CODE) as VerifyMethod[]) {
+      const bare: Identity = { id, community: demo, accounts: [], verified: true, method, verifiedAt: 5 };
+      expect(encodeIdentity(bare)).toEqual([[], METHOD_CODE[method], 5]);
+      expect(decodeIdentity(encodeIdentity(bare), demo, id)).toEqual(bare);
+    }
+  });
+
+  it("reads an identity the previous version stored with short field names, and rewrites it positionally when it changes", async () => {
+    const sealer = new NodeSealer(TEST_SECRET);
+    const store = new MemoryStore();
+    const hash = sealer.keyedHash("id", ID);
+    await store.set("meta:key-fingerprint", sealer.fingerprint());
+    await store.set("meta:identities-compact", true);
+    await store.set("vf:id:demo:i0123456789abcdef", {
+      a: ["console:olga"],
+      m: "self_declared",
+      t: Date.UTC(2025, 5, 1),
+      n: sealer.seal("Olga Shortform"),
+      h: hash,
+      f: "i",
+      k: `**************${ID.slice(-4)}`,
+    });
+    await store.set(`vf:hash:demo:${hash}`, "i0123456789abcdef");
+    await store.set("vf:acct:console:olga", [["demo", "i0123456789abcdef"]]);
+    const h = await startVerification(config, { store });
+    const olga = h.session.account("olga");
+    const demo = "demo" as CommunityId;
+    const olgaId = "i0123456789abcdef" as IdentityId;
+    expect(await h.runtime.services.identities.lookup(olga)).toEqual({
+      identity: olgaId,
+      accounts: [olga],
+      verified: true,
+    });
+    expect(await h.runtime.services.identities.realName(olga)).toBe("Olga Shortform");
+    await h.session.tell("olga", "/mydata");
+    expect(lastPrivate(h, "olga")).toContain("Olga Shortform");
+    expect(lastPrivate(h, "olga")).toContain(`**************${ID.slice(-4)}`);
+    // the same ID number from another account is still refused: the hash in the short form counts
+    await h.session.tell("mallory", "/verify");
+    await h.session.tell("mallory", "Mallory Example");
+    await h.session.tell("mallory", ID);
+    expect(lastPrivate(h, "mallory")).toMatch(/not usable|cannot be used|already/i);
+    await h.session.join("olga", "lobby");
+    expect(h.world.levelOf(h.session.chat("lobby"), olga)).toBe("full");
+    const before = await getIdentity(store, demo, olgaId);
+    await updateIdentity(store, demo, olgaId, (cur) => cur && { ...cur, accounts: [...cur.accounts] });
+    expect(await store.get(`vf:id:demo:${olgaId}`)).toEqual([
+      [olga],
+      METHOD_CODE.self_declared,
+      Date.UTC(2025, 5, 1),
+      expect.stringMatching(/^v1\./),
+      null,
+      hash,
+      "i",
+      `**************${ID.slice(-4)}`,
+    ]);
+    expect(await getIdentity(store, demo, olgaId)).toEqual(before);
+    await h.session.tell("olga", "/forgetme");
+    expect(lastPrivate(h, "olga")).toMatch(/^Done: I erased/);
+    expect(await vfRecords(store)).toEqual({});
   });
 });
