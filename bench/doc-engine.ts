@@ -159,13 +159,15 @@ ${breakdown}
 
 Where the bytes go: the same template was 822 B and 7 rows per identity before the compact identity
 records (\`vf:identity:\` 281 B, \`vf:binding:\` 48 B, \`vf:communities:\` 36 B, now one \`vf:id:\` and one
-\`vf:acct:\` record), and 679 B and 6 rows before access records that hold nothing were no longer written
-and audit cases dropped the fields their key already says. What is left is the identity record
-(sealed name, hashes, method, times), the verification's audit case with its \`cases-of\` index entry, the account record and
-SQLite's per-row and page overhead (pages about 89% full). Under 400 B would need some 70 B less data per
-identity: positional encodings or codes for action and method names, a shorter sealed-name format, or no
-per-member index for verification cases; each makes the stored forms harder to read and change, so none
-is done.
+\`vf:acct:\` record), 679 B and 6 rows before access records that hold nothing were no longer written
+and audit cases dropped the fields their key already says, and 473 B before the identity record and the
+audit case were stored as positional arrays with codes for the method, action and source (a member verified
+by hand: identity record 152 → 125 characters, verification case 107 → 63; older forms are still read).
+What is left is the identity record (accounts, method, time, sealed name, verifying admin; keyed hash and
+masked tail when an ID number is the key), the verification's audit case with its \`cases-of\` index entry,
+the account record and SQLite's per-row and page overhead (pages about 89% full). Further cuts would be a
+shorter sealed-name format, shorter identity ids or key prefixes, or no per-member index for verification
+cases.
 `;
 }
 
