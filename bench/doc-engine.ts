@@ -162,12 +162,13 @@ records (\`vf:identity:\` 281 B, \`vf:binding:\` 48 B, \`vf:communities:\` 36 B,
 \`vf:acct:\` record), 679 B and 6 rows before access records that hold nothing were no longer written
 and audit cases dropped the fields their key already says, and 473 B before the identity record and the
 audit case were stored as positional arrays with codes for the method, action and source (a member verified
-by hand: identity record 152 → 125 characters, verification case 107 → 63; older forms are still read).
+by hand: identity record 152 → 125 characters, verification case 107 → 63; older forms are still read)
+and new identity ids were written in base 62 (12 characters instead of 17, in the identity's key and the
+account record; older ids stay valid).
 What is left is the identity record (accounts, method, time, sealed name, verifying admin; keyed hash and
 masked tail when an ID number is the key), the verification's audit case with its \`cases-of\` index entry,
 the account record and SQLite's per-row and page overhead (pages about 89% full). Further cuts would be a
-shorter sealed-name format, shorter identity ids or key prefixes, or no per-member index for verification
-cases.
+shorter sealed-name format, shorter key prefixes, or no per-member index for verification cases.
 `;
 }
 

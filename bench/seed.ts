@@ -11,6 +11,7 @@ import { NodeSealer } from "../src/adapters/crypto/node-sealer.js";
 import { MemoryStore } from "../src/adapters/storage/memory-store.js";
 import type { LoadedConfig } from "../src/config/load.js";
 import type { AccountKey, ChatKey } from "../src/core/ids.js";
+import { identityIdFrom } from "../src/core/verification/identity-record.js";
 import type { DumpRecord, KeyValueStore } from "../src/core/ports/store.js";
 import { ADMIN, BENCH_SECRET, benchRuntime } from "./setup.js";
 
@@ -146,7 +147,7 @@ export function recordsFor(
   const member = `m${i}`;
   const values = [
     member,
-    `i${i.toString(16).padStart(16, "0")}`, // the engine's identity ids: "i" and 16 hex digits
+    identityIdFrom(i.toString(16).padStart(16, "0")), // as the engine makes them, from 16 hex digits
     String(i + 1),
     ...template.sealedPlain.map((plain) => sealer.seal(plain.replaceAll(TPL_ACCOUNT, String(i)))),
   ];

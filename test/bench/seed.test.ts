@@ -40,6 +40,12 @@ describe("benchmark seeding (bench/seed.ts)", () => {
     const expected = await recordsOf(engineStore, seededAccount(0));
     expect(expected.length).toBeGreaterThan(2);
     expect(await recordsOf(seededStore, seededAccount(0))).toEqual(expected);
+    // identity ids of the same form (and length) as the engine's
+    const idForm = async (store: MemoryStore) =>
+      (
+        await (await benchRuntime(config, store)).services.identities.lookup(seededAccount(0))
+      )?.identity.replace(/[0-9A-Za-z]/g, "x");
+    expect(await idForm(seededStore)).toBe(await idForm(engineStore));
   });
 
   it("gives every seeded member its own identity and sealed legal name, readable through the engine", async () => {

@@ -9,6 +9,7 @@ import { platformOf } from "../ids.js";
 import type { MessageKey, Translate } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { declineJoinRequests, grantFull, tell } from "./common.js";
+import { identityIdFrom } from "./identity-record.js";
 import type { Identity, VerifyMethod } from "./state.js";
 import { bindAccount, bindingOf, getIdentity, keys, unbindAccount, updateIdentity } from "./state.js";
 
@@ -111,7 +112,7 @@ export async function complete(
 ): Promise<Identity> {
   const { store, random } = ctx.services;
   const { keyHash, keyField } = keyOf(collected);
-  const freshId = random.id("i") as IdentityId;
+  const freshId = identityIdFrom(random.id());
   const id = keyHash
     ? ((await store.update<IdentityId>(
         keys.hashIndex(community.id, keyHash),

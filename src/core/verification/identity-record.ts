@@ -94,6 +94,24 @@ export interface ShortIdentity {
   e?: 1;
 }
 
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/**
+ * A new identity's id from a random id of 16 hex digits (`RandomSource.id()`): "i" and the same 64 bits in
+ * base 62, 12 characters instead of 17 (the id is in the identity's key and in each account record). Ids
+ * made before ("i" and 16 hex digits) stay as they are; ids are only compared, never parsed.
+ */
+export function identityIdFrom(randomHex: string): IdentityId {
+  if (!/^[0-9a-f]{16}$/.test(randomHex)) return `i${randomHex}` as IdentityId;
+  let n = BigInt(`0x${randomHex}`);
+  let digits = "";
+  for (let i = 0; i < 11; i++) {
+    digits = (BASE62[Number(n % 62n)] as string) + digits;
+    n /= 62n;
+  }
+  return `i${digits}` as IdentityId;
+}
+
 /** The communities an account is bound in, with the identity in each, oldest binding first. */
 export type AccountBindings = [CommunityId, IdentityId][];
 

@@ -4,6 +4,7 @@ import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
 import type { AccountKey, CommunityId, IdentityId } from "../../../src/core/ids.js";
 import {
   decodeIdentity,
+  identityIdFrom,
   encodeIdentity,
   type Identity,
   METHOD_CODE,
@@ -200,5 +201,27 @@ describe("compact identity records", () => {
     await h.session.tell("olga", "/forgetme");
     expect(lastPrivate(h, "olga")).toMatch(/^Done: I erased/);
     expect(await vfRecords(store)).toEqual({});
+  });
+});
+
+describe("identity ids", () => {
+  it("are 'i' and 11 base-62 digits of the random id's 64 bits, distinct for distinct bits", () => {
+    expect(identityIdFrom("0000000000000000")).toBe("i00000000000");
+    expect(identityIdFrom("ffffffffffffffff")).toBe("iLygHa16AHYF");
+    const ids = new Set(["0123456789abcdef", "0123456789abcdee", "f123456789abcdef"].map(identityIdFrom));
+    expect(ids.size).toBe(3);
+    for (const id of ids) expect(id).toMatch(/^i[0-9A-Za-z]{11}$/);
+  });
+
+  it("a new identity gets the short id; identities with the older 16-hex-digit ids are found as before", async () => {
+    const h = await startVerification(config, { store: await oldFormatStore() });
+    await h.session.tell("alice", "/verify");
+    await h.session.tell("alice", "Alice Example");
+    await h.session.tell("alice", cnId("11010519850101123"));
+    await h.session.press("alice", "Accept");
+    const alice = await h.runtime.services.identities.lookup(h.session.account("alice"));
+    expect(alice?.identity).toMatch(/^i[0-9A-Za-z]{11}$/);
+    const olga = await h.runtime.services.identities.lookup(h.session.account("olga"));
+    expect(olga?.identity).toBe("i0123456789abcdef");
   });
 });
