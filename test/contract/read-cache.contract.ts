@@ -80,6 +80,21 @@ export function readCacheContract<S extends Cached>(name: string, factory: ReadC
       await close();
     });
 
+    it("gives shared reads another process's change too, never the object it parsed before", async () => {
+      const { a, b, close } = await factory.pair();
+      await a.set("member:x", { seen: 1 });
+      const before = await b.getShared<{ seen: number }>("member:x");
+      expect(before).toEqual({ seen: 1 });
+      expect(await b.getShared("member:x")).toBe(before); // parsed once, then shared
+      expect(b.reads?.stats).toMatchObject({ hits: 1 });
+      await a.set("member:x", { seen: 2 });
+      expect(await within(() => b.getShared("member:x"), { seen: 2 })).toEqual({ seen: 2 });
+      expect(before).toEqual({ seen: 1 }); // what a reader already holds stays as it was
+      await a.delete("member:x");
+      expect(await within(() => b.getShared("member:x"), undefined)).toBeUndefined();
+      await close();
+    });
+
     it("sees a key another process creates after it cached the key as absent", async () => {
       const { a, b, close } = await factory.pair();
       for (const key of ["set", "update", "increment", "setIfAbsent", "change"]) {

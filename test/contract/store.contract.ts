@@ -46,6 +46,40 @@ export function storeContract(name: string, factory: StoreFactory) {
       await store.close();
     });
 
+    it("gives shared reads the value of the last write, frozen, while get still gives a copy", async () => {
+      const store = await make();
+      expect(await store.getShared("s")).toBeUndefined();
+      await store.set("s", { n: 1, list: [{ x: "a" }] });
+      const first = await store.getShared<{ n: number; list: { x: string }[] }>("s");
+      expect(first).toEqual({ n: 1, list: [{ x: "a" }] });
+      expect(Object.isFrozen(first) && Object.isFrozen(first?.list) && Object.isFrozen(first?.list[0])).toBe(
+        true,
+      );
+      expect(() => {
+        (first as { n: number }).n = 2;
+      }).toThrow(TypeError);
+      expect(await store.getShared("s")).toEqual({ n: 1, list: [{ x: "a" }] });
+      const copy = await store.get<{ n: number }>("s");
+      copy!.n = 3; // a plain read is the caller's own
+      expect(await store.getShared("s")).toEqual({ n: 1, list: [{ x: "a" }] });
+      await store.change<{ n: number }, void>("s", (cur) => ({
+        value: { ...cur!, n: 4 },
+        result: undefined,
+      }));
+      expect(await store.getShared("s")).toMatchObject({ n: 4 });
+      await store.update<number>("c", () => 1);
+      expect(await store.getShared("c")).toBe(1);
+      await store.increment("c");
+      expect(await store.getShared("c")).toBe(2);
+      await store.delete("s");
+      expect(await store.getShared("s")).toBeUndefined();
+      await store.set("brief", "x", 30);
+      expect(await store.getShared("brief")).toBe("x");
+      await sleep(80);
+      expect(await store.getShared("brief")).toBeUndefined();
+      await store.close();
+    });
+
     it("deletes and says whether something was there", async () => {
       const store = await make();
       await store.set("d", 1);

@@ -6,11 +6,13 @@ import type {
   Scheduled,
   ScrubReport,
 } from "../../core/ports/store.js";
-import { KEEP, StoreError, updateThroughChange } from "../../core/ports/store.js";
+import { KEEP, StoreError, deepFreeze, updateThroughChange, type Frozen } from "../../core/ports/store.js";
 
 interface Entry {
   json: string;
   expires?: number;
+  /** `json` parsed and frozen for `getShared` readers; a write replaces the whole entry. */
+  shared?: unknown;
 }
 
 /**
@@ -30,6 +32,14 @@ export class MemoryStore implements KeyValueStore {
     this.open("get");
     const entry = this.live(key);
     return entry ? (JSON.parse(entry.json) as T) : undefined;
+  }
+
+  async getShared<T>(key: string): Promise<Frozen<T> | undefined> {
+    this.open("get");
+    const entry = this.live(key);
+    if (!entry) return undefined;
+    entry.shared ??= deepFreeze(JSON.parse(entry.json));
+    return entry.shared as Frozen<T>;
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {

@@ -84,7 +84,7 @@ export class PostgresReadCache {
     const entry: Cached = row
       ? { json: row.value, expires: row.expires === null ? null : Number(row.expires) }
       : { json: null, expires: null };
-    if (this.listening && epoch === this.epoch) this.cache.put(key, entry.json, entry.expires);
+    if (this.listening && epoch === this.epoch) return this.cache.put(key, entry.json, entry.expires);
     return entry;
   }
 

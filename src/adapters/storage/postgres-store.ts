@@ -7,10 +7,10 @@ import type {
   Scheduled,
   ScrubReport,
 } from "../../core/ports/store.js";
-import { KEEP, StoreError, updateThroughChange } from "../../core/ports/store.js";
+import { KEEP, StoreError, updateThroughChange, deepFreeze, type Frozen } from "../../core/ports/store.js";
 import { KV_NOTIFY_SCHEMA, PostgresReadCache } from "./postgres-cache.js";
 import { dumpPostgres, scrubPostgres } from "./postgres-export.js";
-import { forgetting } from "./read-cache.js";
+import { forgetting, sharedValue, type Cached } from "./read-cache.js";
 import { backoff, redact } from "./redis-store.js";
 
 const SCHEMA = [
@@ -84,6 +84,17 @@ export class PostgresStore implements KeyValueStore {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
+    const text = (await this.entry(key)).json;
+    return text === null ? undefined : (JSON.parse(text) as T);
+  }
+
+  async getShared<T>(key: string): Promise<Frozen<T> | undefined> {
+    if (!this.reads) return deepFreeze(await this.get<T>(key));
+    return sharedValue<T>(await this.entry(key));
+  }
+
+  /** The live row of `key` as a cache entry, from the read cache when it has it. */
+  private async entry(key: string): Promise<Cached> {
     const now = this.now();
     const read = () =>
       this.one<{ value: string; expires: string | null }>(
@@ -91,8 +102,8 @@ export class PostgresStore implements KeyValueStore {
         "SELECT value, expires FROM cw_kv WHERE key = $1 AND (expires IS NULL OR expires > $2)",
         [key, now],
       );
-    const text = this.reads ? (await this.reads.get(key, now, read)).json : ((await read())?.value ?? null);
-    return text === null ? undefined : (JSON.parse(text) as T);
+    if (this.reads) return this.reads.get(key, now, read);
+    return { json: (await read())?.value ?? null, expires: null };
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {

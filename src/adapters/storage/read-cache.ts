@@ -1,3 +1,5 @@
+import { deepFreeze, type Frozen } from "../../core/ports/store.js";
+
 /**
  * A bounded per-process cache of stored values, approximately least recently used out first (the
  * "clock" or second-chance scheme: a hit only marks its entry; when the cache is full, the oldest entry
@@ -16,6 +18,19 @@ export interface Cached {
   json: string | null;
   /** Epoch ms when the value expires; null: never. */
   expires: number | null;
+  /** `json` parsed and frozen, once, for `getShared` readers (see `sharedValue`). */
+  shared?: unknown;
+}
+
+/**
+ * The value of an entry for `getShared`: parsed on the first such read and frozen, then the same object
+ * for every later one until the entry is replaced (a write puts a new entry). A hit so costs no
+ * `JSON.parse`, which was most of a cached read.
+ */
+export function sharedValue<T>(entry: Cached): Frozen<T> | undefined {
+  if (entry.json === null) return undefined;
+  entry.shared ??= deepFreeze(JSON.parse(entry.json));
+  return entry.shared as Frozen<T>;
 }
 
 /** Larger values (held posts with many parts) are read from the backend each time. */
@@ -46,11 +61,12 @@ export class ReadCache {
     return entry;
   }
 
-  /** Records what the backend holds for `key` (null json: nothing). */
-  put(key: string, json: string | null, expires: number | null = null): void {
+  /** Records what the backend holds for `key` (null json: nothing); returns the entry (kept or not). */
+  put(key: string, json: string | null, expires: number | null = null): Cached {
     this.entries.delete(key);
-    if (json !== null && json.length > MAX_CACHED_CHARS) return;
-    this.entries.set(key, { json, expires, used: true });
+    if (json !== null && json.length > MAX_CACHED_CHARS) return { json, expires };
+    const entry: Slot = { json, expires, used: true };
+    this.entries.set(key, entry);
     // Oldest first (Map keeps insertion order); a read (or the write that put it here) since it came
     // round buys it another turn, so a full cache of read entries evicts in insertion order.
     while (this.entries.size > this.capacity) {
@@ -63,6 +79,7 @@ export class ReadCache {
         this.entries.set(oldKey, slot);
       }
     }
+    return entry;
   }
 
   /** Forgets a key: the next read goes to the backend. */

@@ -1,5 +1,5 @@
 import { createClient } from "redis";
-import { ReadCache } from "./read-cache.js";
+import { ReadCache, type Cached } from "./read-cache.js";
 
 type Reader = ReturnType<typeof createClient>;
 
@@ -66,19 +66,24 @@ export class RedisReadCache {
 
   /** The JSON text at `key` (null: absent), from the cache when Redis has not said it changed. */
   async get(key: string): Promise<string | null> {
+    return (await this.entry(key)).json;
+  }
+
+  /** The cache entry of `key` (kept when Redis tracks it), read from Redis when not cached. */
+  async entry(key: string): Promise<Cached> {
     const now = Date.now();
     const cached = this.cache.get(key, now);
-    if (cached) return cached.json;
+    if (cached) return cached;
     const epoch = this.epoch;
     const [text, pttl] = (await Promise.all([
       this.reader.sendCommand(["GET", key]),
       this.reader.sendCommand(["PTTL", key]),
     ])) as unknown as [string | null, number];
+    const expires = pttl >= 0 ? now + pttl : null;
     // GET and PTTL are two commands: a key that appeared or vanished in between is left uncached.
     const consistent = (text === null) === (pttl === -2);
-    if (this.tracking && epoch === this.epoch && consistent)
-      this.cache.put(key, text, pttl >= 0 ? now + pttl : null);
-    return text;
+    if (this.tracking && epoch === this.epoch && consistent) return this.cache.put(key, text, expires);
+    return { json: text, expires };
   }
 
   /** This process is changing `key`: no cached value, and no read in flight may cache the old one. */

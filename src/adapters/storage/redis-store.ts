@@ -2,7 +2,7 @@ import { createClient } from "redis";
 
 type Client = ReturnType<typeof createClient>;
 import { RedisReadCache } from "./redis-cache.js";
-import { forgetting } from "./read-cache.js";
+import { forgetting, sharedValue } from "./read-cache.js";
 import { scrubRedis } from "./redis-scrub.js";
 import type {
   Change,
@@ -12,7 +12,7 @@ import type {
   Scheduled,
   ScrubReport,
 } from "../../core/ports/store.js";
-import { KEEP, StoreError, updateThroughChange } from "../../core/ports/store.js";
+import { KEEP, StoreError, updateThroughChange, deepFreeze, type Frozen } from "../../core/ports/store.js";
 
 /** Compare-and-set: writes ARGV[3] (or deletes when ARGV[2] is "del") only if the value is still ARGV[1]. */
 const CAS = `
@@ -121,6 +121,11 @@ export class RedisStore implements KeyValueStore {
       ? await this.guard("get", () => this.reads!.get(this.v(key)))
       : await this.cmd<string | null>("get", ["GET", this.v(key)]);
     return text === null ? undefined : (JSON.parse(text) as T);
+  }
+
+  async getShared<T>(key: string): Promise<Frozen<T> | undefined> {
+    if (!this.reads) return deepFreeze(await this.get<T>(key));
+    return sharedValue<T>(await this.guard("get", () => this.reads!.entry(this.v(key))));
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {

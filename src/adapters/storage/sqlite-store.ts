@@ -9,8 +9,8 @@ import type {
   Scheduled,
   ScrubReport,
 } from "../../core/ports/store.js";
-import { KEEP, StoreError, updateThroughChange } from "../../core/ports/store.js";
-import { ReadCache } from "./read-cache.js";
+import { KEEP, StoreError, updateThroughChange, deepFreeze, type Frozen } from "../../core/ports/store.js";
+import { ReadCache, sharedValue } from "./read-cache.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires INTEGER) WITHOUT ROWID;
@@ -140,6 +140,19 @@ export class SqliteStore implements KeyValueStore {
       const row = this.q.get.get(key, now);
       this.cache?.put(key, row?.value ?? null, row?.expires ?? null);
       return row ? (JSON.parse(row.value) as T) : undefined;
+    });
+  }
+
+  async getShared<T>(key: string): Promise<Frozen<T> | undefined> {
+    if (!this.cache) return deepFreeze(await this.get<T>(key));
+    return this.run("get", key, () => {
+      const now = this.now();
+      let cached = this.cache!.get(key, now);
+      if (!cached) {
+        const row = this.q.get.get(key, now);
+        cached = this.cache!.put(key, row?.value ?? null, row?.expires ?? null);
+      }
+      return sharedValue<T>(cached);
     });
   }
 

@@ -48,8 +48,10 @@ export class AccessService {
     return this.store.get<Enforcement>(enforcementKey(chat, account));
   }
 
+  /** The level in force (read shared: this runs on every message and changes nothing). */
   async level(chat: ChatKey, account: AccountKey, now: Instant): Promise<AccessLevel> {
-    return effectiveLevel((await this.get(chat, account))?.constraints ?? [], now);
+    const enforcement = await this.store.getShared<Enforcement>(enforcementKey(chat, account));
+    return effectiveLevel(enforcement?.constraints ?? [], now);
   }
 
   /** The active constraint with the smallest message-rate cap, if any. */

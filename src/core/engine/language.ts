@@ -5,13 +5,14 @@ import type { CommunitySettings } from "../settings/community.js";
 import { languageKey } from "./builtin.js";
 import type { Services } from "./context.js";
 import type { AccountProfile } from "./members.js";
+import type { Frozen } from "../ports/store.js";
 
 /** The language a member chose with /language, or null. */
 export async function chosenLanguage(
   services: Pick<Services, "store">,
   account: AccountKey,
 ): Promise<Language | null> {
-  return (await services.store.get<Language>(languageKey(account))) ?? null;
+  return (await services.store.getShared<Language>(languageKey(account))) ?? null;
 }
 
 /**
@@ -26,7 +27,7 @@ export async function memberLanguage(
     community?: CommunitySettings;
     reported?: string;
     /** The account's profile when the caller has just read it (the engine's `noteSeen`): not read again. */
-    profile?: AccountProfile;
+    profile?: Frozen<AccountProfile>;
     /** The member's own choice when the caller has already read it. */
     chosen?: Language | null;
   } = {},

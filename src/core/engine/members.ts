@@ -4,7 +4,7 @@ import type { Actor } from "../model/content.js";
 import type { Instant } from "../ports/clock.js";
 import type { MemberLookup } from "../ports/members.js";
 import type { KeyValueStore } from "../ports/store.js";
-import { KEEP, allMembers } from "../ports/store.js";
+import { KEEP, allMembers, type Frozen } from "../ports/store.js";
 
 /** What the bot knows about one account in one chat (platforms do not list members, so we learn). */
 export interface Membership {
@@ -36,7 +36,7 @@ export interface AccountProfile {
 export const SEEN_EVERY = 60 * 60 * 1000;
 
 function seenMembership(
-  cur: Membership | undefined,
+  cur: Frozen<Membership> | undefined,
   chat: ChatKey,
   actor: Actor,
   now: Instant,
@@ -59,7 +59,7 @@ function seenMembership(
  * `seenMembership(cur, …)` would equal `cur` but for `lastSeen`: the same comparisons, field by field,
  * without building the new record (this runs for every message).
  */
-function seenAsBefore(cur: Membership, actor: Actor, now: Instant, how: "joined" | "seen"): boolean {
+function seenAsBefore(cur: Frozen<Membership>, actor: Actor, now: Instant, how: "joined" | "seen"): boolean {
   return (
     cur.displayName === actor.displayName &&
     cur.language === (actor.language ?? cur.language) &&
@@ -70,7 +70,11 @@ function seenAsBefore(cur: Membership, actor: Actor, now: Instant, how: "joined"
   );
 }
 
-function seenProfile(cur: AccountProfile | undefined, community: CommunityId, actor: Actor): AccountProfile {
+function seenProfile(
+  cur: Frozen<AccountProfile> | undefined,
+  community: CommunityId,
+  actor: Actor,
+): AccountProfile {
   const communities = cur?.communities ?? [];
   return {
     account: actor.account,
@@ -79,7 +83,7 @@ function seenProfile(cur: AccountProfile | undefined, community: CommunityId, ac
     language: actor.language ?? cur?.language,
     communities:
       communities.at(-1) === community
-        ? communities
+        ? [...communities]
         : [...communities.filter((c) => c !== community), community],
   };
 }
@@ -88,7 +92,7 @@ function seenProfile(cur: AccountProfile | undefined, community: CommunityId, ac
  * `seenProfile(cur, …)` would equal `cur`, without building it: its community list is the same exactly
  * when `community` is already the last one.
  */
-function profileAsBefore(cur: AccountProfile, community: CommunityId, actor: Actor): boolean {
+function profileAsBefore(cur: Frozen<AccountProfile>, community: CommunityId, actor: Actor): boolean {
   return (
     cur.displayName === actor.displayName &&
     cur.username === (actor.username ? actor.username : undefined) &&
@@ -123,9 +127,13 @@ export class MemberRegistry implements MemberLookup {
     actor: Actor,
     now: Instant,
     how: "joined" | "seen",
-  ): Promise<{ membership: Membership; isNew: boolean; profile: AccountProfile }> {
-    const [seen, known] = await Promise.all([this.get(chat, actor.account), this.profile(actor.account)]);
-    let membership: Membership;
+  ): Promise<{ membership: Frozen<Membership>; isNew: boolean; profile: Frozen<AccountProfile> }> {
+    // Read shared (parsed once per cached value): on most messages nothing changes and nothing is written.
+    const [seen, known] = await Promise.all([
+      this.store.getShared<Membership>(membershipKey(chat, actor.account)),
+      this.store.getShared<AccountProfile>(profileKey(actor.account)),
+    ]);
+    let membership: Frozen<Membership>;
     let isNew = !seen;
     if (!seen || !seenAsBefore(seen, actor, now, how) || now - seen.lastSeen >= SEEN_EVERY) {
       ({ membership, isNew } = await this.store.change<
@@ -137,7 +145,7 @@ export class MemberRegistry implements MemberLookup {
       }));
     } else membership = seen;
     if (isNew) await this.store.addToSet(chatIndexKey(chat), actor.account);
-    let profile: AccountProfile;
+    let profile: Frozen<AccountProfile>;
     if (!known || !profileAsBefore(known, community, actor)) {
       profile = seenProfile(known, community, actor);
       const previous = await this.store.change<AccountProfile, string | undefined>(

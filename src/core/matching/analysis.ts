@@ -24,6 +24,12 @@ export interface MessageAnalysis {
   folded(): FoldedText;
   /** The folded text as a string (what patterns also run on). */
   foldedString(): string;
+  /**
+   * Whether the folded text differs from the text in more than the case of ASCII letters. When it does
+   * not, a case-insensitive pattern finds on it exactly what it finds on the text, so it need not run
+   * again (nor the folded string be built).
+   */
+  foldChanges(): boolean;
   /** Links found in the text (folded: full-width letters and ideographic dots undone). */
   textLinks(): readonly FoundLink[];
   /** Links in the text, then the ones the platform reported, each with its host. */
@@ -63,6 +69,7 @@ class Analysis implements MessageAnalysis {
   readonly text: string;
   private readonly id = ++analysesMade;
   private foldedStr?: string;
+  private changes?: boolean;
   private found?: readonly FoundLink[];
   private all?: readonly PostLink[];
   private distinctHosts?: readonly string[];
@@ -92,6 +99,21 @@ class Analysis implements MessageAnalysis {
       this.foldedStr = s;
     }
     return this.foldedStr;
+  }
+
+  foldChanges(): boolean {
+    if (this.changes === undefined) {
+      const { units, length } = this.folded();
+      const text = this.text;
+      let changes = length !== text.length;
+      for (let k = 0; !changes && k < length; k++) {
+        const u = units[k] as number;
+        const c = text.charCodeAt(k);
+        if (u !== c) changes = (u | 0x20) !== (c | 0x20) || (u | 0x20) < 0x61 || (u | 0x20) > 0x7a;
+      }
+      this.changes = changes;
+    }
+    return this.changes;
   }
 
   textLinks(): readonly FoundLink[] {

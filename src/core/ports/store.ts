@@ -14,6 +14,13 @@
 export interface KeyValueStore {
   /** The stored value, or undefined when absent or expired. A backend failure throws StoreError, never "absent". */
   get<T>(key: string): Promise<T | undefined>;
+  /**
+   * `get` for readers that only look: the value may be one object shared by every such reader in this
+   * process, frozen (a backend with a read cache parses a cached value once, not on every read), so
+   * changing it throws. The message path reads its records this way; anything that edits a value and
+   * writes it back uses `get` (a fresh copy) or `change`.
+   */
+  getShared<T>(key: string): Promise<Frozen<T> | undefined>;
   /** Stores a JSON-serializable value; `ttlMs` makes it expire. */
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
   /** Removes a value; true when there was one. */
@@ -100,6 +107,20 @@ export interface KeyValueStore {
 }
 
 /** What `scrub` did, and where deleted values may still be (plain sentences, for the log and the docs). */
+/** A value as `getShared` gives it: read-only all the way down. */
+export type Frozen<T> = T extends string | number | boolean | bigint | symbol | null | undefined
+  ? T
+  : { readonly [K in keyof T]: Frozen<T[K]> };
+
+/** Freezes a parsed JSON value and everything in it, so a shared copy cannot be changed by one reader. */
+export function deepFreeze<T>(value: T): Frozen<T> {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value as Frozen<T>;
+}
+
 export interface ScrubReport {
   done: string[];
   remains: string[];

@@ -124,6 +124,8 @@ export function compileRules(
               });
               break;
             }
+            // Patterns are case-insensitive: a fold that only lowered ASCII letters finds nothing new.
+            if (!analysis.foldChanges()) continue;
             folded ??= analysis.foldedString();
             const onFolded = folded === text ? null : pattern.exec(folded);
             if (onFolded) {

@@ -161,12 +161,20 @@ export async function identityOf(
   return id ? getIdentity(store, community, id) : undefined;
 }
 
+/**
+ * Whether the account is bound to a verified identity in the community. Runs on every message, so it
+ * reads both records shared (`getShared`: parsed once per cached value) and keeps nothing of them.
+ */
 export async function isVerified(
   store: KeyValueStore,
   community: CommunityId,
   account: AccountKey,
 ): Promise<boolean> {
-  return (await identityOf(store, community, account))?.verified === true;
+  const bindings = (await store.getShared<AccountBindings>(keys.account(account))) ?? [];
+  const id = bindings.find(([c]) => c === community)?.[1];
+  if (!id) return false;
+  const raw = await store.getShared<StoredIdentity | Identity>(keys.identity(community, id));
+  return raw ? decodeIdentity(raw as StoredIdentity | Identity, community, id).verified : false;
 }
 
 /** Binds an account to an identity (both directions). */

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { extractLinks, foldHost, hostOf } from "../../../src/core/news/links.js";
 
@@ -127,5 +128,55 @@ describe("foldHost", () => {
   it("lower-cases, folds dots and strips wildcard, leading and trailing dots", () => {
     expect(foldHost(" *.ＢＢＣ。co。uk. ")).toBe("bbc.co.uk");
     expect(foldHost(".example.com")).toBe("example.com");
+  });
+});
+
+describe("the link pre-check (no fold, no regex when a text cannot hold a link)", () => {
+  // Characters that make or break links once folded: full-width letters and stops, ideographic
+  // stops, invisible characters, slashes, colons, CJK, Cyrillic, digits and spaces.
+  const pieces = [
+    ..."abcxyzABCZ0189.-/:@_ ",
+    "．",
+    "。",
+    "｡",
+    "ｃ",
+    "Ｃ",
+    "ｏｍ",
+    "／",
+    "\u200b",
+    "\u00ad",
+    "新闻",
+    "，",
+    "а",
+    "www",
+    "http",
+    "https://",
+    "com",
+    "xn--",
+    "㏂",
+  ];
+  const texts = fc.array(fc.constantFrom(...pieces), { maxLength: 24 }).map((parts) => parts.join(""));
+
+  it("finds exactly what the full extraction finds, on any mix of those characters", () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(extractLinks(text)).toEqual(extractLinks(text, false));
+      }),
+      { numRuns: 20_000, seed: 20261201 },
+    );
+  });
+
+  it("lets through the folded forms a sentence never has", () => {
+    for (const text of [
+      "see example．com",
+      "ｅｘａｍｐｌｅ。ｃｏｍ",
+      "go to http://x",
+      "a.\u200bcom",
+      "x／／y",
+    ])
+      expect(extractLinks(text, false).length > 0 ? extractLinks(text) : []).toEqual(
+        extractLinks(text, false),
+      );
+    expect(extractLinks("Hello there. Next sentence, and 3.5 more")).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { analyze } from "../../../src/core/matching/index.js";
 import type { PostContent } from "../../../src/core/model/content.js";
 import { compiledRulesFor, compileRules, mostSevere, severity } from "../../../src/core/rules/compile.js";
 import {
@@ -68,6 +69,18 @@ describe("compileRules", () => {
     expect(rules.scan(post("ｉｄｉｏｔ")).map((h) => h.matched)).toEqual(["idiot"]);
     expect(rules.scan(post("蠢貨蠢貨")).map((h) => h.matched)).toEqual(["蠢货蠢货"]);
     expect(rules.scan(post("idiotic"))).toEqual([]);
+  });
+
+  it("runs a pattern on the folded text only when the fold changed more than ASCII case", () => {
+    const rules = compileRules({ spam: cat({ patterns: ["ab cd", "xx\\.yy"] }) });
+    // the fold folds a run of spaces to one and full-width forms to ASCII: both found
+    expect(rules.scan(post("AB   CD")).map((h) => h.matched)).toEqual(["ab cd"]);
+    expect(rules.scan(post("ＸＸ．ＹＹ")).map((h) => h.matched)).toEqual(["xx.yy"]);
+    expect(rules.scan(post("Plain Text ONLY"))).toEqual([]);
+    expect(analyze(post("Plain Text ONLY")).foldChanges()).toBe(false);
+    expect(analyze(post("Plain  Text")).foldChanges()).toBe(true);
+    expect(analyze(post("ｐlain")).foldChanges()).toBe(true);
+    expect(analyze(post("plain@")).foldChanges()).toBe(false);
   });
 
   it("skips an invalid pattern and reports it instead of failing", () => {
