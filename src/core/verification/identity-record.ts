@@ -11,6 +11,7 @@
  */
 import type { AccountKey, CommunityId, IdentityId } from "../ids.js";
 import type { Instant } from "../ports/clock.js";
+import type { Frozen } from "../ports/store.js";
 
 export type VerifyMethod = "self_declared" | "admin_review" | "phone" | "external" | "manual" | "linked";
 
@@ -181,4 +182,17 @@ function decodePositional(raw: StoredIdentity, community: CommunityId, id: Ident
   if (text(by) !== undefined) identity.verifiedBy = text(by) as AccountKey;
   if (bits & ERASED) identity.erased = true;
   return identity;
+}
+
+/**
+ * Whether a stored identity (any form) is verified, read without decoding the rest: the access gate
+ * asks this on every message.
+ */
+export function storedVerified(raw: Frozen<StoredIdentity | ShortIdentity | Identity>): boolean {
+  if (Array.isArray(raw)) {
+    const flags = (raw as Frozen<StoredIdentity>)[9];
+    return ((typeof flags === "number" ? flags : 0) & NOT_VERIFIED) === 0;
+  }
+  if ("accounts" in raw) return raw.verified;
+  return (raw as Frozen<ShortIdentity>).u !== 1;
 }

@@ -4,6 +4,7 @@ import type { Instant } from "../ports/clock.js";
 import { KEEP, type KeyValueStore } from "../ports/store.js";
 import {
   decodeIdentity,
+  storedVerified,
   encodeIdentity,
   type AccountBindings,
   type Identity,
@@ -173,8 +174,8 @@ export async function isVerified(
   const bindings = (await store.getShared<AccountBindings>(keys.account(account))) ?? [];
   const id = bindings.find(([c]) => c === community)?.[1];
   if (!id) return false;
-  const raw = await store.getShared<StoredIdentity | Identity>(keys.identity(community, id));
-  return raw ? decodeIdentity(raw as StoredIdentity | Identity, community, id).verified : false;
+  const raw = await store.getShared<StoredIdentity | ShortIdentity | Identity>(keys.identity(community, id));
+  return raw !== undefined && storedVerified(raw);
 }
 
 /** Binds an account to an identity (both directions). */

@@ -4,6 +4,7 @@ import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
 import type { AccountKey, CommunityId, IdentityId } from "../../../src/core/ids.js";
 import {
   decodeIdentity,
+  storedVerified,
   identityIdFrom,
   encodeIdentity,
   type Identity,
@@ -223,5 +224,33 @@ describe("identity ids", () => {
     expect(alice?.identity).toMatch(/^i[0-9A-Za-z]{11}$/);
     const olga = await h.runtime.services.identities.lookup(h.session.account("olga"));
     expect(olga?.identity).toBe("i0123456789abcdef");
+  });
+});
+
+describe("storedVerified: the access gate's look at a stored identity", () => {
+  it("reads the verified flag of every form an identity was ever stored in, as decoding does", () => {
+    const community = "demo" as CommunityId;
+    const id = "i0123456789a" as IdentityId;
+    const base: Identity = {
+      id,
+      community,
+      accounts: ["console:a" as AccountKey],
+      verified: true,
+      method: "manual",
+      verifiedAt: 1,
+    };
+    for (const identity of [base, { ...base, verified: false, erased: true }]) {
+      const positional = encodeIdentity(identity);
+      const short = {
+        a: identity.accounts,
+        m: identity.method,
+        t: 1,
+        ...(identity.verified ? {} : { u: 1 }),
+      };
+      for (const raw of [positional, short, identity]) {
+        expect(storedVerified(raw as never)).toBe(identity.verified);
+        expect(decodeIdentity(raw as never, community, id).verified).toBe(identity.verified);
+      }
+    }
   });
 });
