@@ -5,7 +5,11 @@
  */
 import type { MessagePosted } from "../src/core/events.js";
 import type { AccountKey, ChatKey } from "../src/core/ids.js";
-import { compiledRulesFor } from "../src/core/rules/compile.js";
+import type { Runtime } from "../src/app/runtime.js";
+import { chosenLanguage } from "../src/core/engine/language.js";
+import { classify } from "../src/core/news/classifier.js";
+import { compiledRulesFor, type CompiledRules } from "../src/core/rules/compile.js";
+import { isVerified } from "../src/core/verification/state.js";
 import { makeMessages, mulberry32 } from "./corpus.js";
 import {
   benchRuntime,
@@ -32,6 +36,25 @@ export interface PathRow {
   /** Load average (1, 5, 15 min) right after the measured pass. */
   load: number[];
   seedSeconds: number;
+  /** Memory and SQLite: where a message's time goes (µs per message, see `PathBreakdown`). */
+  breakdown?: PathBreakdown;
+}
+
+/**
+ * Where the time of one message goes, measured on the same messages and store right after the path
+ * pass, part by part, each with fresh content (so nothing is reused from the path pass), as the
+ * pipeline runs them: the rule scan (which folds the text and runs the automaton: `matcher.find`'s
+ * work, then the patterns and the links for the domain rules), the news classifier on the same
+ * analysis (news-enabled chats only), and the engine's six record reads (membership and profile,
+ * language, access level, account bindings and identity). The rest is the engine itself: the event
+ * context, the module pipeline, promises, decisions, garbage collection. Wall-clock µs per message.
+ */
+export interface PathBreakdown {
+  pathUs: number;
+  scanUs: number;
+  classifyUs: number;
+  readsUs: number;
+  restUs: number;
 }
 
 export interface PathResults {
@@ -66,6 +89,53 @@ export function pathEvents(accounts: readonly AccountKey[], count: number): Mess
       content: { text: body, links: [], media: [] },
     };
   });
+}
+
+/** The parts of the path, timed one after another per message (see `PathBreakdown`). */
+async function breakdownOf(
+  runtime: Runtime,
+  events: readonly MessagePosted[],
+  latencies: Float64Array,
+  compiled: CompiledRules,
+): Promise<PathBreakdown> {
+  const { services } = runtime.engine;
+  const { directory } = services;
+  let scan = 0;
+  let news = 0;
+  let reads = 0;
+  for (const event of events) {
+    const found = directory.lookupChat(event.message.chat);
+    if (!found) throw new Error(`no chat ${event.message.chat}`);
+    const { community, chat } = found;
+    const content = { ...event.content };
+    const t0 = performance.now();
+    compiled.scan(content);
+    const t1 = performance.now();
+    const settings = chat.policy.news;
+    if (settings.enabled) classify(content, settings);
+    const t2 = performance.now();
+    const account = event.actor.account;
+    const now = Date.now();
+    await Promise.all([
+      services.members.noteSeen(community.id, chat.key, event.actor, now, "seen"),
+      chosenLanguage(services, account),
+    ]);
+    await services.access.level(chat.key, account, now);
+    await isVerified(services.store, community.id, account);
+    const t3 = performance.now();
+    scan += t1 - t0;
+    news += t2 - t1;
+    reads += t3 - t2;
+  }
+  const us = (total: number) => (1000 * total) / events.length;
+  const pathUs = us(latencies.reduce((a, b) => a + b, 0));
+  return {
+    pathUs,
+    scanUs: us(scan),
+    classifyUs: us(news),
+    readsUs: us(reads),
+    restUs: pathUs - us(scan + news + reads),
+  };
 }
 
 export async function runPathBench(
@@ -131,6 +201,10 @@ export async function runPathBench(
         if (i === sharedMessages - 1) sharedSeconds = (performance.now() - t0) / 1000;
       }
       const seconds = (performance.now() - t0) / 1000;
+      const breakdown =
+        backend.name === "memory" || backend.name === "sqlite"
+          ? await breakdownOf(runtime, measured.slice(0, n), latencies, compiled)
+          : undefined;
       latencies.sort();
       const row: PathRow = {
         backend: backend.name,
@@ -143,6 +217,7 @@ export async function runPathBench(
         decisions,
         load: load(),
         seedSeconds,
+        ...(breakdown ? { breakdown } : {}),
       };
       rows.push(row);
       log(
