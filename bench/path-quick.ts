@@ -39,12 +39,17 @@ function urlFor(name: string): string {
   return url;
 }
 
-/** Counts calls by operation while `counting` is on. */
-function counted(inner: KeyValueStore, calls: Map<string, number>, on: { counting: boolean }) {
+/**
+ * Counts calls by operation while `counting` is on. Counts on the store's grouped view when it has one
+ * (SQLite as the file's one process), as the runtime would use it; `unit` passes uncounted.
+ */
+function counted(store: KeyValueStore, calls: Map<string, number>, on: { counting: boolean }) {
+  const inner = store.grouped?.() ?? store;
   return new Proxy(inner, {
     get(target, prop, receiver) {
+      if (prop === "grouped") return undefined;
       const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== "function") return value;
+      if (typeof value !== "function" || prop === "unit") return value;
       return (...args: unknown[]) => {
         if (on.counting) {
           const key = `${String(prop)} ${String(args[0]).split(":")[0]}`;

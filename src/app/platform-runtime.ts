@@ -6,13 +6,13 @@ import type { Runtime } from "./runtime.js";
  * engine when made, so a test that wraps `engine.handle` sees the adapter's events.
  */
 export function platformRuntime(runtime: Runtime): PlatformRuntime {
-  const { engine, services } = runtime;
+  const { engine, services, store } = runtime;
   return {
     handle: (event) => engine.handle(event),
     setExecutor: (platform, executor) => engine.setExecutor(platform, executor),
     commands: () => engine.commandList(),
     communities: services.directory.communities,
-    store: services.store,
+    store,
     members: services.members,
     languageOf: (account) => engine.languageOf(account),
   };

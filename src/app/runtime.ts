@@ -5,6 +5,7 @@ import type { RandomSource, Sealer } from "../core/ports/crypto.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { EngineObserver } from "../core/ports/observer.js";
 import type { KeyValueStore } from "../core/ports/store.js";
+import { groupedView } from "../core/ports/store.js";
 import type { CoreSettings } from "../core/settings/community.js";
 import type { Language } from "../core/i18n/translator.js";
 import type { IdentityProvider } from "../core/verification/identity-provider.js";
@@ -37,7 +38,14 @@ export interface RuntimeParts {
 
 export interface Runtime {
   engine: Engine;
+  /**
+   * The engine's services. Their store is the grouped view where the store offers one (SQLite as its
+   * file's one process): writes made while an event is handled are committed at the engine's durability
+   * points (before each platform action, at the end of the event).
+   */
   services: Services;
+  /** The store itself, for adapters: each write is durable when its call returns. */
+  store: KeyValueStore;
   scheduler: SchedulerLoop;
   close(): Promise<void>;
 }
@@ -50,7 +58,8 @@ const FINGERPRINT_KEY = "meta:key-fingerprint";
  */
 export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
   await checkSecret(parts.store, parts.sealer);
-  const timers = new TimerStore(parts.store);
+  const store = groupedView(parts.store);
+  const timers = new TimerStore(store);
   const repaired = await timers.repair();
   if (repaired > 0) parts.logger.info({ repaired }, "timer index repaired");
   const upgraded = await upgradeIdentityRecords(parts.store);
@@ -58,14 +67,14 @@ export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
   const directory = new CommunityDirectory(parts.settings);
   const base = {
     runId: parts.random.id(),
-    store: parts.store,
+    store,
     sealer: parts.sealer,
     random: parts.random,
     logger: parts.logger,
     directory,
-    members: new MemberRegistry(parts.store),
-    access: new AccessService(parts.store),
-    cases: new CaseLog(parts.store),
+    members: new MemberRegistry(store),
+    access: new AccessService(store),
+    cases: new CaseLog(store),
     timers,
     ...(parts.observer ? { observer: parts.observer } : {}),
   };
@@ -84,6 +93,7 @@ export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
   return {
     engine,
     services,
+    store: parts.store,
     scheduler,
     /** Stops the scheduler, lets the timer pass and the events in progress finish, then closes the store. */
     async close() {

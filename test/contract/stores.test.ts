@@ -50,6 +50,25 @@ storeContract("SQLite with its read cache", {
   },
 });
 
+// The engine's view of that store: writes made while a unit of work is open wait for a durability point
+// (here a unit stays open throughout, so they are committed only by the backstop timer, by writes through
+// the store itself, or on close); the contract must hold all the same.
+const openGrouped = (path: string) => {
+  const view = openCached(path).grouped();
+  if (!view) throw new Error("an exclusive SQLite store groups writes");
+  view.unit();
+  paths.set(view, path);
+  return view;
+};
+storeContract("SQLite grouped into units of work", {
+  residue: sqliteResidue,
+  make: async () => openGrouped(join(mkdtempSync(join(tmpdir(), "chatwarden-grouped-")), "state.sqlite")),
+  reopen: async (store) => {
+    await store.close();
+    return openGrouped(paths.get(store)!);
+  },
+});
+
 describe("SQLite store specifics", () => {
   it("runs the database in WAL mode and keeps plain JSON text", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "chatwarden-wal-")), "wal.sqlite");

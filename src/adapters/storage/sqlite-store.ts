@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import type {
   Change,
   DumpRecord,
+  GroupingStore,
   KeyValueStore,
   Leased,
   Scheduled,
@@ -11,6 +12,7 @@ import type {
 } from "../../core/ports/store.js";
 import { KEEP, StoreError, updateThroughChange, deepFreeze, type Frozen } from "../../core/ports/store.js";
 import { ReadCache, sharedValue } from "./read-cache.js";
+import { CommitGroup } from "./sqlite-commits.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires INTEGER) WITHOUT ROWID;
@@ -40,7 +42,12 @@ export class SqliteStore implements KeyValueStore {
   private readonly q;
   /** BEGIN IMMEDIATE / COMMIT / ROLLBACK, prepared once (a `db.transaction` wrapper per call cost more than the work). */
   private readonly tx;
-  private closed = false;
+  /** Shared with the grouped view (`grouped()`), which is this object with `groupedWrites` set. */
+  private readonly life = { closed: false };
+  /** Commit grouping (sqlite-commits.ts): only as the file's one process, like the read cache. */
+  private readonly group: CommitGroup | undefined;
+  /** True on the grouped view: its writes wait for a unit's durability point while one is open. */
+  private readonly groupedWrites: boolean = false;
   /**
    * Values read and written, kept in this process: only when the caller vouches that no other process
    * writes the file (`exclusive`, the data-dir lock); every write here goes through it.
@@ -74,6 +81,7 @@ export class SqliteStore implements KeyValueStore {
       throw wrap("open", path, error);
     }
     const db = this.db;
+    this.group = options.exclusive ? new CommitGroup(db, this.cache) : undefined;
     this.tx = {
       begin: db.prepare("BEGIN IMMEDIATE"),
       commit: db.prepare("COMMIT"),
@@ -157,16 +165,18 @@ export class SqliteStore implements KeyValueStore {
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
-    this.run("set", key, () => this.put(key, value, ttlMs));
+    this.run("set", key, () => this.write(key, false, () => this.put(key, value, ttlMs)));
   }
 
   async delete(key: string): Promise<boolean> {
-    return this.run("delete", key, () => {
-      const live = this.q.delLive.run(key, this.now()).changes > 0;
-      this.q.del.run(key);
-      this.cache?.put(key, null);
-      return live;
-    });
+    return this.run("delete", key, () =>
+      this.write(key, false, () => {
+        const live = this.q.delLive.run(key, this.now()).changes > 0;
+        this.q.del.run(key);
+        this.cache?.put(key, null);
+        return live;
+      }),
+    );
   }
 
   update<T>(key: string, fn: (current: T | undefined) => T | undefined, ttlMs?: number) {
@@ -175,7 +185,7 @@ export class SqliteStore implements KeyValueStore {
 
   async change<T, R>(key: string, fn: (current: T | undefined) => Change<T, R>, ttlMs?: number): Promise<R> {
     return this.run("change", key, () =>
-      this.immediate(key, () => {
+      this.atomic(key, () => {
         const row = this.q.get.get(key, this.now());
         const { value, result } = fn(row ? (JSON.parse(row.value) as T) : undefined);
         if (value === KEEP) this.cache?.put(key, row?.value ?? null, row?.expires ?? null);
@@ -190,7 +200,7 @@ export class SqliteStore implements KeyValueStore {
 
   async setIfAbsent<T>(key: string, value: T, ttlMs?: number): Promise<boolean> {
     return this.run("setIfAbsent", key, () =>
-      this.immediate(key, () => {
+      this.atomic(key, () => {
         if (this.q.get.get(key, this.now())) return false;
         this.put(key, value, ttlMs);
         return true;
@@ -200,7 +210,7 @@ export class SqliteStore implements KeyValueStore {
 
   async increment(key: string, by = 1, ttlMs?: number): Promise<number> {
     return this.run("increment", key, () =>
-      this.immediate(key, () => {
+      this.atomic(key, () => {
         const now = this.now();
         const row = this.q.getRow.get(key);
         const live = row && (row.expires === null || row.expires > now) ? row : undefined;
@@ -214,11 +224,15 @@ export class SqliteStore implements KeyValueStore {
   }
 
   async addToSet(set: string, member: string): Promise<boolean> {
-    return this.run("addToSet", set, () => this.q.sadd.run(set, member).changes > 0);
+    return this.run("addToSet", set, () =>
+      this.write(undefined, false, () => this.q.sadd.run(set, member).changes > 0),
+    );
   }
 
   async removeFromSet(set: string, member: string): Promise<boolean> {
-    return this.run("removeFromSet", set, () => this.q.srem.run(set, member).changes > 0);
+    return this.run("removeFromSet", set, () =>
+      this.write(undefined, false, () => this.q.srem.run(set, member).changes > 0),
+    );
   }
 
   async setMembers(set: string, options: { after?: string; limit?: number } = {}): Promise<string[]> {
@@ -236,9 +250,11 @@ export class SqliteStore implements KeyValueStore {
   }
 
   async schedule(set: string, entry: Scheduled): Promise<void> {
-    this.run("schedule", set, () => {
-      this.q.zput.run(set, entry.id, entry.at, json(entry.payload, entry.id));
-    });
+    this.run("schedule", set, () =>
+      this.write(undefined, false, () => {
+        this.q.zput.run(set, entry.id, entry.at, json(entry.payload, entry.id));
+      }),
+    );
   }
 
   async unschedule(set: string, id: string, onlyAt?: number): Promise<boolean> {
@@ -247,9 +263,11 @@ export class SqliteStore implements KeyValueStore {
       // transaction. Reading first stays atomic: the DELETE below checks again under the write lock.
       const row = this.q.zget.get(set, id);
       if (!row || (onlyAt !== undefined && row.at !== onlyAt)) return false;
-      return onlyAt === undefined
-        ? this.q.zdel.run(set, id).changes > 0
-        : this.q.zdelAt.run(set, id, onlyAt).changes > 0;
+      return this.write(undefined, false, () =>
+        onlyAt === undefined
+          ? this.q.zdel.run(set, id).changes > 0
+          : this.q.zdelAt.run(set, id, onlyAt).changes > 0,
+      );
     });
   }
 
@@ -262,11 +280,14 @@ export class SqliteStore implements KeyValueStore {
 
   async leaseDue(set: string, now: number, leaseUntil: number, limit: number): Promise<Leased[]> {
     return this.run("leaseDue", set, () =>
-      this.immediate(undefined, () =>
-        this.q.zdue.all(set, now, limit).map((row) => {
-          this.q.zlease.run(leaseUntil, set, row.id);
-          return { id: row.id, at: leaseUntil, dueAt: row.at, payload: JSON.parse(row.payload) };
-        }),
+      this.atomic(
+        undefined,
+        () =>
+          this.q.zdue.all(set, now, limit).map((row) => {
+            this.q.zlease.run(leaseUntil, set, row.id);
+            return { id: row.id, at: leaseUntil, dueAt: row.at, payload: JSON.parse(row.payload) };
+          }),
+        true,
       ),
     );
   }
@@ -280,7 +301,9 @@ export class SqliteStore implements KeyValueStore {
   }
 
   async sweep(): Promise<number> {
-    return this.run("sweep", "*", () => this.q.sweep.run(this.now()).changes);
+    return this.run("sweep", "*", () =>
+      this.write(undefined, false, () => this.q.sweep.run(this.now()).changes),
+    );
   }
 
   async *dump(): AsyncIterable<DumpRecord> {
@@ -327,7 +350,10 @@ export class SqliteStore implements KeyValueStore {
    * (another process on the file) can keep the checkpoint from finishing: then it says so.
    */
   async scrub(): Promise<ScrubReport> {
-    const [result] = this.run("scrub", "wal", () => this.db.pragma("wal_checkpoint(TRUNCATE)")) as {
+    const [result] = this.run("scrub", "wal", () => {
+      this.group?.commit(); // a checkpoint cannot run inside the open transaction
+      return this.db.pragma("wal_checkpoint(TRUNCATE)");
+    }) as {
       busy: number;
       log: number;
       checkpointed: number;
@@ -344,9 +370,49 @@ export class SqliteStore implements KeyValueStore {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.db.close();
+    if (this.life.closed) return;
+    this.life.closed = true;
+    try {
+      this.group?.close();
+    } finally {
+      this.db.close();
+    }
+  }
+
+  /**
+   * The grouped view (see `KeyValueStore.grouped` and sqlite-commits.ts): the same connection, cache and
+   * statements, its writes grouped into units' commits. Only as the file's one process.
+   */
+  grouped(): GroupingStore | undefined {
+    const group = this.group;
+    if (!group) return undefined;
+    const view = Object.create(this) as SqliteStore;
+    Object.defineProperty(view, "groupedWrites", { value: true });
+    Object.defineProperty(view, "unit", { value: () => group.unit() });
+    return view as unknown as GroupingStore;
+  }
+
+  /** A plain write: in the open grouped transaction when there is one (or this one opens it), else by itself. */
+  private write<T>(key: string | undefined, several: boolean, work: () => T): T {
+    const group = this.group;
+    if (!group || !group.takes(this.groupedWrites)) return work();
+    return this.within(group, key, several, work);
+  }
+
+  /** An atomic read-modify-write: in the grouped transaction, else one `BEGIN IMMEDIATE` transaction. */
+  private atomic<T>(key: string | undefined, work: () => T, several = false): T {
+    const group = this.group;
+    if (!group || !group.takes(this.groupedWrites)) return this.immediate(key, work);
+    return this.within(group, key, several, work);
+  }
+
+  private within<T>(group: CommitGroup, key: string | undefined, several: boolean, work: () => T): T {
+    try {
+      return group.write(this.groupedWrites, several, work);
+    } catch (error) {
+      if (key !== undefined) this.cache?.drop(key);
+      throw error;
+    }
   }
 
   private put(key: string, value: unknown, ttlMs?: number): void {
@@ -375,7 +441,7 @@ export class SqliteStore implements KeyValueStore {
   }
 
   private run<T>(op: string, key: string, work: () => T): T {
-    if (this.closed) throw new StoreError(`store is closed (${op} ${key})`, "closed");
+    if (this.life.closed) throw new StoreError(`store is closed (${op} ${key})`, "closed");
     try {
       return work();
     } catch (error) {

@@ -6,6 +6,7 @@ import { translator } from "../i18n/translator.js";
 import type { Actor } from "../model/content.js";
 import type { Clock, Instant } from "../ports/clock.js";
 import { noopObserver } from "../ports/observer.js";
+import { openUnit, type StoreUnit } from "../ports/store.js";
 import { observeHandled, observeOutcomes } from "./observe.js";
 import { chosenLanguage, memberLanguage } from "./language.js";
 import type { ChatEntry, CommunitySettings, Policy } from "../settings/community.js";
@@ -99,7 +100,34 @@ export class Engine {
     return work;
   }
 
-  private async handleNow(event: CoreEvent): Promise<Handled> {
+  /**
+   * One unit of work on the store per event: what the event writes may be committed together, at the
+   * latest before each platform action (the runner commits) and when the event is done (here), so its
+   * update is confirmed only once all it caused is durable.
+   */
+  private handleNow(event: CoreEvent): Promise<Handled> {
+    return this.inUnit((unit) => this.handleIn(unit, event));
+  }
+
+  /** Runs `work` in a unit of work on the store, ended (its writes committed) when `work` is done. */
+  private async inUnit<T>(work: (unit: StoreUnit) => Promise<T>): Promise<T> {
+    const unit = openUnit(this.services.store);
+    let result: T;
+    try {
+      result = await work(unit);
+    } catch (error) {
+      try {
+        unit.end();
+      } catch {
+        // the work failed already: that error is the one to report
+      }
+      throw error;
+    }
+    unit.end();
+    return result;
+  }
+
+  private async handleIn(unit: StoreUnit, event: CoreEvent): Promise<Handled> {
     const decisions: Decision[] = [];
     const ctx = await this.context(event, decisions);
     // Writing to the bot privately opens the private chat: what waited for the member goes first.
@@ -126,7 +154,7 @@ export class Engine {
         throw error;
       }
     }
-    const outcomes = await this.execute(ctx, decisions);
+    const outcomes = await this.execute(ctx, decisions, unit);
     if (event.kind === "timer_fired") await this.services.timers.claim(event.timer);
     return { event, decisions, outcomes };
   }
@@ -216,17 +244,19 @@ export class Engine {
     return this.track(this.recoverNow());
   }
 
-  private async recoverNow(): Promise<Outcome[]> {
-    const decisions: Decision[] = [];
-    const ctx = await this.context(this.internalEvent(), decisions);
-    for (const m of this.modules) {
-      try {
-        await m.recover?.(ctx);
-      } catch (error) {
-        this.services.logger.error({ module: m.name, err: errorSummary(error) }, "recovery failed");
+  private recoverNow(): Promise<Outcome[]> {
+    return this.inUnit(async (unit) => {
+      const decisions: Decision[] = [];
+      const ctx = await this.context(this.internalEvent(), decisions);
+      for (const m of this.modules) {
+        try {
+          await m.recover?.(ctx);
+        } catch (error) {
+          this.services.logger.error({ module: m.name, err: errorSummary(error) }, "recovery failed");
+        }
       }
-    }
-    return this.execute(ctx, decisions);
+      return this.execute(ctx, decisions, unit);
+    });
   }
 
   private internalEvent(): CoreEvent {
@@ -244,14 +274,15 @@ export class Engine {
   private async runNow(decisions: Decision[]): Promise<Outcome[]> {
     // Decisions that recorders emit join this list and run after the current one, as in `handle`.
     const list = [...decisions];
-    const ctx = await this.context(this.internalEvent(), list);
-    const outcomes = await this.execute(ctx, list);
+    const outcomes = await this.inUnit(async (unit) =>
+      this.execute(await this.context(this.internalEvent(), list), list, unit),
+    );
     observeOutcomes(this.services.observer ?? noopObserver, list, outcomes);
     return outcomes;
   }
 
-  private execute(ctx: Ctx, decisions: Decision[]): Promise<Outcome[]> {
-    return this.runner.execute(ctx, decisions);
+  private execute(ctx: Ctx, decisions: Decision[], unit: StoreUnit): Promise<Outcome[]> {
+    return this.runner.execute(ctx, decisions, unit);
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type SendPrivate,
 } from "../decisions.js";
 import type { AccountKey, ChatKey, Platform } from "../ids.js";
+import type { StoreUnit } from "../ports/store.js";
 import { translator } from "../i18n/translator.js";
 import type { Ctx, Services } from "./context.js";
 import { renewalTimer, renewalTimerId } from "./access.js";
@@ -29,22 +30,26 @@ export class DecisionRunner {
     private readonly executors: Partial<Record<Platform, DecisionExecutor>>,
   ) {}
 
-  async execute(ctx: Ctx, decisions: Decision[]): Promise<Outcome[]> {
+  /**
+   * `unit`: the store's unit of work for this event; committed before every platform action, so what
+   * the event wrote (a held post, a claim, a constraint) is durable before the platform acts on it.
+   */
+  async execute(ctx: Ctx, decisions: Decision[], unit: StoreUnit): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
     let previous: Outcome | undefined;
     for (const decision of decisions) {
       const outcome: Outcome =
         decision.requires === "previous" && previous && previous.status !== "ok"
           ? { status: "skipped", reason: "the decision before it did not succeed" }
-          : await this.carryOut(decision);
+          : await this.carryOut(decision, unit);
       outcomes.push(outcome);
       previous = outcome;
-      await this.record(ctx, decision, outcome);
+      await this.record(ctx, decision, outcome, unit);
     }
     return outcomes;
   }
 
-  async carryOut(decision: Decision): Promise<Outcome> {
+  async carryOut(decision: Decision, unit: StoreUnit): Promise<Outcome> {
     const { timers, logger } = this.services;
     if (decision.kind === "schedule") {
       await timers.schedule(decision.timer);
@@ -57,6 +62,8 @@ export class DecisionRunner {
     const platform = targetPlatform(decision);
     const executor = this.executors[platform];
     if (!executor) return { status: "skipped", reason: `no ${platform} adapter is running` };
+    // Outside the try: a commit that fails ends the event (its writes were lost), not this decision.
+    unit.commit();
     try {
       return await executor.execute(decision as PlatformDecision);
     } catch (error) {
@@ -72,7 +79,7 @@ export class DecisionRunner {
     }
   }
 
-  private async record(ctx: Ctx, decision: Decision, outcome: Outcome): Promise<void> {
+  private async record(ctx: Ctx, decision: Decision, outcome: Outcome, unit: StoreUnit): Promise<void> {
     if (decision.kind === "send")
       for (const timer of noticeTimers(decision, outcome, ctx.now))
         await this.services.timers.schedule(timer);
@@ -120,7 +127,7 @@ export class DecisionRunner {
       await this.privateChatClosed(ctx, decision);
       return;
     }
-    await this.reportFailure(decision, outcome.error.message);
+    await this.reportFailure(decision, outcome.error.message, unit);
   }
 
   /**
@@ -153,7 +160,7 @@ export class DecisionRunner {
   }
 
   /** Platform failures reach the community's mod-log chat (never in a loop, never with personal data). */
-  private async reportFailure(decision: Decision, message: string): Promise<void> {
+  private async reportFailure(decision: Decision, message: string, unit: StoreUnit): Promise<void> {
     const { logger, directory } = this.services;
     logger.warn({ decision: decision.kind, error: message }, "platform refused a decision");
     const chat = decisionChat(decision);
@@ -171,7 +178,7 @@ export class DecisionRunner {
         error: message,
       }),
     };
-    const outcome = await this.carryOut(report);
+    const outcome = await this.carryOut(report, unit);
     if (outcome.status !== "ok")
       logger.error({ decision: decision.kind }, "could not report a failure to admins");
   }

@@ -104,6 +104,51 @@ export interface KeyValueStore {
    */
   scrub(): Promise<ScrubReport>;
   close(): Promise<void>;
+  /**
+   * Optional (SQLite as its file's one process): a view of the same data whose writes, made while a unit
+   * of work is open on it, may wait for that unit's next durability point instead of committing each.
+   * Writes through the store itself stay durable when their call returns. Undefined when the store
+   * cannot group (another process may write the file).
+   */
+  grouped?(): GroupingStore | undefined;
+}
+
+/**
+ * A store whose writes can be grouped into fewer commits (see `KeyValueStore.grouped`). The engine opens
+ * a unit for each event and calls `commit()` before every platform action and `end()` when the event is
+ * done, so nothing reaches a platform, and no update is confirmed, before what caused it is durable.
+ */
+export interface GroupingStore extends KeyValueStore {
+  unit(): StoreUnit;
+}
+
+/** One unit of work (an event) on a `GroupingStore`. Synchronous: the embedded store commits in place. */
+export interface StoreUnit {
+  /**
+   * A durability point: every write made so far is committed. Throws a StoreError when writes made
+   * since the unit opened were lost (a grouped commit failed): the unit's work must not be confirmed.
+   */
+  commit(): void;
+  /** `commit()`, and the unit is closed (writes no longer wait for it). Safe to call more than once. */
+  end(): void;
+}
+
+/** The unit of a store that commits every write by itself: nothing to do. */
+const NO_UNIT: StoreUnit = { commit: () => undefined, end: () => undefined };
+
+/** Opens a unit of work on `store` (a no-op for stores that do not group writes). */
+export function openUnit(store: KeyValueStore): StoreUnit {
+  const unit = (store as Partial<GroupingStore>).unit;
+  return typeof unit === "function" ? (unit.call(store) as StoreUnit) : NO_UNIT;
+}
+
+/**
+ * The grouped view of `store` when it offers one, else `store`. A wrapped store (a test proxy that makes
+ * every member async) offers none: its calls must go through the wrapper.
+ */
+export function groupedView(store: KeyValueStore): KeyValueStore {
+  const view = typeof store.grouped === "function" ? store.grouped() : undefined;
+  return view && typeof (view as Partial<GroupingStore>).unit === "function" ? view : store;
 }
 
 /** What `scrub` did, and where deleted values may still be (plain sentences, for the log and the docs). */
