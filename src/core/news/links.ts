@@ -197,32 +197,64 @@ function isAsciiLetter(c: number): boolean {
   return lower >= 0x61 && lower <= 0x7a;
 }
 
+// What one BMP code unit folds to, for `mayHoldLink`: learnt the first time it is seen (a typed array, so
+// a message's characters cost no string or map look-up).
+const UNKNOWN = 0;
+const OTHER = 1;
+const DOT = 2;
+const SLASH = 3;
+const LETTER = 4;
+/** Folds to nothing (invisible): does not separate its neighbours. */
+const NOTHING = 5;
+/** Folds to more than one unit: look at them one by one. */
+const SEVERAL = 6;
+const unitClass = new Uint8Array(0x10000);
+
+function classOfFolded(u: number): number {
+  if (u === 0x2e) return DOT;
+  if (u === 0x2f) return SLASH;
+  return isAsciiLetter(u) ? LETTER : OTHER;
+}
+
+function classOf(c: number, text: string, i: number): number {
+  let k = unitClass[c] as number;
+  if (k === UNKNOWN) {
+    if (c < 0x80 || isStableCjk(c)) k = classOfFolded(c);
+    else {
+      const f = foldChar(c, text.charAt(i));
+      k = f.length === 0 ? NOTHING : f.length === 1 ? classOfFolded(f.charCodeAt(0)) : SEVERAL;
+    }
+    unitClass[c] = k;
+  }
+  return k;
+}
+
 /**
  * Whether the folded text could hold a link, without folding it. `LINK_RE` finds either a scheme link
  * (`://`, so two `/` in a row) or a bare host, whose last label (the TLD, `[a-z]{2,24}` or `xn--`)
  * follows a `.` directly: so a text with neither `//` nor a `.` right before an ASCII letter, once
  * folded, holds no link. Most chat messages have neither (a sentence's full stop is followed by a
- * space); they skip the fold's copy, its position maps and the regex. Characters the fold maps are
- * folded one by one (cached); invisible ones fold to nothing, so they do not separate `.` and `c`.
+ * space); they skip the fold's copy, its position maps and the regex. Each code unit's fold is learnt
+ * once (`unitClass`); invisible characters fold to nothing, so they do not separate `.` and `c`.
  */
 function mayHoldLink(text: string): boolean {
-  let prev = 0;
+  let prev = OTHER;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x80) {
-      if ((prev === 0x2e && isAsciiLetter(c)) || (prev === 0x2f && c === 0x2f)) return true;
-      prev = c;
-    } else if (c >= 0xd800 && c <= 0xdfff)
-      return true; // astral or lone surrogate: leave it to the fold
-    else if (isStableCjk(c)) prev = c;
-    else if (!isInvisible(c)) {
+    if (c >= 0xd800 && c <= 0xdfff) return true; // astral or lone surrogate: leave it to the fold
+    const k = classOf(c, text, i);
+    if (k === NOTHING) continue;
+    if (k === SEVERAL) {
       const f = foldChar(c, text.charAt(i));
-      for (let k = 0; k < f.length; k++) {
-        const u = f.charCodeAt(k);
-        if ((prev === 0x2e && isAsciiLetter(u)) || (prev === 0x2f && u === 0x2f)) return true;
+      for (let j = 0; j < f.length; j++) {
+        const u = classOfFolded(f.charCodeAt(j));
+        if ((prev === DOT && u === LETTER) || (prev === SLASH && u === SLASH)) return true;
         prev = u;
       }
+      continue;
     }
+    if ((prev === DOT && k === LETTER) || (prev === SLASH && k === SLASH)) return true;
+    prev = k;
   }
   return false;
 }
