@@ -32,10 +32,14 @@ const WAL_CHECKPOINT_PAGES = 4_000;
  * one `BEGIN IMMEDIATE` transaction, so it stays atomic when two processes open the same file (SQLite's
  * own file lock; `busy_timeout` waits for the other writer).
  *
- * Durability: with WAL and synchronous=NORMAL a committed write is in the WAL file (the OS has it)
- * before the call returns, so it survives the process being killed (the crash runs of
- * docs/reliability.md kill it with SIGKILL); the WAL is synced at each checkpoint, so a power cut can
- * lose the last commits since then, never corrupt the file. synchronous=FULL would sync every commit.
+ * As the file's one process (`exclusive`), the grouped view (`grouped()`, what the engine uses) puts an
+ * event's writes into one transaction committed at the engine's durability points (sqlite-commits.ts).
+ *
+ * Durability: with WAL and synchronous=NORMAL a committed write is in the WAL file (the OS has it) when
+ * the commit returns (for a write outside a unit, before its call returns), so it survives the process
+ * being killed (the crash runs of docs/reliability.md kill it with SIGKILL); the WAL is synced at each
+ * checkpoint, so a power cut can lose the last commits since then, never corrupt the file.
+ * synchronous=FULL would sync every commit.
  */
 export class SqliteStore implements KeyValueStore {
   private readonly db: Database.Database;
