@@ -13,6 +13,7 @@ import type {
 import { KEEP, StoreError, updateThroughChange, deepFreeze, type Frozen } from "../../core/ports/store.js";
 import { ReadCache, sharedValue } from "./read-cache.js";
 import { CommitGroup } from "./sqlite-commits.js";
+import { dumpSqlite, exportStatements, scrubSqlite } from "./sqlite-export.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires INTEGER) WITHOUT ROWID;
@@ -23,7 +24,6 @@ CREATE TABLE IF NOT EXISTS timed (name TEXT NOT NULL, id TEXT NOT NULL, at INTEG
 CREATE INDEX IF NOT EXISTS timed_due ON timed (name, at);
 `;
 
-const PAGE = 500;
 const WAL_CHECKPOINT_PAGES = 4_000;
 
 /**
@@ -52,6 +52,8 @@ export class SqliteStore implements KeyValueStore {
   private readonly group: CommitGroup | undefined;
   /** True on the grouped view: its writes wait for a unit's durability point while one is open. */
   private readonly groupedWrites: boolean = false;
+  /** The paging statements of `dump` (sqlite-export.ts). */
+  private readonly pages: ReturnType<typeof exportStatements>;
   /**
    * Values read and written, kept in this process: only when the caller vouches that no other process
    * writes the file (`exclusive`, the data-dir lock); every write here goes through it.
@@ -86,6 +88,7 @@ export class SqliteStore implements KeyValueStore {
     }
     const db = this.db;
     this.group = options.exclusive ? new CommitGroup(db, this.cache) : undefined;
+    this.pages = exportStatements(db);
     this.tx = {
       begin: db.prepare("BEGIN IMMEDIATE"),
       commit: db.prepare("COMMIT"),
@@ -129,18 +132,6 @@ export class SqliteStore implements KeyValueStore {
       zlease: db.prepare<[number, string, string]>("UPDATE timed SET at = ? WHERE name = ? AND id = ?"),
       zmin: db.prepare<[string], { at: number | null }>("SELECT min(at) AS at FROM timed WHERE name = ?"),
       zcard: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM timed WHERE name = ?"),
-      pageKv: db.prepare<[string, number], { key: string; value: string; expires: number | null }>(
-        "SELECT key, value, expires FROM kv WHERE key > ? ORDER BY key LIMIT ?",
-      ),
-      pageSets: db.prepare<[string, string, string, number], { name: string; member: string }>(
-        "SELECT name, member FROM sets WHERE (name, member) > (?, ?) OR name > ? ORDER BY name, member LIMIT ?",
-      ),
-      pageTimed: db.prepare<
-        [string, string, string, number],
-        { name: string; id: string; at: number; payload: string }
-      >(
-        "SELECT name, id, at, payload FROM timed WHERE (name, id) > (?, ?) OR name > ? ORDER BY name, id LIMIT ?",
-      ),
     };
   }
 
@@ -310,67 +301,16 @@ export class SqliteStore implements KeyValueStore {
     );
   }
 
-  async *dump(): AsyncIterable<DumpRecord> {
-    let after = "";
-    for (;;) {
-      const rows = this.run("dump", "kv", () => this.q.pageKv.all(after, PAGE));
-      const now = this.now();
-      for (const row of rows) {
-        if (row.expires !== null && row.expires <= now) continue;
-        yield {
-          kind: "value",
-          key: row.key,
-          value: JSON.parse(row.value),
-          ...(row.expires === null ? {} : { ttlMs: row.expires - now }),
-        };
-      }
-      if (rows.length < PAGE) break;
-      after = rows[rows.length - 1]!.key;
-    }
-    let [name, member] = ["", ""];
-    for (;;) {
-      const rows = this.run("dump", "sets", () => this.q.pageSets.all(name, member, name, PAGE));
-      for (const row of rows) yield { kind: "set", set: row.name, member: row.member };
-      if (rows.length < PAGE) break;
-      ({ name, member } = rows[rows.length - 1]!);
-    }
-    let [tname, id] = ["", ""];
-    for (;;) {
-      const rows = this.run("dump", "timed", () => this.q.pageTimed.all(tname, id, tname, PAGE));
-      for (const row of rows)
-        yield {
-          kind: "scheduled",
-          set: row.name,
-          entry: { id: row.id, at: row.at, payload: JSON.parse(row.payload) },
-        };
-      if (rows.length < PAGE) break;
-      ({ name: tname, id } = rows[rows.length - 1]!);
-    }
+  dump(): AsyncIterable<DumpRecord> {
+    return dumpSqlite(this.pages, (what, work) => this.run("dump", what, work), this.now);
   }
 
-  /**
-   * Deleted rows are zeroed in the file as they go (`secure_delete`); this folds the WAL into the file and
-   * truncates it, so no older page versions (deleted data) stay on disk. A reader holding an old snapshot
-   * (another process on the file) can keep the checkpoint from finishing: then it says so.
-   */
+  /** See `scrubSqlite` (sqlite-export.ts); what waits in the grouped transaction is committed first. */
   async scrub(): Promise<ScrubReport> {
-    const [result] = this.run("scrub", "wal", () => {
+    return this.run("scrub", "wal", () => {
       this.group?.commit(); // a checkpoint cannot run inside the open transaction
-      return this.db.pragma("wal_checkpoint(TRUNCATE)");
-    }) as {
-      busy: number;
-      log: number;
-      checkpointed: number;
-    }[];
-    const done = ["deleted rows zeroed in the database file (secure_delete)"];
-    if (!result || result.busy === 0)
-      return { done: [...done, "WAL checkpointed and truncated"], remains: [] };
-    return {
-      done,
-      remains: [
-        "the WAL could not be truncated (another connection was reading): older pages stay in it until the next checkpoint",
-      ],
-    };
+      return scrubSqlite(this.db);
+    });
   }
 
   async close(): Promise<void> {
