@@ -83,6 +83,8 @@ export function readCacheContract<S extends Cached>(name: string, factory: ReadC
     it("gives shared reads another process's change too, never the object it parsed before", async () => {
       const { a, b, close } = await factory.pair();
       await a.set("member:x", { seen: 1 });
+      // the server's word about that write must not drop b's entry between the two reads below
+      await factory.settleOwnWrite?.();
       const before = await b.getShared<{ seen: number }>("member:x");
       expect(before).toEqual({ seen: 1 });
       expect(await b.getShared("member:x")).toBe(before); // parsed once, then shared
