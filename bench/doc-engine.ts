@@ -124,7 +124,8 @@ function joinSection(j: JoinResults): string {
   return `## Join wave
 
 ${int(j.joins)} newcomers join ${j.chats} chats of the example community (verification required, read-only until
-verified) one after another on SQLite, after a warm-up wave; ${int(j.restricts)} restrict decisions. Core time is
+verified) one after another on SQLite (opened as the bot opens it: its read cache, and its writes grouped
+into a commit per event as the file's one process), after a warm-up wave; ${int(j.restricts)} restrict decisions. Core time is
 the sum of \`Engine.handle\` times with the do-nothing executor (it includes the invitation and the durable
 timers, not only the restriction).
 
@@ -144,7 +145,7 @@ timers, not only the restriction).
 function scaleSection(s: ScaleResults): string {
   return `## Holds and timers as they pile up
 
-On SQLite. Holds: members post news links (reuters.com) in the lobby through the engine until
+On SQLite, opened as the bot opens it. Holds: members post news links (reuters.com) in the lobby through the engine until
 ${int(s.holds.pending)} holds are pending, then an admin approves each (button press through the engine, re-post).
 Timers: ${int(s.timers.pending)} durable timers scheduled through the engine's \`TimerStore\` (due times spread
 over a day, out of order), then cancelled one by one. Mean cost per operation, first 1,000 against last 1,000

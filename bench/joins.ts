@@ -38,10 +38,13 @@ export async function runJoinWave(
   // the example's two chats plus rooms up to `chatCount`
   const config = exampleConfig(chatCount - 2);
   const chats = config.core.communities[0]?.chats.map((c) => c.key as ChatKey) ?? [];
-  const { store, drop } = await openBenchStore({
-    name: "sqlite",
-    url: `sqlite://${path.join(dir, "joins.sqlite")}`,
-  });
+  const { store, drop } = await openBenchStore(
+    {
+      name: "sqlite",
+      url: `sqlite://${path.join(dir, "joins.sqlite")}`,
+    },
+    { cacheEntries: config.raw.storage.cache_entries },
+  );
   const runtime = await benchRuntime(config, store);
   const times = new Float64Array(joins);
   let restricts = 0;

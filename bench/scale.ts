@@ -51,10 +51,13 @@ export async function runScaleBench(
 
 async function holdsAtScale(dir: string, count: number): Promise<ScaleResults["holds"]> {
   const config = exampleConfig();
-  const { store, drop } = await openBenchStore({
-    name: "sqlite",
-    url: `sqlite://${path.join(dir, "holds.sqlite")}`,
-  });
+  const { store, drop } = await openBenchStore(
+    {
+      name: "sqlite",
+      url: `sqlite://${path.join(dir, "holds.sqlite")}`,
+    },
+    { cacheEntries: config.raw.storage.cache_entries },
+  );
   const runtime = await benchRuntime(config, store);
   try {
     const authors = await verifyMembers(runtime, 100);
@@ -104,10 +107,13 @@ async function holdsAtScale(dir: string, count: number): Promise<ScaleResults["h
 
 async function timersAtScale(dir: string, count: number): Promise<ScaleResults["timers"]> {
   const config = exampleConfig();
-  const { store, drop } = await openBenchStore({
-    name: "sqlite",
-    url: `sqlite://${path.join(dir, "timers.sqlite")}`,
-  });
+  const { store, drop } = await openBenchStore(
+    {
+      name: "sqlite",
+      url: `sqlite://${path.join(dir, "timers.sqlite")}`,
+    },
+    { cacheEntries: config.raw.storage.cache_entries },
+  );
   const runtime = await benchRuntime(config, store);
   const timers = runtime.services.timers;
   const base = Date.now() + 86_400_000;
