@@ -2,13 +2,14 @@ import { deepFreeze, type Frozen } from "../../core/ports/store.js";
 
 /**
  * A bounded per-process cache of stored values, approximately least recently used out first (the
- * "clock" or second-chance scheme: a hit only marks its entry; when the cache is full, the oldest entry
- * goes unless it was hit since it last came round, in which case it moves to the back, unmarked). A hit
- * so costs no reordering of the map, which cost more than the rest of a cached read. Entries are the JSON
- * text as stored (so every read parses a fresh object, as from the backend) or `null` for a key known
- * to be absent, with the time the value expires. Values longer than `MAX_CACHED_CHARS` are not kept, so
- * the cache holds at most `capacity` × that many characters; nothing is ever loaded into it wholesale,
- * only what was read or written.
+ * "clock" or second-chance scheme: a hit only marks its entry; when the cache is full, a hand goes round
+ * the entries and evicts the first one not hit since it last passed, unmarking the others). A hit so
+ * costs no reordering, which cost more than the rest of a cached read, and an eviction no search.
+ * Entries are the JSON text as stored, parsed per plain read (a fresh object, as from the backend) or
+ * once for shared readers (`sharedValue`), or `null` for a key known to be absent, with the time the
+ * value expires. Values longer than `MAX_CACHED_CHARS` are not kept, so the cache holds at most
+ * `capacity` × that many characters; nothing is ever loaded into it wholesale, only what was read or
+ * written.
  *
  * Who keeps it right decides where it may be used: the SQLite store writes through it when its process
  * is the only one on the file (the data-dir lock); the Redis and PostgreSQL stores drop an entry when
@@ -39,10 +40,23 @@ export const MAX_CACHED_CHARS = 8_192;
 interface Slot extends Cached {
   /** Read since the clock hand last passed it: it gets a second chance before eviction. */
   used: boolean;
+  key: string;
+  /** Its place on the clock (`ReadCache.ring`). */
+  pos: number;
 }
 
 export class ReadCache {
   private readonly entries = new Map<string, Slot>();
+  /**
+   * The clock: every entry has a place on the ring, and the hand goes round it to find one to evict.
+   * (Evicting the oldest entry of the Map instead meant iterating it from the front, across the holes
+   * its deletions leave until it rehashes: a write-heavy burst, a join wave, made each eviction slower
+   * than the last.)
+   */
+  private readonly ring: (Slot | undefined)[] = [];
+  /** Places on the ring that `drop` emptied, taken before anything is evicted. */
+  private readonly free: number[] = [];
+  private hand = 0;
   hits = 0;
   misses = 0;
 
@@ -63,32 +77,55 @@ export class ReadCache {
 
   /** Records what the backend holds for `key` (null json: nothing); returns the entry (kept or not). */
   put(key: string, json: string | null, expires: number | null = null): Cached {
-    this.entries.delete(key);
-    if (json !== null && json.length > MAX_CACHED_CHARS) return { json, expires };
-    const entry: Slot = { json, expires, used: true };
-    this.entries.set(key, entry);
-    // Oldest first (Map keeps insertion order); a read (or the write that put it here) since it came
-    // round buys it another turn, so a full cache of read entries evicts in insertion order.
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.entries().next();
-      if (oldest.done) break;
-      const [oldKey, slot] = oldest.value;
-      this.entries.delete(oldKey);
-      if (slot.used) {
-        slot.used = false;
-        this.entries.set(oldKey, slot);
-      }
+    const old = this.entries.get(key);
+    if ((json !== null && json.length > MAX_CACHED_CHARS) || this.capacity <= 0) {
+      if (old) this.remove(old);
+      return { json, expires };
     }
+    // A write (or the read that brought it here) counts as a use: a new entry outlives one turn of the hand.
+    const entry: Slot = { json, expires, used: true, key, pos: old ? old.pos : this.place() };
+    this.ring[entry.pos] = entry;
+    this.entries.set(key, entry);
     return entry;
   }
 
   /** Forgets a key: the next read goes to the backend. */
   drop(key: string): void {
-    this.entries.delete(key);
+    const entry = this.entries.get(key);
+    if (entry) this.remove(entry);
   }
 
   clear(): void {
     this.entries.clear();
+    this.ring.length = 0;
+    this.free.length = 0;
+    this.hand = 0;
+  }
+
+  /** A place for a new entry: an empty one, a new one while below capacity, else the hand's victim's. */
+  private place(): number {
+    const empty = this.free.pop();
+    if (empty !== undefined) return empty;
+    if (this.ring.length < this.capacity) return this.ring.length;
+    // Second chance: an entry used since the hand last passed loses its mark and stays; the first
+    // unmarked one goes. At most one full turn (every mark cleared), so this always ends.
+    for (;;) {
+      const pos = this.hand;
+      this.hand = pos + 1 === this.ring.length ? 0 : pos + 1;
+      const slot = this.ring[pos];
+      if (slot === undefined) return pos;
+      if (slot.used) slot.used = false;
+      else {
+        this.entries.delete(slot.key);
+        return pos;
+      }
+    }
+  }
+
+  private remove(entry: Slot): void {
+    this.entries.delete(entry.key);
+    this.ring[entry.pos] = undefined;
+    this.free.push(entry.pos);
   }
 
   get size(): number {

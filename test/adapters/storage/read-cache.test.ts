@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ReadCache } from "../../../src/adapters/storage/read-cache.js";
+import { MAX_CACHED_CHARS, ReadCache } from "../../../src/adapters/storage/read-cache.js";
 
 describe("ReadCache", () => {
   it("keeps at most its capacity, evicting in insertion order when nothing was read", () => {
@@ -31,5 +31,33 @@ describe("ReadCache", () => {
     cache.put("none", null);
     expect(cache.get("gone", 100)).toEqual({ json: null, expires: null });
     expect(cache.get("none", 0)?.json).toBeNull();
+  });
+
+  it("reuses the place of a dropped entry and keeps its capacity through many writes and drops", () => {
+    const cache = new ReadCache(100);
+    for (let i = 0; i < 10_000; i++) {
+      cache.put(`k${i}`, String(i));
+      if (i % 3 === 0) cache.drop(`k${i - 1}`);
+      if (i % 7 === 0) cache.get(`k${i - 5}`, 0);
+      expect(cache.size).toBeLessThanOrEqual(100);
+    }
+    expect(cache.size).toBe(99); // the last round dropped k9998 and left its place empty
+    cache.put("fill", "1");
+    expect(cache.size).toBe(100);
+    expect(cache.get("k9999", 0)?.json).toBe("9999"); // the newest writes are kept
+    cache.put("k9999", "again");
+    expect(cache.get("k9999", 0)?.json).toBe("again");
+    expect(cache.size).toBe(100);
+    cache.drop("k9999");
+    expect(cache.get("k9999", 0)).toBeUndefined();
+    expect(cache.size).toBe(99);
+  });
+
+  it("does not keep a value too long to cache, and forgets what the key held before", () => {
+    const cache = new ReadCache(10);
+    cache.put("big", '"small"');
+    cache.put("big", JSON.stringify("x".repeat(MAX_CACHED_CHARS + 1)));
+    expect(cache.get("big", 0)).toBeUndefined();
+    expect(cache.size).toBe(0);
   });
 });
