@@ -26,6 +26,8 @@ export interface JoinResults {
   p50Ms: number;
   p99Ms: number;
   load: number[];
+  /** Core seconds of each wave when several ran (bench/run.ts runs three; this result is the median one). */
+  waves?: number[];
 }
 
 export async function runJoinWave(

@@ -36,6 +36,8 @@ export interface PathRow {
   /** Load average (1, 5, 15 min) right after the measured pass. */
   load: number[];
   seedSeconds: number;
+  /** Memory and SQLite: the rate of each pass (the row is the best one's). */
+  passRates?: number[];
   /** Memory and SQLite: where a message's time goes (µs per message, see `PathBreakdown`). */
   breakdown?: PathBreakdown;
 }
@@ -71,6 +73,8 @@ export interface PathResults {
 }
 
 const SEED = 20261201;
+/** Passes per in-process backend (memory, SQLite); the best counts, as for the matcher. */
+const PASSES = 3;
 
 /** The seeded workload: who posts what where. Lobby posts sometimes carry a link (the news chat holds every link). */
 export function pathEvents(accounts: readonly AccountKey[], count: number): MessagePosted[] {
@@ -178,8 +182,8 @@ export async function runPathBench(
   };
   measureMatcher();
 
-  const rows: PathRow[] = [];
-  for (const backend of list) {
+  /** One pass on a fresh store: members verified, warm-up, then the measured messages. */
+  const onePass = async (backend: Backend): Promise<PathRow> => {
     // As the bot opens it (boot.ts): the example config's storage.cache_entries.
     const { store, drop } = await openBenchStore(backend, { cacheEntries: config.raw.storage.cache_entries });
     const runtime = await benchRuntime(config, store);
@@ -206,7 +210,7 @@ export async function runPathBench(
           ? await breakdownOf(runtime, measured.slice(0, n), latencies, compiled)
           : undefined;
       latencies.sort();
-      const row: PathRow = {
+      return {
         backend: backend.name,
         messages: n,
         messagesPerSec: n / seconds,
@@ -219,16 +223,31 @@ export async function runPathBench(
         seedSeconds,
         ...(breakdown ? { breakdown } : {}),
       };
-      rows.push(row);
-      log(
-        `  ${backend.name.padEnd(8)} ${String(n).padStart(6)} messages ${Math.round(row.messagesPerSec).toLocaleString("en-US").padStart(8)} msg/s  ` +
-          `p50 ${row.p50Ms.toFixed(3)} ms  p99 ${row.p99Ms.toFixed(3)} ms (load ${row.load.join(" ")})  ` +
-          `${decisions} decisions`,
-      );
     } finally {
       await runtime.close();
       await drop();
     }
+  };
+
+  const rows: PathRow[] = [];
+  for (const backend of list) {
+    // Memory and SQLite: the best of PASSES passes, each on a fresh store, as the matcher's reference is
+    // its best pass (one pass against the matcher's best would make every busy moment count against the
+    // path only). Redis and PostgreSQL: one pass (a round trip per call makes them slow to measure).
+    const passes = backend.name === "memory" || backend.name === "sqlite" ? PASSES : 1;
+    const runs: PathRow[] = [];
+    for (let k = 0; k < passes; k++) runs.push(await onePass(backend));
+    const row = runs.reduce((best, r) => (r.messagesPerSec > best.messagesPerSec ? r : best));
+    row.passRates = runs.map((r) => Math.round(r.messagesPerSec));
+    rows.push(row);
+    log(
+      `  ${backend.name.padEnd(8)} ${String(row.messages).padStart(6)} messages ${Math.round(row.messagesPerSec).toLocaleString("en-US").padStart(8)} msg/s  ` +
+        `p50 ${row.p50Ms.toFixed(3)} ms  p99 ${row.p99Ms.toFixed(3)} ms (load ${row.load.join(" ")})  ` +
+        `${row.decisions} decisions` +
+        (passes > 1
+          ? `; passes ${row.passRates.map((x) => x.toLocaleString("en-US")).join(", ")} msg/s`
+          : ""),
+    );
     // the matcher again between backends: its best pass is the reference (a loaded machine slows both)
     measureMatcher();
   }
