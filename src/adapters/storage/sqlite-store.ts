@@ -11,7 +11,8 @@ import type {
   ScrubReport,
 } from "../../core/ports/store.js";
 import { KEEP, StoreError, updateThroughChange, deepFreeze, type Frozen } from "../../core/ports/store.js";
-import { ReadCache, sharedValue } from "./read-cache.js";
+import { ReadCache, sharedValue, type Cached } from "./read-cache.js";
+import { kvStatements } from "./sqlite-statements.js";
 import { CommitGroup } from "./sqlite-commits.js";
 import { dumpSqlite, exportStatements, scrubSqlite } from "./sqlite-export.js";
 
@@ -43,7 +44,7 @@ const WAL_CHECKPOINT_PAGES = 4_000;
  */
 export class SqliteStore implements KeyValueStore {
   private readonly db: Database.Database;
-  private readonly q;
+  private readonly q: ReturnType<typeof kvStatements>;
   /** BEGIN IMMEDIATE / COMMIT / ROLLBACK, prepared once (a `db.transaction` wrapper per call cost more than the work). */
   private readonly tx;
   /** Shared with the grouped view (`grouped()`), which is this object with `groupedWrites` set. */
@@ -94,69 +95,30 @@ export class SqliteStore implements KeyValueStore {
       commit: db.prepare("COMMIT"),
       rollback: db.prepare("ROLLBACK"),
     };
-    this.q = {
-      get: db.prepare<[string, number], { value: string; expires: number | null }>(
-        "SELECT value, expires FROM kv WHERE key = ? AND (expires IS NULL OR expires > ?)",
-      ),
-      getRow: db.prepare<[string], { value: string; expires: number | null }>(
-        "SELECT value, expires FROM kv WHERE key = ?",
-      ),
-      put: db.prepare<[string, string, number | null]>(
-        "INSERT INTO kv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
-      ),
-      del: db.prepare<[string]>("DELETE FROM kv WHERE key = ?"),
-      delLive: db.prepare<[string, number]>(
-        "DELETE FROM kv WHERE key = ? AND (expires IS NULL OR expires > ?)",
-      ),
-      sweep: db.prepare<[number]>("DELETE FROM kv WHERE expires IS NOT NULL AND expires <= ?"),
-      sadd: db.prepare<[string, string]>("INSERT OR IGNORE INTO sets (name, member) VALUES (?, ?)"),
-      srem: db.prepare<[string, string]>("DELETE FROM sets WHERE name = ? AND member = ?"),
-      smembers: db.prepare<[string, string, number], { member: string }>(
-        "SELECT member FROM sets WHERE name = ? AND member > ? ORDER BY member LIMIT ?",
-      ),
-      sismember: db.prepare<[string, string], { one: number }>(
-        "SELECT 1 AS one FROM sets WHERE name = ? AND member = ?",
-      ),
-      scard: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sets WHERE name = ?"),
-      zput: db.prepare<[string, string, number, string]>(
-        "INSERT INTO timed (name, id, at, payload) VALUES (?, ?, ?, ?) ON CONFLICT (name, id) DO UPDATE SET at = excluded.at, payload = excluded.payload",
-      ),
-      zdel: db.prepare<[string, string]>("DELETE FROM timed WHERE name = ? AND id = ?"),
-      zdelAt: db.prepare<[string, string, number]>("DELETE FROM timed WHERE name = ? AND id = ? AND at = ?"),
-      zget: db.prepare<[string, string], { id: string; at: number; payload: string }>(
-        "SELECT id, at, payload FROM timed WHERE name = ? AND id = ?",
-      ),
-      zdue: db.prepare<[string, number, number], { id: string; at: number; payload: string }>(
-        "SELECT id, at, payload FROM timed WHERE name = ? AND at <= ? ORDER BY at, id LIMIT ?",
-      ),
-      zlease: db.prepare<[number, string, string]>("UPDATE timed SET at = ? WHERE name = ? AND id = ?"),
-      zmin: db.prepare<[string], { at: number | null }>("SELECT min(at) AS at FROM timed WHERE name = ?"),
-      zcard: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM timed WHERE name = ?"),
-    };
+    this.q = kvStatements(db);
   }
 
   async get<T>(key: string): Promise<T | undefined> {
     return this.run("get", key, () => {
-      const now = this.now();
-      const cached = this.cache?.get(key, now);
-      if (cached) return cached.json === null ? undefined : (JSON.parse(cached.json) as T);
-      const row = this.q.get.get(key, now);
-      this.cache?.put(key, row?.value ?? null, row?.expires ?? null);
-      return row ? (JSON.parse(row.value) as T) : undefined;
+      const { json } = this.entry(key);
+      return json === null ? undefined : (JSON.parse(json) as T);
     });
   }
 
   async getShared<T>(key: string): Promise<Frozen<T> | undefined> {
     if (!this.cache) return deepFreeze(await this.get<T>(key));
-    return this.run("get", key, () => {
-      const now = this.now();
-      let cached = this.cache!.get(key, now);
-      if (!cached) {
-        const row = this.q.get.get(key, now);
-        cached = this.cache!.put(key, row?.value ?? null, row?.expires ?? null);
-      }
-      return sharedValue<T>(cached);
-    });
+    return this.run("get", key, () => sharedValue<T>(this.entry(key)));
+  }
+
+  /** The live row of `key` as a cache entry: from the read cache, else read (and cached when it may be). */
+  private entry(key: string): Cached {
+    const now = this.now();
+    const cached = this.cache?.get(key, now);
+    if (cached) return cached;
+    const row = this.q.get.get(key, now);
+    const json = row?.value ?? null;
+    const expires = row?.expires ?? null;
+    return this.cache ? this.cache.put(key, json, expires) : { json, expires };
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
