@@ -90,6 +90,8 @@ export interface HoldKind<H extends HoldState> {
    * an unknown outcome is posted to the review chat.
    */
   repostFailed?(ctx: Ctx, hold: H): Promise<void>;
+  /** The re-post of a hold decided for one (`repost` with the module's attribution). */
+  repostOf(ctx: Ctx, hold: H): Promise<Decision[]>;
 }
 
 /**
@@ -203,13 +205,11 @@ export class HoldLifecycle<H extends HoldState> {
   }
 
   /**
-   * The re-post of a decided hold, unless its originals are still up: they could not be deleted, or
-   * the hold never got its card (the originals are deleted only after the card, so they were never
-   * taken down; older versions could leave such holds behind).
-   * Call `expectRepost` before the claim that decides it.
+   * The re-post of a decided hold, unless its originals could not be deleted (still up). Decisions use
+   * `afterDecision`, which asks for it only once the originals are down.
    */
   repost(hold: H, attribution: string, replyTo?: string, author?: RepostAuthor): Decision[] {
-    if (hold.originalsKept || !hold.card) return [];
+    if (hold.originalsKept) return [];
     const parts = this.kind.parts(hold);
     const first = parts[0]?.ref;
     if (!first) return [];
@@ -226,6 +226,22 @@ export class HoldLifecycle<H extends HoldState> {
         record: this.tag(this.tags.repost, hold),
       },
     ];
+  }
+
+  /**
+   * What the platform must do once a claim decided `hold` (to re-post it, or to keep it down). Its
+   * originals may still be up: the process making the hold died before deleting them, or is deleting
+   * them right now. Then the deletion comes first, and the re-post follows once a deletion is recorded
+   * (`recordDeleted`): whichever of the claim and that record comes second re-posts, so exactly once.
+   * A hold never put on a card (nothing was ever taken down) keeps its post up when approved.
+   */
+  async afterDecision(ctx: Ctx, hold: H): Promise<Decision[]> {
+    const reposts = hold.status === this.kind.repostStatus;
+    if (hold.originalsGone) return reposts ? this.kind.repostOf(ctx, hold) : [];
+    const messages = this.kind.parts(hold).map((p) => p.ref);
+    if (hold.originalsKept) return reposts ? [] : [{ kind: "delete", messages }];
+    if (reposts && !hold.card && !hold.cardAttempted) return [];
+    return [{ kind: "delete", messages, record: this.tag(this.tags.deleted, hold) }];
   }
 
   /** Removes a hold that never came under review, and its journal entry. */
@@ -249,6 +265,12 @@ export class HoldLifecycle<H extends HoldState> {
     const left = await journal.leftBy(ctx.services.runId);
     for (const [id, entry] of left) {
       const hold = await this.get(ctx.services.store, entry.community, id);
+      if (hold && this.decidedWithOriginalsUp(hold)) {
+        // Decided before its creation completed: the deletion (then the re-post) is still owed. The
+        // entry stays until the deletion is recorded.
+        ctx.emit(...(await this.afterDecision(ctx, hold)));
+        continue;
+      }
       if (!hold || (hold.status !== "pending" && hold.status !== "collecting")) {
         await journal.remove(id);
         continue;
@@ -352,13 +374,46 @@ export class HoldLifecycle<H extends HoldState> {
   private async recordDeleted(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
     if (outcome.status === "skipped") return; // the card failed: the originals were never touched
     const ref = { community: String(tag.community), id: String(tag.holdId) };
+    const { store } = ctx.services;
     // A message that is not there any more is down as well.
     const gone =
       outcome.status === "ok" || (outcome.status === "failed" && outcome.error.code === "not_found");
-    const hold = await this.patch(ctx.services.store, ref, (h) =>
-      gone ? { ...h, originalsGone: true } : { ...h, originalsKept: true },
+    // Already decided for a re-post: this record may be the one that owes it, so its check comes first.
+    const before = await this.get(store, ref.community, ref.id);
+    const owes = (h: H | undefined) =>
+      h !== undefined && h.status === this.kind.repostStatus && h.reposted === undefined;
+    if (gone && owes(before) && !before?.originalsGone) await this.check.expect(ctx, ref);
+    const { hold, changed } = await store.change<H, { hold?: H; changed?: boolean }>(
+      this.kind.key(ref.community, ref.id),
+      (cur) => {
+        // Down already (another deletion was recorded first): nothing changes, nothing is owed here.
+        if (!cur || cur.originalsGone || (!gone && cur.originalsKept))
+          return { value: KEEP, result: { hold: cur } };
+        const next = (gone ? { ...cur, originalsGone: true } : { ...cur, originalsKept: true }) as H;
+        return { value: next, result: { hold: next, changed: true } };
+      },
+      this.kind.ttlMs,
     );
-    if (hold && !gone) await this.kind.originalsKept?.(ctx, hold);
+    if (!hold) return;
+    if (hold.status !== "pending" && hold.status !== "collecting") await this.journal(ctx).remove(ref.id);
+    if (!changed) return;
+    if (!gone) {
+      await this.kind.originalsKept?.(ctx, hold);
+      return;
+    }
+    // The claim came first and saw the originals up: the re-post is this record's to emit.
+    if (owes(hold)) ctx.emit(...(await this.kind.repostOf(ctx, hold)));
+  }
+
+  /** Decided, but its originals were neither deleted nor found undeletable yet (creation cut short). */
+  private decidedWithOriginalsUp(hold: H): boolean {
+    return (
+      hold.status !== "pending" &&
+      hold.status !== "collecting" &&
+      !hold.originalsGone &&
+      !hold.originalsKept &&
+      (hold.card !== undefined || hold.cardAttempted === true)
+    );
   }
 
   private async recordRepost(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {

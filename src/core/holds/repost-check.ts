@@ -22,7 +22,7 @@ interface CheckedHold {
   id: string;
   community: string;
   status: string;
-  card?: unknown;
+  originalsGone?: boolean;
   originalsKept?: boolean;
   reposted?: "ok" | "failed" | "unknown";
 }
@@ -76,12 +76,15 @@ export class RepostCheck<H extends CheckedHold> {
     await ctx.services.timers.cancel(this.timerId(ref));
   }
 
-  /** Decided for a re-post that was emitted (a hold with a card whose originals are down), no outcome. */
+  /**
+   * Decided for a re-post that was emitted (its originals are down: the re-post follows the claim or
+   * the deletion, whichever came second), no outcome yet.
+   */
   private awaits(hold: H): boolean {
     return (
       hold.status === this.kind.repostStatus &&
       hold.reposted === undefined &&
-      hold.card !== undefined &&
+      hold.originalsGone === true &&
       !hold.originalsKept
     );
   }

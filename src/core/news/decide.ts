@@ -13,7 +13,7 @@ import { formatDuration } from "../settings/duration.js";
 import { KEEP } from "../ports/store.js";
 import { expireTimerId, holdKey, HoldStore, type Hold } from "./holds.js";
 import { cardUpdate, chatLabel, formatTime, reasonsText, type HoldAction } from "./render.js";
-import { newsHolds } from "./review.js";
+import { newsHolds, repost } from "./review.js";
 
 /** How to answer the admin who acted (a private notice for a button, a reply for a command). */
 export type Answer = (text: string) => Decision;
@@ -21,18 +21,6 @@ export type Answer = (text: string) => Decision;
 const communityOf = (ctx: Ctx, hold: Hold) => ctx.services.directory.community(hold.community);
 const newsSettingsOf = (ctx: Ctx, hold: Hold, community: CommunitySettings) =>
   ctx.services.directory.lookupChat(hold.chat)?.chat.policy.news ?? community.policy.news;
-
-/** "Posted by Alice ✔ verified": the display name, the real name only where the community opted in. */
-async function attribution(ctx: Ctx, community: CommunitySettings, hold: Hold): Promise<string> {
-  const t = translator(community.language);
-  const { identities } = ctx.services;
-  const identity = await identities.lookup(hold.author, community.id);
-  let name = hold.authorName;
-  if (identity?.verified && newsSettingsOf(ctx, hold, community).attribute_real_name) {
-    name = (await identities.realName(hold.author, community.id)) ?? name;
-  }
-  return t(identity?.verified ? "news.attributionVerified" : "news.attribution", { name });
-}
 
 function refusal(ctx: Ctx, hold: Hold): string {
   if (hold.status === "expired")
@@ -44,14 +32,6 @@ function refusal(ctx: Ctx, hold: Hold): string {
     decision: ctx.t(hold.status === "approved" ? "news.decisionApproved" : "news.decisionRejected"),
     admin: hold.decidedByName ?? String(hold.decidedBy ?? ""),
     time: formatTime(hold.decidedAt ?? hold.createdAt),
-  });
-}
-
-/** The re-post of an approved hold (none when its originals are still up). */
-async function repost(ctx: Ctx, community: CommunitySettings, hold: Hold): Promise<Decision[]> {
-  return newsHolds.repost(hold, await attribution(ctx, community, hold), hold.replyTo, {
-    name: hold.authorName,
-    ...(hold.authorAvatar ? { avatarUrl: hold.authorAvatar } : {}),
   });
 }
 
@@ -137,8 +117,9 @@ export async function decideHold(
   const t = translator(community.language);
   const authorT = await ctx.translatorFor(hold.author, community);
   const chat = chatLabel(community, hold.chat);
+  // The re-post (or the originals' deletion first, when the hold was decided before it was complete).
+  ctx.emit(...(await newsHolds.afterDecision(ctx, hold)));
   if (action === "approve") {
-    ctx.emit(...(await repost(ctx, community, hold)));
     ctx.emit(...cardUpdate(community, hold));
     ctx.emit({ kind: "send_private", account: hold.author, text: authorT("news.approvedAuthor", { chat }) });
     await openCase(ctx, community, {
@@ -151,7 +132,6 @@ export async function decideHold(
     });
     return true;
   }
-  if (hold.originalsKept) ctx.emit({ kind: "delete", messages: hold.parts.map((p) => p.ref) });
   ctx.emit(...cardUpdate(community, hold));
   ctx.emit({
     kind: "send_private",
@@ -202,7 +182,7 @@ export async function expireHold(ctx: Ctx, holdId: string): Promise<void> {
   const t = translator(community.language);
   const authorT = await ctx.translatorFor(hold.author, community);
   const settings = newsSettingsOf(ctx, hold, community);
-  if (hold.originalsKept) ctx.emit({ kind: "delete", messages: hold.parts.map((p) => p.ref) });
+  ctx.emit(...(await newsHolds.afterDecision(ctx, hold)));
   ctx.emit(...cardUpdate(community, hold));
   ctx.emit({
     kind: "send_private",

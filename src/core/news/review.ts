@@ -36,6 +36,8 @@ export function expiryOf(now: Instant, settings: NewsSettings): Instant {
 }
 
 const communityOf = (ctx: Ctx, hold: Hold) => ctx.services.directory.community(hold.community);
+const newsSettingsOf = (ctx: Ctx, hold: Hold, community: CommunitySettings) =>
+  ctx.services.directory.lookupChat(hold.chat)?.chat.policy.news ?? community.policy.news;
 
 export const newsHolds = new HoldLifecycle<Hold>({
   name: "hold",
@@ -136,6 +138,11 @@ export const newsHolds = new HoldLifecycle<Hold>({
     const community = communityOf(ctx, hold);
     if (community) ctx.emit(...cardUpdate(community, hold));
   },
+
+  async repostOf(ctx, hold) {
+    const community = communityOf(ctx, hold);
+    return community ? repost(ctx, community, hold) : [];
+  },
 });
 
 /**
@@ -159,5 +166,25 @@ export async function startReview(
   await newsHolds.review(ctx, hold, async () => {
     await holds.patch(hold.id, (h) => ({ ...h, status: "pending", expiresAt: hold.expiresAt }));
     await holds.addPending(community.id, hold.id);
+  });
+}
+
+/** "Posted by Alice ✔ verified": the display name, the real name only where the community opted in. */
+async function attribution(ctx: Ctx, community: CommunitySettings, hold: Hold): Promise<string> {
+  const t = translator(community.language);
+  const { identities } = ctx.services;
+  const identity = await identities.lookup(hold.author, community.id);
+  let name = hold.authorName;
+  if (identity?.verified && newsSettingsOf(ctx, hold, community).attribute_real_name) {
+    name = (await identities.realName(hold.author, community.id)) ?? name;
+  }
+  return t(identity?.verified ? "news.attributionVerified" : "news.attribution", { name });
+}
+
+/** The re-post of an approved hold (none when its originals are still up). */
+export async function repost(ctx: Ctx, community: CommunitySettings, hold: Hold): Promise<Decision[]> {
+  return newsHolds.repost(hold, await attribution(ctx, community, hold), hold.replyTo, {
+    name: hold.authorName,
+    ...(hold.authorAvatar ? { avatarUrl: hold.authorAvatar } : {}),
   });
 }

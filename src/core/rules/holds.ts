@@ -102,6 +102,11 @@ export const ruleHolds = new HoldLifecycle<RuleHold>({
     const community = ctx.services.directory.community(hold.community);
     if (community) ctx.emit(...cardUpdate(translator(community.language), hold));
   },
+
+  async repostOf(ctx, hold) {
+    const community = ctx.services.directory.community(hold.community);
+    return repost(translator(community?.language ?? "en"), hold);
+  },
 });
 
 /** A re-post an admin may ask for again: it failed, or a restart cut it short (outcome unknown). */
@@ -186,10 +191,11 @@ export async function pressHoldButton(ctx: Ctx, event: ButtonPressed, rest: stri
       actor: admin,
       points: hold.points,
     });
-    ctx.emit(...cardUpdate(t, hold));
+    // A hold confirmed before its creation completed: its message still has to come down.
+    ctx.emit(...(await ruleHolds.afterDecision(ctx, hold)), ...cardUpdate(t, hold));
     return;
   }
-  ctx.emit(...repost(t, hold), ...cardUpdate(t, hold));
+  ctx.emit(...(await ruleHolds.afterDecision(ctx, hold)), ...cardUpdate(t, hold));
   // Releasing is an admin's act too: one case (and its mod-log line), and the member hears the outcome.
   const opened = await openCase(ctx, community, {
     action: "hold_approved",
