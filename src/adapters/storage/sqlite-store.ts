@@ -13,6 +13,7 @@ import type {
 import { KEEP, StoreError, updateThroughChange, deepFreeze, type Frozen } from "../../core/ports/store.js";
 import { ReadCache, sharedValue, type Cached } from "./read-cache.js";
 import { kvStatements } from "./sqlite-statements.js";
+import { WalCheckpointer } from "./sqlite-checkpointer.js";
 import { CommitGroup } from "./sqlite-commits.js";
 import { dumpSqlite, exportStatements, scrubSqlite } from "./sqlite-export.js";
 
@@ -25,6 +26,13 @@ CREATE TABLE IF NOT EXISTS timed (name TEXT NOT NULL, id TEXT NOT NULL, at INTEG
 CREATE INDEX IF NOT EXISTS timed_due ON timed (name, at);
 `;
 
+/** How often the checkpoint thread copies the WAL into the file and syncs it (sqlite-checkpointer.ts). */
+const CHECKPOINT_EVERY_MS = 200;
+/**
+ * The auto-checkpoint threshold of the bot's own connection: the backstop when the checkpoint thread
+ * falls behind (16,000 pages, 64 MB of WAL at most), and what a store without the thread uses.
+ */
+const WAL_BACKSTOP_PAGES = 16_000;
 const WAL_CHECKPOINT_PAGES = 4_000;
 
 /**
@@ -39,8 +47,9 @@ const WAL_CHECKPOINT_PAGES = 4_000;
  * Durability: with WAL and synchronous=NORMAL a committed write is in the WAL file (the OS has it) when
  * the commit returns (for a write outside a unit, before its call returns), so it survives the process
  * being killed (the crash runs of docs/reliability.md kill it with SIGKILL); the WAL is synced at each
- * checkpoint, so a power cut can lose the last commits since then, never corrupt the file.
- * synchronous=FULL would sync every commit.
+ * checkpoint, which a thread of its own runs every 200 ms while there is something to copy, so a power
+ * cut can lose the commits of about the last 200 ms, never corrupt the file. synchronous=FULL would
+ * sync every commit.
  */
 export class SqliteStore implements KeyValueStore {
   private readonly db: Database.Database;
@@ -60,11 +69,18 @@ export class SqliteStore implements KeyValueStore {
    * writes the file (`exclusive`, the data-dir lock); every write here goes through it.
    */
   readonly cache: ReadCache | undefined;
+  /** WAL checkpoints in a thread of their own (on a file). */
+  private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(
     path: string,
     private readonly now: () => number = Date.now,
-    options: { cacheEntries?: number; exclusive?: boolean } = {},
+    options: {
+      cacheEntries?: number;
+      exclusive?: boolean;
+      /** The checkpoint thread (sqlite-checkpointer.ts): how often, and how long after opening it starts; false: none. */
+      checkpoints?: { everyMs: number; startAfterMs?: number } | false;
+    } = {},
   ) {
     const entries = options.cacheEntries ?? 0;
     this.cache = options.exclusive && entries > 0 ? new ReadCache(entries) : undefined;
@@ -79,14 +95,26 @@ export class SqliteStore implements KeyValueStore {
       this.db.pragma("synchronous = NORMAL");
       // Deleted rows are overwritten with zeros, not left readable in free pages (/forgetme, expiry).
       this.db.pragma("secure_delete = ON");
-      // A checkpoint copies the WAL into the file and syncs both (about 2 ms per sync here): every
-      // 1,000 pages (the default) that was every ~125 joins of a join wave. Every 4,000 pages (16 MB of
-      // WAL at most) a quarter as many syncs; durability is the same (see the class comment).
-      this.db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+      // A checkpoint copies the WAL into the file and syncs both (20–30 ms in a join wave). On a file,
+      // a thread of its own does it (sqlite-checkpointer.ts) and this connection's threshold is only a
+      // backstop; in memory there is nothing to sync.
+      const file = path !== ":memory:";
+      this.db.pragma(`wal_autocheckpoint = ${file ? WAL_BACKSTOP_PAGES : WAL_CHECKPOINT_PAGES}`);
       this.db.exec(SCHEMA);
     } catch (error) {
       throw wrap("open", path, error);
     }
+    const checkpoints = options.checkpoints ?? { everyMs: CHECKPOINT_EVERY_MS };
+    if (path !== ":memory:" && checkpoints)
+      this.checkpointer = new WalCheckpointer(
+        path,
+        checkpoints.everyMs,
+        (message) =>
+          process.emitWarning(
+            `SQLite checkpoint thread: ${message} (the bot's connection checkpoints instead)`,
+          ),
+        checkpoints.startAfterMs,
+      );
     const db = this.db;
     this.group = options.exclusive ? new CommitGroup(db, this.cache) : undefined;
     this.pages = exportStatements(db);
@@ -281,6 +309,7 @@ export class SqliteStore implements KeyValueStore {
     try {
       this.group?.close();
     } finally {
+      await this.checkpointer?.stop();
       this.db.close();
     }
   }
