@@ -95,10 +95,10 @@ function budgetSentence(r: PathRow, findUs: number): string {
   const head =
     `At ${Math.round(share * 100)}% of the matcher the ${r.backend === "memory" ? "memory" : "SQLite"} path has ` +
     `${budget.toFixed(1)} µs per message; its rule scan and news classifier take ${content.toFixed(1)} of them`;
-  return left <= 0
-    ? `${head}, more than the whole budget before any record is read.`
-    : `${head}, which leaves ${left.toFixed(1)} µs for the record reads and the engine's rest: they take ` +
-        `${engine.toFixed(1)} µs (${(engine / left).toFixed(1)}× that).`;
+  if (left <= 0) return `${head}, more than the whole budget before any record is read.`;
+  const rest = `${head}, which leaves ${left.toFixed(1)} µs for the record reads and the engine's rest: they take ${engine.toFixed(1)} µs`;
+  // A ratio to a budget of a few tenths of a µs says nothing a reader can use.
+  return left < 1 ? `${rest}.` : `${rest} (${(engine / left).toFixed(1)}× that).`;
 }
 
 /** Where a message's time goes on memory and SQLite, from `PathRow.breakdown`. */
