@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { ConsoleSession } from "../adapters/console/session.js";
-import { SimulatedWorld } from "../adapters/console/world.js";
+import { SimulatedWorld, type WorldSnapshot } from "../adapters/console/world.js";
 import { runPlayground } from "../adapters/console/playground.js";
 import type { Environment } from "../config/environment.js";
 import type { LoadedConfig } from "../config/load.js";
@@ -24,7 +24,10 @@ export interface StartOptions {
 }
 
 /** Where a kept playground remembers its last message number per chat. */
+/** Message numbers per chat, as runs before the world was kept stored them. */
 const NUMBERING_KEY = "playground:numbering";
+/** The simulated chats of a kept playground (`SimulatedWorld.snapshot`). */
+const WORLD_KEY = "playground:world";
 
 /**
  * `chatwarden start`: every adapter whose token is configured; with none, the console playground, so a
@@ -113,7 +116,11 @@ export async function start(
     return 0;
   }
   const world = new SimulatedWorld();
-  if (options.keep) world.continueNumbering((await booted.store.get(NUMBERING_KEY)) ?? {});
+  if (options.keep) {
+    const kept = await booted.store.get<WorldSnapshot>(WORLD_KEY);
+    if (kept?.v === 1) world.restore(kept);
+    else world.continueNumbering((await booted.store.get(NUMBERING_KEY)) ?? {});
+  }
   const session = new ConsoleSession(platformRuntime(runtime), world);
   runtime.scheduler.start();
   const consoleChats = config.core.communities.flatMap((c) =>
@@ -144,7 +151,7 @@ export async function start(
       `Log: ${logFile}`,
       "Try:  alice joins lobby   |   alice to bot: /verify   |   bob in lobby: see https://www.reuters.com/world   |   help",
     ],
-    afterLine: options.keep ? () => booted.store.set(NUMBERING_KEY, world.numbering()) : undefined,
+    afterLine: options.keep ? () => booted.store.set(WORLD_KEY, world.snapshot()) : undefined,
     hooks: {
       defaultChat,
       chats: knownChats(config),

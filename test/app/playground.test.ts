@@ -72,6 +72,13 @@ describe("the playground", () => {
     expect(second.stdout).toMatch(/bot → review #4 \(card\)/);
     // Both posts are waiting: the first run's hold survived.
     expect(second.stdout).toMatch(/Waiting for approval in Demo community \(2\)/);
+    // The first run's card, its button and the chats are still there: approving from it works.
+    const third = start(config, "admin presses Approve on 2 in review\nbob in lobby: still here\n", [
+      "--keep",
+    ]);
+    expect(third.stdout).toContain("bot ↻ lobby #3: Posted by bob");
+    expect(third.stdout).toContain("(lobby #4)");
+    expect(third.stdout.split("\n").filter((l) => l.startsWith("  ! "))).toEqual([]);
   });
 
   it("writes its log lines to a file in the data dir, never among the playground's output", () => {

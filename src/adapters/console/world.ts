@@ -31,6 +31,22 @@ export interface Effect {
 
 const PRIVATE_PREFIX = "console:@";
 
+/** How many messages per chat a kept playground remembers (older ones only keep their numbers). */
+const KEPT_PER_CHAT = 500;
+
+/** What a playground run with `--keep` leaves for the next one: the chats as members see them. */
+export interface WorldSnapshot {
+  v: 1;
+  /** Per chat: how many messages came before the kept ones, and the kept ones. */
+  chats: Record<string, { before: number; messages: SimMessage[] }>;
+  access: [string, { level: AccessLevel; until?: number }][];
+  banned: string[];
+  pendingJoins: string[];
+  admins: string[];
+  closedPrivate: AccountKey[];
+  withoutRights: ChatKey[];
+}
+
 /**
  * A simulated set of chats that carries out decisions like a platform would: the executor behind the
  * console playground and `chatwarden simulate`. Nothing is printed here; `onEffect` reports each act.
@@ -82,11 +98,42 @@ export class SimulatedWorld implements DecisionExecutor {
     for (const [chat, n] of Object.entries(last)) this.earlier.set(chat as ChatKey, n);
   }
 
-  /** The last message number per chat, to continue from in a later run. */
-  numbering(): Record<string, number> {
-    const last: Record<string, number> = Object.fromEntries(this.earlier);
-    for (const [chat, list] of this.messages) last[chat] = (this.earlier.get(chat) ?? 0) + list.length;
-    return last;
+  /**
+   * The chats, access levels and bans as they stand, for the next run of a kept playground (the
+   * bot's store survives it; without this its cards, buttons and messages would not). Only the last
+   * `KEPT_PER_CHAT` messages of a chat are kept; numbering goes on after all of them.
+   */
+  snapshot(): WorldSnapshot {
+    const chats: WorldSnapshot["chats"] = {};
+    for (const chat of new Set([...this.earlier.keys(), ...this.messages.keys()])) {
+      const list = this.messages.get(chat) ?? [];
+      const kept = list.slice(-KEPT_PER_CHAT);
+      chats[chat] = { before: (this.earlier.get(chat) ?? 0) + list.length - kept.length, messages: kept };
+    }
+    return {
+      v: 1,
+      chats,
+      access: [...this.access],
+      banned: [...this.banned],
+      pendingJoins: [...this.pendingJoins],
+      admins: [...this.admins],
+      closedPrivate: [...this.closedPrivate],
+      withoutRights: [...this.withoutRights],
+    };
+  }
+
+  /** Takes up where `snapshot` was taken (in a fresh world). */
+  restore(s: WorldSnapshot): void {
+    for (const [chat, { before, messages }] of Object.entries(s.chats)) {
+      this.earlier.set(chat as ChatKey, before);
+      this.messages.set(chat as ChatKey, messages);
+    }
+    for (const [k, v] of s.access) this.access.set(k, v);
+    for (const k of s.banned) this.banned.add(k);
+    for (const k of s.pendingJoins) this.pendingJoins.add(k);
+    for (const k of s.admins) this.admins.add(k);
+    for (const k of s.closedPrivate) this.closedPrivate.add(k);
+    for (const k of s.withoutRights) this.withoutRights.add(k);
   }
 
   find(chat: ChatKey, id: string): SimMessage | undefined {
