@@ -73,6 +73,8 @@ export interface HoldKind<H extends HoldState> {
   readonly ttlMs?: number;
   /** The status of a hold decided for a re-post ("approved", "released"). */
   readonly repostStatus: string;
+  /** Every status an admin's or a timer's decision gives (not "failed": a card that failed took nothing down). */
+  readonly decidedStatuses: readonly string[];
   parts(hold: H): HeldPart[];
   /** May throw (bad settings): nothing is emitted then, and a hold in creation is rolled back. */
   plan(ctx: Ctx, hold: H): Promise<ReviewPlan>;
@@ -408,8 +410,7 @@ export class HoldLifecycle<H extends HoldState> {
   /** Decided, but its originals were neither deleted nor found undeletable yet (creation cut short). */
   private decidedWithOriginalsUp(hold: H): boolean {
     return (
-      hold.status !== "pending" &&
-      hold.status !== "collecting" &&
+      this.kind.decidedStatuses.includes(hold.status) &&
       !hold.originalsGone &&
       !hold.originalsKept &&
       (hold.card !== undefined || hold.cardAttempted === true)

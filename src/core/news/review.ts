@@ -44,6 +44,7 @@ export const newsHolds = new HoldLifecycle<Hold>({
   journalKey: "news:in-creation",
   key: (_community, id) => holdKey(id),
   repostStatus: "approved",
+  decidedStatuses: ["approved", "rejected", "expired"],
   parts: (hold) => hold.parts,
 
   async plan(ctx, hold) {

@@ -56,6 +56,7 @@ export const ruleHolds = new HoldLifecycle<RuleHold>({
   key: holdKey,
   ttlMs: HOLD_TTL,
   repostStatus: "released",
+  decidedStatuses: ["released", "confirmed"],
   parts: (hold) => [{ ref: hold.message, content: hold.content }],
 
   async plan(ctx, hold) {

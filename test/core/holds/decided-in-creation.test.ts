@@ -160,3 +160,20 @@ describe("a hold decided before its creation completed (another process died mak
     expect(released).toBeGreaterThan(0);
   });
 });
+
+describe("a hold whose card failed, at the next start", () => {
+  it("keeps its post up: the recovery takes nothing down for a hold that was never on a card", async () => {
+    const h = await startHarness(consoleConfig(NEWS));
+    h.world.failNext("post_card");
+    await h.session.say("alice", "lobby", LINK);
+    const failed = await newsHold(h);
+    expect(failed?.status).toBe("failed");
+    // A crash before the journal entry was dropped (the skipped notice's record drops it) leaves it.
+    await h.store.set("news:in-creation", { [failed!.id]: { community: "demo", run: "a-dead-run" } });
+    await h.restart();
+    await h.advance(0);
+    expect(shown(h, LINK)).toEqual(["original"]);
+    expect(await h.store.get("news:in-creation")).toBeUndefined();
+    await h.runtime.close();
+  });
+});
