@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { parse, stringify } from "yaml";
 import { NodeSealer, nodeRandom } from "../src/adapters/crypto/node-sealer.js";
+import { CHECKPOINT_THREAD_START_MS } from "../src/adapters/storage/sqlite-checkpointer.js";
 import { openStore } from "../src/adapters/storage/open-store.js";
 import { createRuntime, type Runtime } from "../src/app/runtime.js";
 import { parseConfigText, type LoadedConfig } from "../src/config/load.js";
@@ -126,7 +127,11 @@ export async function openBenchStore(
     return { store, drop };
   }
   // The benchmark is the only process on its SQLite file, as the bot is once it holds the data-dir lock.
-  return { store: await openStore(backend.url, { cacheEntries, exclusive: true }), drop: async () => {} };
+  const store = await openStore(backend.url, { cacheEntries, exclusive: true });
+  // As in a bot that has been up a moment: its checkpoint thread is running (measured waves would
+  // otherwise begin without it and end with it).
+  await new Promise((done) => setTimeout(done, CHECKPOINT_THREAD_START_MS + 200));
+  return { store, drop: async () => {} };
 }
 
 export const systemClock: Clock = { now: () => Date.now() };

@@ -42,6 +42,9 @@ parentPort.on("message", (m) => {
 });
 `;
 
+/** How long after the store opens the thread starts (a store open only for a moment never needs one). */
+export const CHECKPOINT_THREAD_START_MS = 500;
+
 export class WalCheckpointer {
   private worker: Worker | undefined;
   private exited: Promise<void> = Promise.resolve();
@@ -52,7 +55,7 @@ export class WalCheckpointer {
     private readonly path: string,
     private readonly intervalMs: number,
     private readonly onError: (message: string) => void,
-    startAfterMs = 500,
+    startAfterMs = CHECKPOINT_THREAD_START_MS,
   ) {
     this.starting = setTimeout(() => this.start(), startAfterMs).unref();
   }
