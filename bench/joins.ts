@@ -23,6 +23,13 @@ export interface JoinResults {
   lastMeanMs: number;
   /** Mean per-join time of the last 1,000 over the first 1,000. */
   flatness: number;
+  /** Median per-join time of each block of 1,000 joins, in order. */
+  blockMediansMs?: number[];
+  /**
+   * The trend over the whole wave: a least-squares line through the block medians, its value at the
+   * last block over its value at the first (1: no growth with the number of members).
+   */
+  trend?: number;
   p50Ms: number;
   p99Ms: number;
   load: number[];
@@ -82,6 +89,10 @@ export async function runJoinWave(
   const lastMeanMs = mean(times, joins - block, joins);
   const totalSeconds = (mean(times) * joins) / 1000;
   const sorted = Float64Array.from(times).sort();
+  const blockMediansMs: number[] = [];
+  for (let from = 0; from + block <= joins; from += block)
+    blockMediansMs.push(percentile(Float64Array.from(times.subarray(from, from + block)).sort(), 0.5));
+  const trend = fittedGrowth(blockMediansMs);
   const result: JoinResults = {
     joins,
     chats: chats.length,
@@ -92,6 +103,8 @@ export async function runJoinWave(
     firstMeanMs,
     lastMeanMs,
     flatness: lastMeanMs / firstMeanMs,
+    blockMediansMs,
+    trend,
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     load: load(),
@@ -99,8 +112,27 @@ export async function runJoinWave(
   log(
     `join wave on SQLite: ${joins} joins across ${chats.length} chats, ${restricts} restrict decisions, ` +
       `core time ${totalSeconds.toFixed(2)} s (CPU ${cpuSeconds.toFixed(2)} s; ${result.tailSeconds.toFixed(2)} s in joins over 1 ms); per join first ${block} ${firstMeanMs.toFixed(3)} ms, ` +
-      `last ${block} ${lastMeanMs.toFixed(3)} ms (×${result.flatness.toFixed(2)}); p99 ${result.p99Ms.toFixed(3)} ms ` +
+      `last ${block} ${lastMeanMs.toFixed(3)} ms (×${result.flatness.toFixed(2)}); block medians ` +
+      `${blockMediansMs.map((m) => (m * 1000).toFixed(0)).join(" ")} µs, fitted trend ×${trend.toFixed(2)}; p99 ${result.p99Ms.toFixed(3)} ms ` +
       `(load ${result.load.join(" ")})`,
   );
   return result;
+}
+
+/** Least-squares line through `ys` (at 0, 1, 2…): its value at the last point over its value at the first. */
+export function fittedGrowth(ys: readonly number[]): number {
+  const n = ys.length;
+  if (n < 2) return 1;
+  const meanX = (n - 1) / 2;
+  const meanY = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  ys.forEach((y, x) => {
+    sxy += (x - meanX) * (y - meanY);
+    sxx += (x - meanX) ** 2;
+  });
+  const slope = sxy / sxx;
+  const first = meanY - slope * meanX;
+  const last = meanY + slope * meanX;
+  return last / first;
 }
