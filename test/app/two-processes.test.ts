@@ -6,12 +6,7 @@ import type { KeyValueStore } from "../../src/core/ports/store.js";
 import { openStore } from "../../src/adapters/storage/open-store.js";
 import { consoleConfig, startHarness } from "../support/harness.js";
 import { freshPostgresDatabase } from "../support/postgres.js";
-
-const NEWS = `news:
-  enabled: true
-  domains: ["reuters.com"]
-  expire_after: 2d
-`;
+import { NEWS } from "../support/hold-configs.js";
 
 const redisUrl = process.env.CHATWARDEN_TEST_REDIS_URL;
 const postgresUrl = process.env.CHATWARDEN_TEST_POSTGRES_URL;

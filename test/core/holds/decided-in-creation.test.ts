@@ -1,20 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { crashingStore } from "../../support/crashing-store.js";
 import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
+import { NEWS, RULES } from "../../support/hold-configs.js";
 
-const NEWS = `news:
-  enabled: true
-  domains: ["reuters.com"]
-  expire_after: 2d
-`;
-const RULES = `rules:
-  enabled: true
-  categories:
-    rumours:
-      terms: ["紧急扩散"]
-      action: hold
-      points: 2
-`;
 const LINK = "https://reuters.com/a";
 const RUMOUR = "紧急扩散 now";
 

@@ -1,21 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { crashingStore } from "../../support/crashing-store.js";
 import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
-
-const NEWS = `news:
-  enabled: true
-  domains: ["reuters.com"]
-  expire_after: 2d
-`;
-
-const RULES = `rules:
-  enabled: true
-  categories:
-    rumours:
-      terms: ["紧急扩散"]
-      action: hold
-      points: 2
-`;
+import { NEWS, RULES } from "../../support/hold-configs.js";
 
 const visible = (h: Harness, chat: string) => h.world.visible(h.session.chat(chat));
 const cards = (h: Harness) => visible(h, "review").filter((m) => (m.buttons?.length ?? 0) > 0);

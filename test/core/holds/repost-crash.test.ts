@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { crashingStore } from "../../support/crashing-store.js";
 import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
+import { NEWS } from "../../support/hold-configs.js";
 
-const NEWS = `news:
-  enabled: true
-  domains: ["reuters.com"]
-  expire_after: 2d
-`;
 const LINK = "https://reuters.com/a";
 
 const visible = (h: Harness, chat: string) => h.world.visible(h.session.chat(chat));

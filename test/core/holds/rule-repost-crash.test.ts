@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { crashingStore } from "../../support/crashing-store.js";
 import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
+import { RULES } from "../../support/hold-configs.js";
 
-const RULES = `rules:
-  enabled: true
-  categories:
-    rumours:
-      terms: ["紧急扩散"]
-      action: hold
-      points: 2
-`;
 const TEXT = "紧急扩散 now";
 
 const visible = (h: Harness, chat: string) => h.world.visible(h.session.chat(chat));

@@ -9,12 +9,7 @@ import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
 import { DAY } from "../../../src/core/ports/clock.js";
 import { StoreError, type KeyValueStore } from "../../../src/core/ports/store.js";
 import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
-
-const NEWS = `news:
-  enabled: true
-  domains: ["reuters.com"]
-  expire_after: 2d
-`;
+import { NEWS } from "../../support/hold-configs.js";
 
 const texts = (h: Harness, chat: string) => h.world.visible(h.session.chat(chat)).map((m) => m.text);
 const privateTexts = (h: Harness, user: string) =>
