@@ -163,7 +163,7 @@ timers, not only the restriction).
 ${j.waves ? `Three waves ran, each on a fresh file; the median one counts (core times ${j.waves.map((w) => `${w.toFixed(2)} s`).join(", ")}).\n\n` : ""}- All restriction decisions within 2 s of core time: ${goal(j.totalSeconds, 2, (n) => `${n.toFixed(2)} s`)}
   (p50 ${ms(j.p50Ms)} ms, p99 ${ms(j.p99Ms)} ms per join; load average ${j.load.join(", ")}).
   The process's CPU time over the wave was ${j.cpuSeconds.toFixed(2)} s; ${j.tailSeconds.toFixed(2)} s of the core time went to
-  the joins that took over 1 ms (checkpoint syncs, garbage collection, the process kept waiting on a busy machine).
+  the joins that took over 1 ms (garbage collection, the process kept waiting on a busy machine; WAL checkpoints run in a thread of their own).
 ${j.trend !== undefined && j.blockMediansMs ? trendLine(j) : `- Per-join cost flat (last 1,000 within 1.2× of the first 1,000): ${flat({ count: j.joins, firstMeanMs: j.firstMeanMs, lastMeanMs: j.lastMeanMs, ratio: j.flatness })}.`}
 `;
 }

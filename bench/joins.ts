@@ -16,7 +16,7 @@ export interface JoinResults {
    * core's own work, without the time a loaded machine kept it waiting.
    */
   cpuSeconds: number;
-  /** Core time spent in joins that took over 1 ms (the tail: checkpoint syncs, GC, the process descheduled). */
+  /** Core time spent in joins that took over 1 ms (the tail: GC, the process descheduled). */
   tailSeconds: number;
   restricts: number;
   firstMeanMs: number;
