@@ -19,6 +19,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { renderEngineDoc, type EngineResults } from "./doc-engine.js";
 import { renderMatcherDoc, type Machine } from "./doc-matcher.js";
 import { runIdentityScale } from "./identities.js";
@@ -40,22 +41,38 @@ if (typeof (globalThis as { gc?: unknown }).gc !== "function" && !process.env["C
   process.exit(child.status ?? 1);
 }
 
-/** `--name value` and `--flag` pairs. */
-function parseFlags(argv: readonly string[]): Map<string, string> {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}`);
-    const next = argv[i + 1];
-    if (next !== undefined && !next.startsWith("--")) {
-      flags.set(arg.slice(2), next);
-      i++;
-    } else flags.set(arg.slice(2), "true");
-  }
-  return flags;
+/**
+ * The flags, parsed by node:util's `parseArgs` (strict: an unknown flag, or a flag without the value
+ * it needs, stops the bench with a message naming it), as the map of names to values the benches read.
+ */
+function parseFlags(args: string[]): Map<string, string> {
+  const text = { type: "string" } as const;
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      full: { type: "boolean" },
+      identities: text,
+      holds: text,
+      timers: text,
+      joins: text,
+      "network-messages": text,
+      only: text,
+      redis: text,
+      postgres: text,
+    },
+  });
+  return new Map(Object.entries(values).map(([k, v]) => [k, String(v)]));
 }
 
-const flags = parseFlags(process.argv.slice(2));
+const flags = (() => {
+  try {
+    return parseFlags(process.argv.slice(2));
+  } catch (error) {
+    console.error(`npm run bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  }
+})();
 const full = flags.has("full");
 const numberFlag = (name: string, fallback: number) => {
   const value = Number(flags.get(name) ?? fallback);
