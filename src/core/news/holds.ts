@@ -9,7 +9,7 @@ import type { MessageRef } from "../model/content.js";
 import type { Instant } from "../ports/clock.js";
 import type { KeyValueStore } from "../ports/store.js";
 import { adoptLegacyList, allMembers } from "../ports/store.js";
-import { claimRecord, type HeldPart, type HoldState } from "../holds/lifecycle.js";
+import { claimRecord, type HeldPart, type HoldState } from "../holds/kind.js";
 import type { NewsReason } from "./classifier.js";
 
 export type { HeldPart };
