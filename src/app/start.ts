@@ -26,7 +26,10 @@ export interface StartOptions {
 /** Where a kept playground remembers its last message number per chat. */
 /** Message numbers per chat, as runs before the world was kept stored them. */
 const NUMBERING_KEY = "playground:numbering";
-/** The simulated chats of a kept playground (`SimulatedWorld.snapshot`). */
+/**
+ * The simulated chats of a kept playground (`SimulatedWorld.snapshot`), sealed like every personal
+ * record: members' private chats with the bot hold what they typed to verify (names, ID numbers).
+ */
 const WORLD_KEY = "playground:world";
 
 /**
@@ -116,9 +119,11 @@ export async function start(
     return 0;
   }
   const world = new SimulatedWorld();
+  const { sealer } = runtime.services;
   if (options.keep) {
-    const kept = await booted.store.get<WorldSnapshot>(WORLD_KEY);
-    if (kept?.v === 1) world.restore(kept);
+    const kept = await booted.store.get<string>(WORLD_KEY);
+    const snapshot = kept ? (JSON.parse(sealer.open(kept)) as WorldSnapshot) : undefined;
+    if (snapshot?.v === 1) world.restore(snapshot);
     else world.continueNumbering((await booted.store.get(NUMBERING_KEY)) ?? {});
   }
   const session = new ConsoleSession(platformRuntime(runtime), world);
@@ -151,7 +156,9 @@ export async function start(
       `Log: ${logFile}`,
       "Try:  alice joins lobby   |   alice to bot: /verify   |   bob in lobby: see https://www.reuters.com/world   |   help",
     ],
-    afterLine: options.keep ? () => booted.store.set(WORLD_KEY, world.snapshot()) : undefined,
+    afterLine: options.keep
+      ? () => booted.store.set(WORLD_KEY, sealer.seal(JSON.stringify(world.snapshot())))
+      : undefined,
     hooks: {
       defaultChat,
       chats: knownChats(config),
