@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { AccountKey, ChatKey } from "../src/core/ids.js";
-import { benchRuntime, exampleConfig, load, mean, openBenchStore, percentile } from "./setup.js";
+import { benchRuntime, blockTrend, exampleConfig, load, mean, openBenchStore, percentile } from "./setup.js";
 
 export interface JoinResults {
   joins: number;
@@ -26,7 +26,7 @@ export interface JoinResults {
   /** Median per-join time of each block of 1,000 joins, in order. */
   blockMediansMs?: number[];
   /**
-   * The trend over the whole wave: a least-squares line through the block medians, its value at the
+   * The trend over the whole wave: a Theil–Sen line through the block medians (robust to one slow block), its value at the
    * last block over its value at the first (1: no growth with the number of members).
    */
   trend?: number;
@@ -35,6 +35,8 @@ export interface JoinResults {
   load: number[];
   /** Core seconds of each wave when several ran (bench/run.ts runs three; this result is the median one). */
   waves?: number[];
+  /** The flatness trend of each of those waves, in the same order. */
+  waveTrends?: number[];
 }
 
 export async function runJoinWave(
@@ -89,10 +91,7 @@ export async function runJoinWave(
   const lastMeanMs = mean(times, joins - block, joins);
   const totalSeconds = (mean(times) * joins) / 1000;
   const sorted = Float64Array.from(times).sort();
-  const blockMediansMs: number[] = [];
-  for (let from = 0; from + block <= joins; from += block)
-    blockMediansMs.push(percentile(Float64Array.from(times.subarray(from, from + block)).sort(), 0.5));
-  const trend = fittedGrowth(blockMediansMs);
+  const { blockMediansMs, trend } = blockTrend(times, block);
   const result: JoinResults = {
     joins,
     chats: chats.length,
@@ -117,22 +116,4 @@ export async function runJoinWave(
       `(load ${result.load.join(" ")})`,
   );
   return result;
-}
-
-/** Least-squares line through `ys` (at 0, 1, 2…): its value at the last point over its value at the first. */
-export function fittedGrowth(ys: readonly number[]): number {
-  const n = ys.length;
-  if (n < 2) return 1;
-  const meanX = (n - 1) / 2;
-  const meanY = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  ys.forEach((y, x) => {
-    sxy += (x - meanX) * (y - meanY);
-    sxx += (x - meanX) ** 2;
-  });
-  const slope = sxy / sxx;
-  const first = meanY - slope * meanX;
-  const last = meanY + slope * meanX;
-  return last / first;
 }

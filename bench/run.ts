@@ -121,7 +121,11 @@ try {
       waves.push(await runJoinWave(log, waveDir, { joins: scale.joins }));
     }
     const median = [...waves].sort((a, b) => a.totalSeconds - b.totalSeconds)[1]!;
-    engine.joins = { ...median, waves: waves.map((w) => Number(w.totalSeconds.toFixed(3))) };
+    engine.joins = {
+      ...median,
+      waves: waves.map((w) => Number(w.totalSeconds.toFixed(3))),
+      waveTrends: waves.map((w) => Number((w.trend ?? w.flatness).toFixed(2))),
+    };
     log(
       `join wave: median core time ${median.totalSeconds.toFixed(2)} s of ${engine.joins.waves!.join(", ")} s`,
     );

@@ -1,12 +1,22 @@
 /**
  * Cost per operation as state grows (issue 10), on SQLite: news holds made and approved through the
  * engine while thousands are pending, and durable timers scheduled and cancelled while thousands wait.
- * Flat means the last 1,000 operations cost about what the first 1,000 did.
+ * Flat means the trend through the medians of every block of 1,000 operations stays within 1.2× from
+ * the first block to the last (the first and last blocks' means are printed as well).
  */
 import path from "node:path";
 import type { ButtonPressed, MessagePosted } from "../src/core/events.js";
 import type { AccountKey, ChatKey } from "../src/core/ids.js";
-import { ADMIN, benchRuntime, exampleConfig, load, mean, openBenchStore, verifyMembers } from "./setup.js";
+import {
+  ADMIN,
+  benchRuntime,
+  blockTrend,
+  exampleConfig,
+  load,
+  mean,
+  openBenchStore,
+  verifyMembers,
+} from "./setup.js";
 
 export interface Flatness {
   count: number;
@@ -14,6 +24,9 @@ export interface Flatness {
   lastMeanMs: number;
   /** last / first */
   ratio: number;
+  /** The median of each block of 1,000 and the trend through them (`blockTrend`). */
+  blockMediansMs?: number[];
+  trend?: number;
 }
 
 export interface ScaleResults {
@@ -25,11 +38,17 @@ function flatness(times: Float64Array): Flatness {
   const block = Math.min(1_000, Math.floor(times.length / 2));
   const firstMeanMs = mean(times, 0, block);
   const lastMeanMs = mean(times, times.length - block);
-  return { count: times.length, firstMeanMs, lastMeanMs, ratio: lastMeanMs / firstMeanMs };
+  return {
+    count: times.length,
+    firstMeanMs,
+    lastMeanMs,
+    ratio: lastMeanMs / firstMeanMs,
+    ...blockTrend(times, block),
+  };
 }
 
 const fmt = (f: Flatness) =>
-  `first ${f.firstMeanMs.toFixed(3)} ms, last ${f.lastMeanMs.toFixed(3)} ms (×${f.ratio.toFixed(2)})`;
+  `first ${f.firstMeanMs.toFixed(3)} ms, last ${f.lastMeanMs.toFixed(3)} ms (×${f.ratio.toFixed(2)}; trend ×${(f.trend ?? f.ratio).toFixed(2)})`;
 
 export async function runScaleBench(
   log: (line: string) => void,

@@ -187,3 +187,33 @@ export function mean(xs: ArrayLike<number>, from = 0, to = xs.length): number {
   for (let i = from; i < to; i++) sum += xs[i] as number;
   return to > from ? sum / (to - from) : 0;
 }
+
+/**
+ * The Theil–Sen line through `ys` (at 0, 1, 2…: the median of the slopes between every two points, so
+ * one block a busy moment slowed cannot tilt it, as it tilts a least-squares line): its value at the
+ * last point over its value at the first.
+ */
+export function fittedGrowth(ys: readonly number[]): number {
+  const n = ys.length;
+  if (n < 2) return 1;
+  const slopes: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) slopes.push((ys[j]! - ys[i]!) / (j - i));
+  slopes.sort((a, b) => a - b);
+  const slope = slopes[Math.floor(slopes.length / 2)]!;
+  const offsets = ys.map((y, x) => y - slope * x).sort((a, b) => a - b);
+  const intercept = offsets[Math.floor(n / 2)]!;
+  return (intercept + slope * (n - 1)) / intercept;
+}
+
+/**
+ * The median of each block of `block` operations, in order, and the Theil–Sen trend through them
+ * (its value at the last block over its value at the first): whether an operation costs more as state
+ * grows, which one first and one last block cannot tell on a machine whose speed moves from block to
+ * block.
+ */
+export function blockTrend(times: Float64Array, block: number): { blockMediansMs: number[]; trend: number } {
+  const blockMediansMs: number[] = [];
+  for (let from = 0; from + block <= times.length; from += block)
+    blockMediansMs.push(percentile(Float64Array.from(times.subarray(from, from + block)).sort(), 0.5));
+  return { blockMediansMs, trend: fittedGrowth(blockMediansMs) };
+}
