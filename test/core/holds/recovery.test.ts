@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crashingStore } from "../../support/crashing-store.js";
+import { crashAndRestart } from "../../support/crash-restart.js";
 import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
 import { NEWS, RULES } from "../../support/hold-configs.js";
 
@@ -41,13 +41,7 @@ async function crashAt(
   config: string,
   post: (h: Harness) => Promise<unknown>,
 ): Promise<{ h: Harness; crashed: boolean }> {
-  const crash = crashingStore();
-  const h = await startHarness(consoleConfig(config), { store: crash.store });
-  crash.crashAfter(n);
-  await post(h).catch(() => undefined);
-  const crashed = crash.crashed();
-  crash.revive();
-  await h.restart();
+  const { h, crashed } = await crashAndRestart(n, config, post);
   await h.advance(0);
   return { h, crashed };
 }
