@@ -22,6 +22,7 @@ import { silentLogger } from "../src/core/ports/logger.js";
 import type { KeyValueStore } from "../src/core/ports/store.js";
 import { compiledRulesFor } from "../src/core/rules/compile.js";
 import { makeMessages, makeTerms, mulberry32 } from "./corpus.js";
+import { pathEvents } from "./path.js";
 
 const backend = process.argv[2] ?? "sqlite";
 const count = Number(process.argv[3] ?? 20_000);
@@ -122,15 +123,19 @@ async function main() {
   const texts = makeMessages(count + 2_000, makeTerms(10_000, 7), 8);
   const rand = mulberry32(9);
   const chats = ["console:lobby", "console:news"] as ChatKey[];
-  const events: MessagePosted[] = texts.map((text, i) => {
-    const n = Math.floor(rand() * MEMBERS);
-    return {
-      kind: "message_posted",
-      message: { chat: chats[i % 2] as ChatKey, id: String(i) },
-      actor: { account: accounts[n] as AccountKey, displayName: `Member ${n}`, isChatAdmin: false },
-      content: { text, links: [], media: [] },
-    };
-  });
+  // CORPUS=path: the messages of `npm run bench`'s path benchmark (the example config's terms and links)
+  const events: MessagePosted[] =
+    process.env["CORPUS"] === "path"
+      ? pathEvents(accounts, count + 2_000)
+      : texts.map((text, i) => {
+          const n = Math.floor(rand() * MEMBERS);
+          return {
+            kind: "message_posted",
+            message: { chat: chats[i % 2] as ChatKey, id: String(i) },
+            actor: { account: accounts[n] as AccountKey, displayName: `Member ${n}`, isChatAdmin: false },
+            content: { text, links: [], media: [] },
+          };
+        });
   // Warm-up: every member writes once in each chat, then 2,000 messages warm the JIT.
   for (const [n, account] of accounts.entries())
     for (const chat of chats)

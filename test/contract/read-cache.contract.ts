@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { KeyValueStore } from "../../src/core/ports/store.js";
+import { UNCACHED, type KeyValueStore } from "../../src/core/ports/store.js";
 
 /** Two stores over the same data, as two processes of the bot would have, each with its read cache. */
 export interface CachedPair<S extends KeyValueStore> {
@@ -94,6 +94,24 @@ export function readCacheContract<S extends Cached>(name: string, factory: ReadC
       expect(before).toEqual({ seen: 1 }); // what a reader already holds stays as it was
       await a.delete("member:x");
       expect(await within(() => b.getShared("member:x"), undefined)).toBeUndefined();
+      await close();
+    });
+
+    it("answers peekShared from the cache only, and never with a value another process has changed", async () => {
+      const { a, b, close } = await factory.pair();
+      expect(b.peekShared?.("member:y")).toBe(UNCACHED); // never read: only the server can say
+      await a.set("member:y", { seen: 1 });
+      await factory.settleOwnWrite?.();
+      const first = await b.getShared<{ seen: number }>("member:y");
+      expect(b.peekShared?.("member:y")).toBe(first); // cached: at once, the same shared object
+      await a.set("member:y", { seen: 2 });
+      // until the server tells b, peek may still answer from the cache (as getShared would); after, never
+      await within(() => b.getShared("member:y"), { seen: 2 });
+      const now = b.peekShared?.("member:y");
+      expect(now === UNCACHED ? await b.getShared("member:y") : now).toEqual({ seen: 2 });
+      await a.delete("member:y");
+      await within(() => b.getShared("member:y"), undefined);
+      expect([undefined, UNCACHED]).toContain(b.peekShared?.("member:y"));
       await close();
     });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KeyValueStore } from "../../src/core/ports/store.js";
-import { KEEP } from "../../src/core/ports/store.js";
+import { KEEP, UNCACHED } from "../../src/core/ports/store.js";
 
 export interface StoreFactory {
   /** A new, empty store (its own file, key prefix or schema). */
@@ -43,6 +43,40 @@ export function storeContract(name: string, factory: StoreFactory) {
       expect(await store.get("member:matrix:!room:example.org:matrix:@a:example.org")).toBe(2);
       expect(await store.get("aXbYc")).toBeUndefined();
       expect(await store.get("a_b%c")).toBe("literal");
+      await store.close();
+    });
+
+    it("answers peekShared as getShared does, at once, or says it cannot (UNCACHED), never something stale", async () => {
+      const store = await make();
+      // what a shared read gives, at once where the store can; UNCACHED means "ask getShared"
+      const peek = (key: string) => {
+        const value = store.peekShared?.(key);
+        expect(value).not.toBeInstanceOf(Promise);
+        return value;
+      };
+      const agrees = async (key: string) => {
+        const value = peek(key);
+        if (value !== UNCACHED && store.peekShared) expect(value).toEqual(await store.getShared(key));
+        return value;
+      };
+      await agrees("p");
+      await store.set("p", { n: 1 });
+      await store.getShared("p"); // cached now where the store caches
+      expect(await agrees("p")).not.toEqual({ n: 0 });
+      await store.set("p", { n: 2 });
+      const after = await agrees("p");
+      if (after !== UNCACHED) expect(after).toEqual({ n: 2 });
+      await store.increment("q");
+      await store.getShared("q");
+      await store.increment("q");
+      const counted = await agrees("q");
+      if (counted !== UNCACHED) expect(counted).toBe(2);
+      await store.delete("p");
+      expect([undefined, UNCACHED]).toContain(peek("p"));
+      await store.set("brief", "x", 30);
+      await store.getShared("brief");
+      await sleep(80);
+      expect([undefined, UNCACHED]).toContain(peek("brief"));
       await store.close();
     });
 

@@ -35,6 +35,10 @@ export class MemoryStore implements KeyValueStore {
   }
 
   async getShared<T>(key: string): Promise<Frozen<T> | undefined> {
+    return this.peekShared<T>(key);
+  }
+
+  peekShared<T>(key: string): Frozen<T> | undefined {
     this.open("get");
     const entry = this.live(key);
     if (!entry) return undefined;

@@ -88,6 +88,11 @@ export class PostgresReadCache {
     return entry;
   }
 
+  /** The cached entry of `key`, or undefined when only the backend can say (see `ReadCache.peek`). */
+  peek(key: string, now: number): Cached | undefined {
+    return this.cache.peek(key, now);
+  }
+
   /** This process is changing `key`: no cached value, and no read in flight may cache the old one. */
   forget(key: string): void {
     this.epoch++;

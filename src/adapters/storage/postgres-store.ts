@@ -7,7 +7,14 @@ import type {
   Scheduled,
   ScrubReport,
 } from "../../core/ports/store.js";
-import { KEEP, StoreError, updateThroughChange, deepFreeze, type Frozen } from "../../core/ports/store.js";
+import {
+  KEEP,
+  StoreError,
+  UNCACHED,
+  updateThroughChange,
+  deepFreeze,
+  type Frozen,
+} from "../../core/ports/store.js";
 import { KV_NOTIFY_SCHEMA, PostgresReadCache } from "./postgres-cache.js";
 import { dumpPostgres, scrubPostgres } from "./postgres-export.js";
 import { forgetting, sharedValue, type Cached } from "./read-cache.js";
@@ -91,6 +98,12 @@ export class PostgresStore implements KeyValueStore {
   async getShared<T>(key: string): Promise<Frozen<T> | undefined> {
     if (!this.reads) return deepFreeze(await this.get<T>(key));
     return sharedValue<T>(await this.entry(key));
+  }
+
+  /** From the read cache when it has the key; else `UNCACHED` (a round trip: `getShared`). */
+  peekShared<T>(key: string): Frozen<T> | undefined | typeof UNCACHED {
+    const entry = this.reads?.peek(key, this.now());
+    return entry === undefined ? UNCACHED : sharedValue<T>(entry);
   }
 
   /** The live row of `key` as a cache entry, from the read cache when it has it. */

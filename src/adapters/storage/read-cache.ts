@@ -75,6 +75,12 @@ export class ReadCache {
     return entry;
   }
 
+  /** `get` for a caller that will read the backend itself when this says nothing: a miss is not counted. */
+  peek(key: string, now: number): Cached | undefined {
+    const entry = this.entries.get(key);
+    return entry === undefined ? undefined : this.get(key, now);
+  }
+
   /** Records what the backend holds for `key` (null json: nothing); returns the entry (kept or not). */
   put(key: string, json: string | null, expires: number | null = null): Cached {
     const old = this.entries.get(key);

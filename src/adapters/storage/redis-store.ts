@@ -12,7 +12,14 @@ import type {
   Scheduled,
   ScrubReport,
 } from "../../core/ports/store.js";
-import { KEEP, StoreError, updateThroughChange, deepFreeze, type Frozen } from "../../core/ports/store.js";
+import {
+  KEEP,
+  StoreError,
+  UNCACHED,
+  updateThroughChange,
+  deepFreeze,
+  type Frozen,
+} from "../../core/ports/store.js";
 
 /** Compare-and-set: writes ARGV[3] (or deletes when ARGV[2] is "del") only if the value is still ARGV[1]. */
 const CAS = `
@@ -126,6 +133,12 @@ export class RedisStore implements KeyValueStore {
   async getShared<T>(key: string): Promise<Frozen<T> | undefined> {
     if (!this.reads) return deepFreeze(await this.get<T>(key));
     return sharedValue<T>(await this.guard("get", () => this.reads!.entry(this.v(key))));
+  }
+
+  /** From the read cache when it has the key; else `UNCACHED` (a round trip: `getShared`). */
+  peekShared<T>(key: string): Frozen<T> | undefined | typeof UNCACHED {
+    const entry = this.reads?.peek(this.v(key));
+    return entry === undefined ? UNCACHED : sharedValue<T>(entry);
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {

@@ -134,8 +134,22 @@ export class SqliteStore implements KeyValueStore {
   }
 
   async getShared<T>(key: string): Promise<Frozen<T> | undefined> {
-    if (!this.cache) return deepFreeze(await this.get<T>(key));
-    return this.run("get", key, () => sharedValue<T>(this.entry(key)));
+    return this.peekShared<T>(key);
+  }
+
+  /**
+   * SQLite reads are synchronous: always answered at once (from the read cache when there is one). The
+   * message path's read: `run`'s checks written out, so no closure is made per read.
+   */
+  peekShared<T>(key: string): Frozen<T> | undefined {
+    if (this.life.closed) throw new StoreError(`store is closed (get ${key})`, "closed");
+    try {
+      if (this.cache) return sharedValue<T>(this.entry(key));
+      const { json } = this.entry(key);
+      return json === null ? undefined : deepFreeze(JSON.parse(json) as T);
+    } catch (error) {
+      throw wrap("get", key, error);
+    }
   }
 
   /** The live row of `key` as a cache entry: from the read cache, else read (and cached when it may be). */

@@ -1,11 +1,11 @@
 import type { MessageEdited, MessagePosted } from "../events.js";
 import type { AccessLevel } from "../model/access.js";
-import type { PostContent } from "../model/content.js";
+import type { Actor, PostContent } from "../model/content.js";
 import { analyze } from "../matching/index.js";
 import { HOUR } from "../ports/clock.js";
 import type { Ctx } from "./context.js";
 import type { Module, Verdict } from "./module.js";
-import { KEEP } from "../ports/store.js";
+import { KEEP, type MaybePromise } from "../ports/store.js";
 
 const rateKey = (chat: string, account: string, bucket: number) => `rate:${chat}:${account}:${bucket}`;
 const noticeKey = (chat: string, account: string, why: string) => `gate-notice:${chat}:${account}:${why}`;
@@ -71,7 +71,7 @@ export function allowedAt(level: AccessLevel, content: PostContent): boolean {
  */
 export const accessGate: Module = {
   name: "access-gate",
-  async onMessage(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<Verdict> {
+  onMessage(ctx: Ctx, event: MessagePosted | MessageEdited): MaybePromise<Verdict> {
     if (
       !ctx.community ||
       !ctx.actor ||
@@ -79,28 +79,36 @@ export const accessGate: Module = {
       ctx.community.admins.includes(ctx.actor.account)
     )
       return "continue";
-    const { access, store } = ctx.services;
-    const chat = event.message.chat;
-    const level = await access.level(chat, ctx.actor.account, ctx.now);
-    if (!allowedAt(level, event.content)) {
-      if (level !== "read_only") return remove(ctx, event, "text_only");
-      // Only an unverified member's limit is lifted by verifying: say so rather than point to /appeal.
-      const active = ((await access.get(chat, ctx.actor.account))?.constraints ?? []).filter(
-        (c) => c.level === "read_only" && (c.until === undefined || c.until > ctx.now),
-      );
-      const unverified = active.length > 0 && active.every((c) => c.source === "verification");
-      return remove(ctx, event, unverified ? "unverified" : "read_only");
-    }
-    const cap = level === "full" ? undefined : await access.rateCap(chat, ctx.actor.account, ctx.now);
-    if (cap && event.kind === "message_posted") {
-      const count =
-        (await store.update<number>(
-          rateKey(chat, ctx.actor.account, Math.floor(ctx.now / HOUR)),
-          (n = 0) => n + 1,
-          HOUR * 2,
-        )) ?? 0;
-      if (count > cap) return remove(ctx, event, "rate", cap);
-    }
-    return "continue";
+    const level = ctx.services.access.level(event.message.chat, ctx.actor.account, ctx.now);
+    if (level instanceof Promise) return level.then((l) => gate(ctx, event, l));
+    // Full access (most members): nothing to enforce and nothing to wait for.
+    return level === "full" ? "continue" : gate(ctx, event, level);
   },
 };
+
+/** The gate at a known level: removes what the level does not allow, and counts capped members' posts. */
+async function gate(ctx: Ctx, event: MessagePosted | MessageEdited, level: AccessLevel): Promise<Verdict> {
+  const account = (ctx.actor as Actor).account;
+  const { access, store } = ctx.services;
+  const chat = event.message.chat;
+  if (!allowedAt(level, event.content)) {
+    if (level !== "read_only") return remove(ctx, event, "text_only");
+    // Only an unverified member's limit is lifted by verifying: say so rather than point to /appeal.
+    const active = ((await access.get(chat, account))?.constraints ?? []).filter(
+      (c) => c.level === "read_only" && (c.until === undefined || c.until > ctx.now),
+    );
+    const unverified = active.length > 0 && active.every((c) => c.source === "verification");
+    return remove(ctx, event, unverified ? "unverified" : "read_only");
+  }
+  const cap = level === "full" ? undefined : await access.rateCap(chat, account, ctx.now);
+  if (cap && event.kind === "message_posted") {
+    const count =
+      (await store.update<number>(
+        rateKey(chat, account, Math.floor(ctx.now / HOUR)),
+        (n = 0) => n + 1,
+        HOUR * 2,
+      )) ?? 0;
+    if (count > cap) return remove(ctx, event, "rate", cap);
+  }
+  return "continue";
+}

@@ -5,9 +5,10 @@ import { effectiveLevel, nextExpiry } from "../model/access.js";
 import { HOUR, type Instant } from "../ports/clock.js";
 import type { Timer } from "../ports/scheduler.js";
 import type { KeyValueStore } from "../ports/store.js";
-import { KEEP } from "../ports/store.js";
+import { KEEP, readShared, type Frozen, type MaybePromise } from "../ports/store.js";
+import { keyOf2 } from "../ports/record-keys.js";
 
-export const enforcementKey = (chat: ChatKey, account: AccountKey) => `enforcement:${chat}:${account}`;
+export const enforcementKey: (chat: ChatKey, account: AccountKey) => string = keyOf2("enforcement:");
 export const ACCESS_TIMER = "access.expire";
 export const accessTimerId = (chat: ChatKey, account: AccountKey) => `access:${chat}:${account}`;
 /** How long before a platform lifts a shortened restriction by itself the engine re-applies it. */
@@ -35,6 +36,12 @@ export function renewalTimer(
   };
 }
 
+const NO_CONSTRAINTS: readonly never[] = [];
+
+function levelOf(enforcement: Frozen<Enforcement> | undefined, now: Instant): AccessLevel {
+  return enforcement === undefined ? "full" : effectiveLevel(enforcement.constraints ?? NO_CONSTRAINTS, now);
+}
+
 /**
  * The one place that turns reasons to limit a member (unverified, muted, limited) into platform
  * restrictions. Each source adds or removes constraints; the strictest active one is the intended level,
@@ -48,10 +55,14 @@ export class AccessService {
     return this.store.get<Enforcement>(enforcementKey(chat, account));
   }
 
-  /** The level in force (read shared: this runs on every message and changes nothing). */
-  async level(chat: ChatKey, account: AccountKey, now: Instant): Promise<AccessLevel> {
-    const enforcement = await this.store.getShared<Enforcement>(enforcementKey(chat, account));
-    return effectiveLevel(enforcement?.constraints ?? [], now);
+  /**
+   * The level in force (read shared: this runs on every message and changes nothing; at once where the
+   * store has the record at hand).
+   */
+  level(chat: ChatKey, account: AccountKey, now: Instant): MaybePromise<AccessLevel> {
+    const enforcement = readShared<Enforcement>(this.store, enforcementKey(chat, account));
+    if (enforcement instanceof Promise) return enforcement.then((e) => levelOf(e, now));
+    return levelOf(enforcement, now);
   }
 
   /** The active constraint with the smallest message-rate cap, if any. */

@@ -1,9 +1,10 @@
 import { isLanguage, languages } from "../i18n/translator.js";
 import type { CommandSpec, Module } from "./module.js";
 import { UsageError } from "./module.js";
+import { keyOf1 } from "../ports/record-keys.js";
 
 /** Where a member's own language choice is kept. */
-export const languageKey = (account: string) => `language:${account}`;
+export const languageKey: (account: string) => string = keyOf1("language:");
 
 /** Commands every bot has: /help and /language. */
 export function builtinModule(listCommands: () => CommandSpec[]): Module {

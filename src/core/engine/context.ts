@@ -7,7 +7,7 @@ import type { Instant } from "../ports/clock.js";
 import type { RandomSource, Sealer } from "../ports/crypto.js";
 import type { Logger } from "../ports/logger.js";
 import type { EngineObserver } from "../ports/observer.js";
-import type { KeyValueStore } from "../ports/store.js";
+import type { KeyValueStore, MaybePromise } from "../ports/store.js";
 import type { ChatEntry, CommunitySettings, Policy } from "../settings/community.js";
 import type { AccessService } from "./access.js";
 import type { CaseLog } from "./cases.js";
@@ -83,8 +83,11 @@ export interface Ctx {
   emit(...decisions: Decision[]): void;
   /** Texts in another member's language (for notices to someone other than the actor). */
   translatorFor(account: AccountKey, community?: CommunitySettings): Promise<Translate>;
-  /** Admin of `community`: configured admin, or the platform reports admin rights in its chats. */
-  isAdmin(community: CommunitySettings, actor?: Actor): Promise<boolean>;
+  /**
+   * Admin of `community`: configured admin, or the platform reports admin rights in its chats (at once
+   * where the event's own chat says; a promise when the answer is in the store).
+   */
+  isAdmin(community: CommunitySettings, actor?: Actor): MaybePromise<boolean>;
 }
 
 /** The chat an event happened in (none for private events and timers). */

@@ -7,7 +7,7 @@ import type { CommunitySettings } from "../settings/community.js";
 import { ACCESS_TIMER } from "./access.js";
 import { replyTo } from "./command-helpers.js";
 import type { Ctx, Services } from "./context.js";
-import type { CommandSpec, Module } from "./module.js";
+import type { CommandSpec, Module, Verdict } from "./module.js";
 import { ownHandler } from "./module.js";
 import { NOTICE_TIMER, noticeExpired } from "./notices.js";
 
@@ -42,15 +42,48 @@ export class Dispatcher {
     return [...new Set([...this.commands.values()].map((c) => c.spec))];
   }
 
-  /** Modules in order until one stops; after a removal, later modules only record (`onRemovedMessage`). */
-  private async messagePipeline(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<void> {
+  /**
+   * Modules in order until one stops; after a removal, later modules only record (`onRemovedMessage`).
+   * Synchronous while every module answers at once; from the first one that has to wait, the rest runs
+   * after it (`pipelineFrom`), in the same order.
+   */
+  private messagePipeline(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<void> | undefined {
+    const modules = this.messageModules;
     let removed = false;
-    for (const m of this.messageModules) {
+    for (let i = 0; i < modules.length; i++) {
+      const m = modules[i] as Module;
+      if (removed) {
+        const recorded = m.onRemovedMessage?.(ctx, event);
+        if (recorded instanceof Promise) return this.pipelineFrom(ctx, event, i + 1, recorded, true);
+      } else if (m.onMessage) {
+        const verdict = m.onMessage(ctx, event);
+        if (verdict instanceof Promise) return this.pipelineFrom(ctx, event, i + 1, verdict, false);
+        if (verdict === "stop") return undefined;
+        removed = verdict === "removed";
+      }
+    }
+    return undefined;
+  }
+
+  /** The pipeline from module `next` on, once the module before it has answered (`waiting`). */
+  private async pipelineFrom(
+    ctx: Ctx,
+    event: MessagePosted | MessageEdited,
+    next: number,
+    waiting: Promise<Verdict | void>,
+    removedBefore: boolean,
+  ): Promise<void> {
+    const verdict = await waiting;
+    if (verdict === "stop") return;
+    let removed = removedBefore || verdict === "removed";
+    const modules = this.messageModules;
+    for (let i = next; i < modules.length; i++) {
+      const m = modules[i] as Module;
       if (removed) await m.onRemovedMessage?.(ctx, event);
       else if (m.onMessage) {
-        const verdict = await m.onMessage(ctx, event);
-        if (verdict === "stop") return;
-        removed = verdict === "removed";
+        const v = await m.onMessage(ctx, event);
+        if (v === "stop") return;
+        removed = v === "removed";
       }
     }
   }

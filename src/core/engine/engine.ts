@@ -6,10 +6,11 @@ import { translator } from "../i18n/translator.js";
 import type { Actor } from "../model/content.js";
 import type { Clock, Instant } from "../ports/clock.js";
 import { noopObserver } from "../ports/observer.js";
-import { openUnit, type StoreUnit } from "../ports/store.js";
+import { openUnit, type MaybePromise, type StoreUnit } from "../ports/store.js";
 import { observeHandled, observeOutcomes } from "./observe.js";
 import { chosenLanguage, memberLanguage } from "./language.js";
 import type { ChatEntry, CommunitySettings, Policy } from "../settings/community.js";
+import type { Seen } from "./members.js";
 import { deliveries, PrivateOutbox, privateWriter } from "./outbox.js";
 import type { Ctx, Services } from "./context.js";
 import { eventChat } from "./context.js";
@@ -104,9 +105,37 @@ export class Engine {
    * One unit of work on the store per event: what the event writes may be committed together, at the
    * latest before each platform action (the runner commits) and when the event is done (here), so its
    * update is confirmed only once all it caused is durable.
+   *
+   * Without a wait where nothing needs one: a message whose records the store has at hand, that every
+   * module lets pass, is handled in one synchronous run (most messages). Whatever has to wait (a read from
+   * a networked store, a write, a decision to carry out) continues as a promise from where it is.
    */
   private handleNow(event: CoreEvent): Promise<Handled> {
-    return this.inUnit((unit) => this.handleIn(unit, event));
+    const unit = openUnit(this.services.store);
+    let handled: MaybePromise<Handled>;
+    try {
+      handled = this.handleIn(unit, event);
+    } catch (error) {
+      return Promise.reject(failedIn(unit, error));
+    }
+    if (handled instanceof Promise)
+      return this.track(
+        handled.then(
+          (done) => {
+            unit.end();
+            return done;
+          },
+          (error: unknown) => {
+            throw failedIn(unit, error);
+          },
+        ),
+      );
+    try {
+      unit.end();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return Promise.resolve(handled);
   }
 
   /** Runs `work` in a unit of work on the store, ended (its writes committed) when `work` is done. */
@@ -116,44 +145,95 @@ export class Engine {
     try {
       result = await work(unit);
     } catch (error) {
-      try {
-        unit.end();
-      } catch {
-        // the work failed already: that error is the one to report
-      }
-      throw error;
+      throw failedIn(unit, error);
     }
     unit.end();
     return result;
   }
 
-  private async handleIn(unit: StoreUnit, event: CoreEvent): Promise<Handled> {
+  private handleIn(unit: StoreUnit, event: CoreEvent): MaybePromise<Handled> {
     const decisions: Decision[] = [];
-    const ctx = await this.context(event, decisions);
+    const ctx = this.context(event, decisions);
+    if (ctx instanceof Promise) return ctx.then((c) => this.handleWith(unit, event, c, decisions));
+    return this.handleWith(unit, event, ctx, decisions);
+  }
+
+  private handleWith(
+    unit: StoreUnit,
+    event: CoreEvent,
+    ctx: Ctx,
+    decisions: Decision[],
+  ): MaybePromise<Handled> {
     // Writing to the bot privately opens the private chat: what waited for the member goes first.
-    const writer = privateWriter(event);
-    if (writer)
-      decisions.push(
-        ...deliveries(
-          event,
-          writer,
-          await new PrivateOutbox(this.services.store, this.services.sealer).take(writer, ctx.now),
-        ),
+    if (privateWriter(event)) return this.handlePrivate(unit, event, ctx, decisions);
+    let dispatched: Promise<void> | undefined;
+    try {
+      dispatched = this.dispatcher.dispatch(ctx, event);
+    } catch (error) {
+      return this.dispatchFailed(ctx, event, decisions, error, unit);
+    }
+    if (dispatched)
+      return dispatched.then(
+        () => this.finish(ctx, event, decisions, unit),
+        (error: unknown) => this.dispatchFailed(ctx, event, decisions, error, unit),
       );
+    return this.finish(ctx, event, decisions, unit);
+  }
+
+  private async handlePrivate(
+    unit: StoreUnit,
+    event: CoreEvent,
+    ctx: Ctx,
+    decisions: Decision[],
+  ): Promise<Handled> {
+    const writer = privateWriter(event) as AccountKey;
+    decisions.push(
+      ...deliveries(
+        event,
+        writer,
+        await new PrivateOutbox(this.services.store, this.services.sealer).take(writer, ctx.now),
+      ),
+    );
     try {
       await this.dispatcher.dispatch(ctx, event);
     } catch (error) {
-      if (error instanceof UsageError && event.kind === "command") {
-        const { dispatcher } = this;
-        decisions.push(dispatcher.reply(event, dispatcher.usageText(ctx.t, event.name, error.detail)));
-      } else {
-        this.options.services.logger.error(
-          { err: errorSummary(error), event: event.kind },
-          "event handling failed",
-        );
-        throw error;
-      }
+      return this.dispatchFailed(ctx, event, decisions, error, unit);
     }
+    return this.finish(ctx, event, decisions, unit);
+  }
+
+  /** A command's usage error is answered with its usage line; anything else fails the event. */
+  private dispatchFailed(
+    ctx: Ctx,
+    event: CoreEvent,
+    decisions: Decision[],
+    error: unknown,
+    unit: StoreUnit,
+  ): MaybePromise<Handled> {
+    if (error instanceof UsageError && event.kind === "command") {
+      const { dispatcher } = this;
+      decisions.push(dispatcher.reply(event, dispatcher.usageText(ctx.t, event.name, error.detail)));
+      return this.finish(ctx, event, decisions, unit);
+    }
+    this.options.services.logger.error(
+      { err: errorSummary(error), event: event.kind },
+      "event handling failed",
+    );
+    throw error;
+  }
+
+  /** Carries out the decisions (none for most messages: nothing to wait for) and claims a fired timer. */
+  private finish(ctx: Ctx, event: CoreEvent, decisions: Decision[], unit: StoreUnit): MaybePromise<Handled> {
+    if (decisions.length === 0 && event.kind !== "timer_fired") return { event, decisions, outcomes: [] };
+    return this.finishWaiting(ctx, event, decisions, unit);
+  }
+
+  private async finishWaiting(
+    ctx: Ctx,
+    event: CoreEvent,
+    decisions: Decision[],
+    unit: StoreUnit,
+  ): Promise<Handled> {
     const outcomes = await this.execute(ctx, decisions, unit);
     if (event.kind === "timer_fired") await this.services.timers.claim(event.timer);
     return { event, decisions, outcomes };
@@ -161,18 +241,30 @@ export class Engine {
 
   // ---- context --------------------------------------------------------------------------------
 
-  private async context(event: CoreEvent, sink: Decision[]): Promise<Ctx> {
+  /**
+   * The event's context. The member's record, profile and chosen language are independent reads: at
+   * hand (no wait) on a store that has them, else one round trip together on a networked store. The
+   * profile `noteSeen` returns is the one the translator needs.
+   */
+  private context(event: CoreEvent, sink: Decision[]): MaybePromise<Ctx> {
     const { services, clock } = this.options;
     const now = clock.now();
     const actor = "actor" in event ? event.actor : undefined;
     const chatKey = eventChat(event);
     const found = chatKey ? services.directory.lookupChat(chatKey) : undefined;
     const reviewOf = chatKey && !found ? services.directory.reviewedBy(chatKey) : undefined;
-    const community = found?.community ?? reviewOf;
-    // The member's record, profile and chosen language are independent reads: one round trip on a
-    // networked store. The profile `noteSeen` returns is the one the translator needs.
-    const [seen, chosen] = await Promise.all([
-      found && actor && event.kind !== "member_left"
+    const parts: ContextParts = {
+      event,
+      now,
+      actor,
+      community: found?.community ?? reviewOf,
+      chat: found?.chat,
+      sink,
+      chatKey,
+    };
+    if (!actor) return this.contextIn(parts, parts.community?.language ?? this.defaultLanguage);
+    const seen =
+      found && event.kind !== "member_left"
         ? services.members.noteSeen(
             found.community.id,
             found.chat.key,
@@ -180,20 +272,31 @@ export class Engine {
             now,
             event.kind === "member_joined" ? "joined" : "seen",
           )
-        : undefined,
-      actor ? chosenLanguage(services, actor.account) : undefined,
-    ]);
-    const t = actor
-      ? translator(
-          await memberLanguage(services, this.defaultLanguage, actor.account, {
-            community,
-            reported: actor.language,
-            profile: seen?.profile,
-            chosen: chosen ?? null,
-          }),
-        )
-      : translator(community?.language ?? this.defaultLanguage);
-    return new EventContext(this, event, now, actor, community, found?.chat, t, services, sink, chatKey);
+        : undefined;
+    const chosen = chosenLanguage(services, actor.account);
+    if (seen instanceof Promise || chosen instanceof Promise)
+      return Promise.all([seen, chosen]).then(([s, c]) => this.contextWith(parts, actor, s, c));
+    return this.contextWith(parts, actor, seen, chosen);
+  }
+
+  private contextWith(
+    parts: ContextParts,
+    actor: Actor,
+    seen: Seen | undefined,
+    chosen: Language | null,
+  ): MaybePromise<Ctx> {
+    const language = memberLanguage(this.services, this.defaultLanguage, actor.account, {
+      community: parts.community,
+      reported: actor.language,
+      profile: seen?.profile,
+      chosen,
+    });
+    if (language instanceof Promise) return language.then((l) => this.contextIn(parts, l));
+    return this.contextIn(parts, language);
+  }
+
+  private contextIn(parts: ContextParts, language: Language): Ctx {
+    return new EventContext(this, parts, translator(language), this.services);
   }
 
   private get defaultLanguage(): Language {
@@ -213,21 +316,26 @@ export class Engine {
   }
 
   /** The language of `translatorFor`, for adapters' own texts. */
-  languageOf(account: AccountKey, community?: CommunitySettings, reported?: string): Promise<Language> {
+  async languageOf(account: AccountKey, community?: CommunitySettings, reported?: string): Promise<Language> {
     return memberLanguage(this.services, this.defaultLanguage, account, { community, reported });
   }
 
   /** Admin of `community`: configured admin, or the platform reports admin rights (see `Ctx.isAdmin`). */
-  async isAdmin(
+  isAdmin(
     community: CommunitySettings,
     actor: Actor | undefined,
     eventChat?: ChatKey,
-  ): Promise<boolean> {
+  ): MaybePromise<boolean> {
     if (!actor) return false;
     if (community.admins.includes(actor.account)) return true;
     const inCommunityChat =
       eventChat && (community.chats.some((c) => c.key === eventChat) || community.reviewChat === eventChat);
     if (inCommunityChat) return actor.isChatAdmin;
+    return this.adminInAnyChat(community, actor);
+  }
+
+  /** Outside the community's chats: admin in any of them, as the platform last reported. */
+  private async adminInAnyChat(community: CommunitySettings, actor: Actor): Promise<boolean> {
     for (const chat of community.chats) {
       if ((await this.services.members.get(chat.key, actor.account))?.admin) return true;
     }
@@ -288,26 +396,55 @@ export class Engine {
 
 export { errorSummary };
 
+/** A unit whose work failed: ended (a failure to end it is secondary), and the work's error to report. */
+function failedIn(unit: StoreUnit, error: unknown): unknown {
+  try {
+    unit.end();
+  } catch {
+    // the work failed already: that error is the one to report
+  }
+  return error;
+}
+
+/** What an event's context is made of, gathered before its language is known. */
+interface ContextParts {
+  event: CoreEvent;
+  now: Instant;
+  actor: Actor | undefined;
+  community: CommunitySettings | undefined;
+  chat: ChatEntry | undefined;
+  sink: Decision[];
+  chatKey: ChatKey | undefined;
+}
+
 /**
  * The context of one event. A class rather than an object of closures: built for every message, its
  * methods live once on the prototype.
  */
 class EventContext implements Ctx {
   readonly policy: Policy | undefined;
+  readonly event: CoreEvent;
+  readonly now: Instant;
+  readonly actor: Actor | undefined;
+  readonly community: CommunitySettings | undefined;
+  readonly chat: ChatEntry | undefined;
+  private readonly sink: Decision[];
+  private readonly chatKey: ChatKey | undefined;
 
   constructor(
     private readonly engine: Engine,
-    readonly event: CoreEvent,
-    readonly now: Instant,
-    readonly actor: Actor | undefined,
-    readonly community: CommunitySettings | undefined,
-    readonly chat: ChatEntry | undefined,
+    parts: ContextParts,
     readonly t: Translate,
     readonly services: Services,
-    private readonly sink: Decision[],
-    private readonly chatKey: ChatKey | undefined,
   ) {
-    this.policy = chat?.policy ?? community?.policy;
+    this.event = parts.event;
+    this.now = parts.now;
+    this.actor = parts.actor;
+    this.community = parts.community;
+    this.chat = parts.chat;
+    this.sink = parts.sink;
+    this.chatKey = parts.chatKey;
+    this.policy = parts.chat?.policy ?? parts.community?.policy;
   }
 
   emit(...decisions: Decision[]): void {
@@ -318,7 +455,7 @@ class EventContext implements Ctx {
     return this.engine.translatorFor(account, community ?? this.community);
   }
 
-  isAdmin(community: CommunitySettings, actor?: Actor): Promise<boolean> {
+  isAdmin(community: CommunitySettings, actor?: Actor): MaybePromise<boolean> {
     return this.engine.isAdmin(community, actor, this.chatKey);
   }
 }

@@ -4,7 +4,8 @@ import type { Actor } from "../model/content.js";
 import type { Instant } from "../ports/clock.js";
 import type { MemberLookup } from "../ports/members.js";
 import type { KeyValueStore } from "../ports/store.js";
-import { KEEP, allMembers, type Frozen } from "../ports/store.js";
+import { KEEP, allMembers, readShared, type Frozen, type MaybePromise } from "../ports/store.js";
+import { keyOf1, keyOf2 } from "../ports/record-keys.js";
 
 /** What the bot knows about one account in one chat (platforms do not list members, so we learn). */
 export interface Membership {
@@ -101,12 +102,19 @@ function profileAsBefore(cur: Frozen<AccountProfile>, community: CommunityId, ac
   );
 }
 
-const membershipKey = (chat: ChatKey, account: AccountKey) => `member:${chat}:${account}`;
+const membershipKey: (chat: ChatKey, account: AccountKey) => string = keyOf2("member:");
 const chatIndexKey = (chat: ChatKey) => `members-of:${chat}`;
-const profileKey = (account: AccountKey) => `profile:${account}`;
+const profileKey: (account: AccountKey) => string = keyOf1("profile:");
 /** Usernames are case-insensitive on every platform that has them. */
 const usernameKey = (platform: Platform, username: string) =>
   `username:${platform}:${username.toLowerCase()}`;
+
+/** What `noteSeen` found: the membership, whether it is new to us, the account's profile as it now is. */
+export interface Seen {
+  membership: Frozen<Membership>;
+  isNew: boolean;
+  profile: Frozen<AccountProfile>;
+}
 
 /**
  * Memberships and profiles, kept from the events the adapters report; also the username index adapters
@@ -121,18 +129,41 @@ export class MemberRegistry implements MemberLookup {
    * written back the same is left alone, and `lastSeen` moves at most once per `SEEN_EVERY` (so a member
    * who keeps writing costs two reads per message, not two read-modify-writes).
    */
-  async noteSeen(
+  noteSeen(
     community: CommunityId,
     chat: ChatKey,
     actor: Actor,
     now: Instant,
     how: "joined" | "seen",
-  ): Promise<{ membership: Frozen<Membership>; isNew: boolean; profile: Frozen<AccountProfile> }> {
-    // Read shared (parsed once per cached value): on most messages nothing changes and nothing is written.
-    const [seen, known] = await Promise.all([
-      this.store.getShared<Membership>(membershipKey(chat, actor.account)),
-      this.store.getShared<AccountProfile>(profileKey(actor.account)),
-    ]);
+  ): MaybePromise<Seen> {
+    // Read shared (parsed once per cached value): on most messages nothing changes and nothing is written,
+    // and where the store has both records at hand (`readShared`) nothing is awaited either.
+    const seen = readShared<Membership>(this.store, membershipKey(chat, actor.account));
+    const known = readShared<AccountProfile>(this.store, profileKey(actor.account));
+    if (
+      !(seen instanceof Promise) &&
+      !(known instanceof Promise) &&
+      seen !== undefined &&
+      known !== undefined &&
+      now - seen.lastSeen < SEEN_EVERY &&
+      seenAsBefore(seen, actor, now, how) &&
+      profileAsBefore(known, community, actor)
+    )
+      return { membership: seen, isNew: false, profile: known };
+    return this.noteChanges(community, chat, actor, now, how, seen, known);
+  }
+
+  /** `noteSeen` when something is to be written (or a record had to be waited for). */
+  private async noteChanges(
+    community: CommunityId,
+    chat: ChatKey,
+    actor: Actor,
+    now: Instant,
+    how: "joined" | "seen",
+    seenRead: MaybePromise<Frozen<Membership> | undefined>,
+    knownRead: MaybePromise<Frozen<AccountProfile> | undefined>,
+  ): Promise<Seen> {
+    const [seen, known] = await Promise.all([seenRead, knownRead]);
     let membership: Frozen<Membership>;
     let isNew = !seen;
     if (!seen || !seenAsBefore(seen, actor, now, how) || now - seen.lastSeen >= SEEN_EVERY) {

@@ -13,6 +13,7 @@ import type {
 import type { AccountKey } from "../ids.js";
 import type { MessageKey } from "../i18n/translator.js";
 import type { Timer } from "../ports/scheduler.js";
+import type { MaybePromise } from "../ports/store.js";
 import type { Ctx } from "./context.js";
 
 /**
@@ -31,12 +32,13 @@ export type Verdict = "continue" | "stop" | "removed";
 export interface Module {
   readonly name: string;
   readonly commands?: readonly CommandSpec[];
-  onMessage?(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<Verdict>;
+  /** At once (no promise) when nothing has to be waited for: most messages pass every module that way. */
+  onMessage?(ctx: Ctx, event: MessagePosted | MessageEdited): MaybePromise<Verdict>;
   /**
    * A message an earlier module already removed (a muted member's post): record what it says (a rule hit
    * still counts), but emit no delete, hold or re-post for it.
    */
-  onRemovedMessage?(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<void>;
+  onRemovedMessage?(ctx: Ctx, event: MessagePosted | MessageEdited): MaybePromise<void>;
   onJoin?(ctx: Ctx, event: MemberJoined): Promise<void>;
   onLeave?(ctx: Ctx, event: MemberLeft): Promise<void>;
   onJoinRequest?(ctx: Ctx, event: JoinRequested): Promise<void>;

@@ -34,7 +34,19 @@ export function format(template: string, params: Params = {}): string {
   );
 }
 
+const translators = new Map<Language, Translate>();
+
+/** The translator of a language: one per language, made on first use (every event asks for one). */
 export function translator(language: Language): Translate {
+  let t = translators.get(language);
+  if (t === undefined) {
+    t = makeTranslator(language);
+    translators.set(language, t);
+  }
+  return t;
+}
+
+function makeTranslator(language: Language): Translate {
   const catalogue: Catalogue = languages[language];
   return (key, params) => {
     const dot = key.indexOf(".");

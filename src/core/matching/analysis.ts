@@ -40,7 +40,19 @@ export interface MessageAnalysis {
   matches(matcher: Matcher): readonly TermMatch[];
 }
 
-const analyses = new WeakMap<PostContent, MessageAnalysis>();
+/**
+ * The analyses of the last few messages, by their content object. Not a WeakMap: an entry there is an
+ * ephemeron the garbage collector must trace specially, and one was made for every message. A message's
+ * modules run one after another (at most a few messages interleave while one waits for the store), so the
+ * last `RECENT` cover them; a content object that fell out is analysed again, which gives the same answers.
+ */
+const RECENT = 8;
+const recentContents: (PostContent | undefined)[] = new Array<PostContent | undefined>(RECENT).fill(
+  undefined,
+);
+const recentAnalyses: (Analysis | undefined)[] = new Array<Analysis | undefined>(RECENT).fill(undefined);
+let nextSlot = 0;
+const NO_LINKS: readonly never[] = Object.freeze([]);
 
 const buffer: FoldedText = {
   units: new Uint16Array(1024),
@@ -57,11 +69,11 @@ let analysesMade = 0;
  * engine hands the same event to every module). Content is never changed after an adapter made it.
  */
 export function analyze(content: PostContent): MessageAnalysis {
-  let analysis = analyses.get(content);
-  if (!analysis) {
-    analysis = new Analysis(content);
-    analyses.set(content, analysis);
-  }
+  for (let i = 0; i < RECENT; i++) if (recentContents[i] === content) return recentAnalyses[i] as Analysis;
+  const analysis = new Analysis(content);
+  recentContents[nextSlot] = content;
+  recentAnalyses[nextSlot] = analysis;
+  nextSlot = nextSlot + 1 === RECENT ? 0 : nextSlot + 1;
   return analysis;
 }
 
@@ -73,7 +85,12 @@ class Analysis implements MessageAnalysis {
   private found?: readonly FoundLink[];
   private all?: readonly PostLink[];
   private distinctHosts?: readonly string[];
-  private readonly byMatcher = new Map<Matcher, readonly TermMatch[]>();
+  // The matches of the first two matchers run (the rules' and the news keywords'), then a map for more.
+  private matcher1?: Matcher;
+  private matches1?: readonly TermMatch[];
+  private matcher2?: Matcher;
+  private matches2?: readonly TermMatch[];
+  private byMatcher?: Map<Matcher, readonly TermMatch[]>;
 
   constructor(private readonly content: PostContent) {
     this.text = content.text;
@@ -117,32 +134,50 @@ class Analysis implements MessageAnalysis {
   }
 
   textLinks(): readonly FoundLink[] {
-    this.found ??= this.text === "" ? [] : extractLinks(this.text);
+    if (this.found === undefined) {
+      const found = this.text === "" ? NO_LINKS : extractLinks(this.text);
+      this.found = found.length === 0 ? NO_LINKS : found;
+    }
     return this.found;
   }
 
   links(): readonly PostLink[] {
-    if (!this.all) {
-      const all: PostLink[] = [...this.textLinks()];
-      for (const url of this.content.links) {
-        const host = hostOf(url);
-        if (host !== null) all.push({ url, host });
+    if (this.all === undefined) {
+      const inText = this.textLinks();
+      if (inText.length === 0 && this.content.links.length === 0) this.all = NO_LINKS;
+      else {
+        const all: PostLink[] = [...inText];
+        for (const url of this.content.links) {
+          const host = hostOf(url);
+          if (host !== null) all.push({ url, host });
+        }
+        this.all = all;
       }
-      this.all = all;
     }
     return this.all;
   }
 
   hosts(): readonly string[] {
-    this.distinctHosts ??= [...new Set(this.links().map((l) => l.host))];
+    if (this.distinctHosts === undefined) {
+      const links = this.links();
+      this.distinctHosts = links.length === 0 ? NO_LINKS : [...new Set(links.map((l) => l.host))];
+    }
     return this.distinctHosts;
   }
 
   matches(matcher: Matcher): readonly TermMatch[] {
-    let found = this.byMatcher.get(matcher);
-    if (!found) {
-      found = this.text === "" || matcher.size === 0 ? [] : matcher.find(this.text, this);
-      this.byMatcher.set(matcher, found);
+    if (this.matcher1 === matcher) return this.matches1 as readonly TermMatch[];
+    if (this.matcher2 === matcher) return this.matches2 as readonly TermMatch[];
+    let found = this.byMatcher?.get(matcher);
+    if (found === undefined) {
+      found = this.text === "" || matcher.size === 0 ? NO_LINKS : matcher.find(this.text, this);
+      if (this.matcher1 === undefined) {
+        this.matcher1 = matcher;
+        this.matches1 = found;
+      } else if (this.matcher2 === undefined) {
+        this.matcher2 = matcher;
+        this.matches2 = found;
+      } else (this.byMatcher ??= new Map()).set(matcher, found);
     }
     return found;
   }

@@ -60,24 +60,34 @@ export function isNewsForward(origin: ForwardOrigin | undefined): origin is Forw
   return origin !== undefined && (origin.kind === "channel" || origin.kind === "chat");
 }
 
+/** What `classify` answers for an ordinary post (most): one frozen object, nothing made per message. */
+const ORDINARY: Classification = Object.freeze({
+  category: "ordinary",
+  reasons: Object.freeze([]) as unknown as NewsReason[],
+});
+
 export function classify(content: PostContent, settings: NewsSettings): Classification {
   const { domains, keywords } = compile(settings);
-  const reasons: NewsReason[] = [];
   const analysis = analyze(content);
-  for (const host of analysis.hosts()) {
+  const hosts = analysis.hosts();
+  const forward = settings.forwards && isNewsForward(content.forwardedFrom);
+  const matches = keywords && content.text !== "" ? analysis.matches(keywords) : undefined;
+  if (hosts.length === 0 && !forward && (matches === undefined || matches.length === 0)) return ORDINARY;
+  const reasons: NewsReason[] = [];
+  for (const host of hosts) {
     const domain = domains.has(host);
     if (domain !== null) reasons.push({ kind: "news_domain", host, domain });
     else if (settings.any_link) reasons.push({ kind: "link", host });
   }
-  if (settings.forwards && isNewsForward(content.forwardedFrom)) {
+  if (forward && content.forwardedFrom) {
     const { kind, title } = content.forwardedFrom;
     reasons.push(
       title === undefined ? { kind: "forward", from: kind } : { kind: "forward", from: kind, title },
     );
   }
-  if (keywords && content.text !== "") {
+  if (matches !== undefined && matches.length > 0) {
     const seen = new Set<number>();
-    for (const m of analysis.matches(keywords)) {
+    for (const m of matches) {
       if (seen.has(m.id)) continue;
       seen.add(m.id);
       reasons.push({ kind: "keyword", term: m.term });

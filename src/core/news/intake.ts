@@ -14,7 +14,11 @@ import type { MessageEdited, MessagePosted } from "../events.js";
 import type { HoldId } from "../ids.js";
 import type { Ctx } from "../engine/context.js";
 import type { Verdict } from "../engine/module.js";
-import { classify, type NewsReason } from "./classifier.js";
+import type { Actor } from "../model/content.js";
+import type { MaybePromise } from "../ports/store.js";
+import type { CommunitySettings } from "../settings/community.js";
+import { classify, type Classification, type NewsReason } from "./classifier.js";
+import type { NewsSettings } from "./settings.js";
 import {
   ALBUM_SEEN_TTL,
   ALBUM_TIMER,
@@ -39,15 +43,29 @@ function mergeReasons(a: readonly NewsReason[], b: readonly NewsReason[]): NewsR
   return [...a, ...b.filter((r) => !seen.has(JSON.stringify(r)))];
 }
 
-export async function onNewsMessage(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<Verdict> {
+/**
+ * A post in a chat with news holds. Classified first (no I/O): a post that is not news and not part of an
+ * album (most) passes at once, without a store read or a promise.
+ */
+export function onNewsMessage(ctx: Ctx, event: MessagePosted | MessageEdited): MaybePromise<Verdict> {
   const { community, actor, chat } = ctx;
   const settings = ctx.policy?.news;
   if (!settings?.enabled || !community?.reviewChat || !actor || !chat) return "continue";
+  const own = classify(event.content, settings);
+  if (own.reasons.length === 0 && event.content.albumId === undefined) return "continue";
+  return takeNews(ctx, event, community, actor, settings, own);
+}
+
+async function takeNews(
+  ctx: Ctx,
+  event: MessagePosted | MessageEdited,
+  community: CommunitySettings,
+  actor: Actor,
+  settings: NewsSettings,
+  own: Classification,
+): Promise<Verdict> {
   if (await ctx.isAdmin(community, actor)) return "continue";
   const albumId = event.content.albumId;
-  // Classified first (no I/O): a post that is not news and not part of an album needs no store read.
-  const own = classify(event.content, settings);
-  if (own.reasons.length === 0 && albumId === undefined) return "continue";
   if (await new Publishers(ctx.services.store).has(community.id, actor.account)) return "continue";
   const { store } = ctx.services;
   const holds = new HoldStore(store);

@@ -21,6 +21,13 @@ export interface KeyValueStore {
    * writes it back uses `get` (a fresh copy) or `change`.
    */
   getShared<T>(key: string): Promise<Frozen<T> | undefined>;
+  /**
+   * Optional: `getShared` answered at once, when the store can without a round trip (the memory store; SQLite,
+   * whose reads are synchronous; Redis and PostgreSQL from their read cache). `UNCACHED` when it cannot:
+   * ask `getShared`. The message path reads through `readShared`, which needs no await when this answers,
+   * so a message whose records are at hand is handled without waiting on a promise per read.
+   */
+  peekShared?<T>(key: string): Frozen<T> | undefined | typeof UNCACHED;
   /** Stores a JSON-serializable value; `ttlMs` makes it expire. */
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
   /** Removes a value; true when there was one. */
@@ -149,6 +156,26 @@ export function openUnit(store: KeyValueStore): StoreUnit {
 export function groupedView(store: KeyValueStore): KeyValueStore {
   const view = typeof store.grouped === "function" ? store.grouped() : undefined;
   return view && typeof (view as Partial<GroupingStore>).unit === "function" ? view : store;
+}
+
+/** `peekShared` could not answer without a round trip to the backend. */
+export const UNCACHED: unique symbol = Symbol("uncached");
+
+/** A value, or a promise of it when it had to wait (see `readShared`). */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * `store.getShared(key)`, without a promise when the store answers at once (`peekShared`). A store wrapped
+ * so that every member returns a promise (tests) still works: its answer is awaited.
+ */
+export function readShared<T>(store: KeyValueStore, key: string): MaybePromise<Frozen<T> | undefined> {
+  if (store.peekShared !== undefined) {
+    const value = store.peekShared<T>(key) as Frozen<T> | undefined | typeof UNCACHED | Promise<unknown>;
+    if (value instanceof Promise)
+      return value.then((v) => (v === UNCACHED ? store.getShared<T>(key) : (v as Frozen<T> | undefined)));
+    if (value !== UNCACHED) return value;
+  }
+  return store.getShared<T>(key);
 }
 
 /** What `scrub` did, and where deleted values may still be (plain sentences, for the log and the docs). */

@@ -28,8 +28,8 @@ export interface RuleHit {
 export interface CompiledRules {
   readonly categories: readonly CompiledCategory[];
   readonly matcher: Matcher;
-  /** Every hit in a message, at most one per category and kind (the first found). */
-  scan(content: PostContent): RuleHit[];
+  /** Every hit in a message, at most one per category and kind (the first found); frozen and empty for most. */
+  scan(content: PostContent): readonly RuleHit[];
 }
 
 const cache = new WeakMap<RulesSettings, CompiledRules>();
@@ -39,6 +39,11 @@ const cache = new WeakMap<RulesSettings, CompiledRules>();
  * automaton is built once per policy, not once per message. (A community that configures no category
  * has the default ones: they are the schema default, see defaults.ts.)
  */
+/** The compiled rules of a policy when they were compiled before (`compiledRulesFor`), else undefined. */
+export function compiledRules(settings: RulesSettings): CompiledRules | undefined {
+  return cache.get(settings);
+}
+
 export function compiledRulesFor(
   settings: RulesSettings,
   onBadPattern?: (category: string, pattern: string) => void,
@@ -89,7 +94,7 @@ export function compileRules(
   return {
     categories: compiled,
     matcher,
-    scan(content: PostContent): RuleHit[] {
+    scan(content: PostContent): readonly RuleHit[] {
       const hits: RuleHit[] = [];
       const text = content.text;
       // The message's shared analysis: the news classifier and the access gate reuse its fold and links.
@@ -151,10 +156,12 @@ export function compileRules(
           }
         }
       }
-      return hits;
+      return hits.length === 0 ? NO_HITS : hits;
     },
   };
 }
+
+const NO_HITS: readonly RuleHit[] = Object.freeze([]);
 
 /** Adds a hit unless one of the same category found the same way is already there (a few hits at most). */
 function addHit(hits: RuleHit[], hit: RuleHit): void {

@@ -5,8 +5,10 @@ import type { CommandIssued, MessageEdited, MessagePosted } from "../events.js";
 import type { AccountKey } from "../ids.js";
 import { translator } from "../i18n/translator.js";
 import { DAY } from "../ports/clock.js";
-import type { CommunitySettings } from "../settings/community.js";
-import { compiledRulesFor, mostSevere, type RuleHit } from "./compile.js";
+import type { CommunitySettings, Policy } from "../settings/community.js";
+import type { Actor } from "../model/content.js";
+import type { MaybePromise } from "../ports/store.js";
+import { compiledRules, compiledRulesFor, mostSevere, type CompiledRules, type RuleHit } from "./compile.js";
 import { caseReason, categoryLabel, describeMatch, memberLabel } from "./describe.js";
 import {
   BUTTON_PREFIX,
@@ -53,18 +55,39 @@ export function rulesModule(): Module {
   };
 }
 
-/** The most severe hit of a non-admin's message, with whether it is the first time this message is acted on for it. */
-async function findHit(
-  ctx: Ctx,
-  event: MessagePosted | MessageEdited,
-): Promise<{ community: CommunitySettings; hit: RuleHit; first: boolean } | undefined> {
+interface Found {
+  community: CommunitySettings;
+  hit: RuleHit;
+  first: boolean;
+}
+
+/**
+ * The most severe hit of a non-admin's message, with whether it is the first time this message is acted
+ * on for it. A message that hits nothing (most) is answered at once, without a promise.
+ */
+function findHit(ctx: Ctx, event: MessagePosted | MessageEdited): MaybePromise<Found | undefined> {
   const { community, policy, actor } = ctx;
   if (!community || !policy || !actor || !policy.rules.enabled) return undefined;
-  const compiled = compiledRulesFor(policy.rules, (category) =>
+  const hits = (compiledRules(policy.rules) ?? compileLogging(ctx, community, policy)).scan(event.content);
+  if (hits.length === 0) return undefined;
+  return hitFound(ctx, event, community, policy, actor, hits);
+}
+
+/** Compiles a policy's rules (once: `compiledRules` has them after), saying which patterns are invalid. */
+function compileLogging(ctx: Ctx, community: CommunitySettings, policy: Policy): CompiledRules {
+  return compiledRulesFor(policy.rules, (category) =>
     ctx.services.logger.warn({ community: community.id, category }, "invalid content-rule pattern skipped"),
   );
-  const hits = compiled.scan(event.content);
-  if (hits.length === 0) return undefined;
+}
+
+async function hitFound(
+  ctx: Ctx,
+  event: MessagePosted | MessageEdited,
+  community: CommunitySettings,
+  policy: Policy,
+  actor: Actor,
+  hits: readonly RuleHit[],
+): Promise<Found | undefined> {
   if (actor.isChatAdmin || (await ctx.isAdmin(community, actor))) return undefined;
   const hit = mostSevere(hits, policy.sanctions.ladder);
   if (!hit) return undefined;
@@ -83,8 +106,18 @@ async function findHit(
  * counts. `delete` and `record` categories record the violation; a `hold` category needs an admin's
  * judgement on a message that can no longer be copied or released, so it is only logged.
  */
-async function onRemovedMessage(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<void> {
-  const found = await findHit(ctx, event);
+function onRemovedMessage(ctx: Ctx, event: MessagePosted | MessageEdited): MaybePromise<void> {
+  const found = findHit(ctx, event);
+  if (found === undefined) return undefined;
+  return removedHit(ctx, event, found);
+}
+
+async function removedHit(
+  ctx: Ctx,
+  event: MessagePosted | MessageEdited,
+  finding: MaybePromise<Found | undefined>,
+): Promise<void> {
+  const found = await finding;
   if (!found?.first) return;
   const { community, hit } = found;
   const action = hit.category.settings.action;
@@ -102,8 +135,18 @@ async function onRemovedMessage(ctx: Ctx, event: MessagePosted | MessageEdited):
   if (action !== "hold") await recordViolation(ctx, community, event, hit);
 }
 
-async function onMessage(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<Verdict> {
-  const found = await findHit(ctx, event);
+function onMessage(ctx: Ctx, event: MessagePosted | MessageEdited): MaybePromise<Verdict> {
+  const found = findHit(ctx, event);
+  if (found === undefined) return "continue";
+  return actOnHit(ctx, event, found);
+}
+
+async function actOnHit(
+  ctx: Ctx,
+  event: MessagePosted | MessageEdited,
+  finding: MaybePromise<Found | undefined>,
+): Promise<Verdict> {
+  const found = await finding;
   if (!found) return "continue";
   const { community, hit, first } = found;
   const actor = event.actor;

@@ -5,6 +5,9 @@ import type { Verdict } from "../engine/module.js";
 import type { AccountKey, ChatKey, CommunityId } from "../ids.js";
 import { formatDuration } from "../settings/duration.js";
 import type { Timer } from "../ports/scheduler.js";
+import type { MaybePromise } from "../ports/store.js";
+import type { CommunitySettings } from "../settings/community.js";
+import type { VerificationSettings } from "./settings.js";
 import {
   communityById,
   hasVerificationLimit,
@@ -56,14 +59,28 @@ export async function onJoin(ctx: Ctx, event: MemberJoined): Promise<void> {
   }
 }
 
-export async function onMessage(ctx: Ctx, event: MessagePosted | MessageEdited): Promise<Verdict> {
+/** Verified members (most messages) pass at once where the store has their records at hand. */
+export function onMessage(ctx: Ctx, event: MessagePosted | MessageEdited): MaybePromise<Verdict> {
   const community = ctx.community;
   if (!community || exempt(ctx) || event.kind !== "message_posted") return "continue";
   const s = settingsOf(ctx, community);
+  if (!s.required) return "continue";
+  const verified = isVerified(ctx.services.store, community.id, event.actor.account);
+  if (verified instanceof Promise)
+    return verified.then((v) => (v ? "continue" : unverifiedPost(ctx, event, community, s)));
+  return verified ? "continue" : unverifiedPost(ctx, event, community, s);
+}
+
+/** A post by an account not verified in the community: grace for members already there, else limited. */
+async function unverifiedPost(
+  ctx: Ctx,
+  event: MessagePosted,
+  community: CommunitySettings,
+  s: VerificationSettings,
+): Promise<Verdict> {
   const account = event.actor.account;
   const chat = event.message.chat;
   const { store, members } = ctx.services;
-  if (!s.required || (await isVerified(store, community.id, account))) return "continue";
   // Already limited: the access gate enforced the level before us; let text_only posts through.
   if (await hasVerificationLimit(ctx, chat, account)) return "continue";
   const membership = await members.get(chat, account);

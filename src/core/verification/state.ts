@@ -1,7 +1,7 @@
 import type { AccountKey, ChatKey, CommunityId, IdentityId } from "../ids.js";
 import type { MessageRef } from "../model/content.js";
 import type { Instant } from "../ports/clock.js";
-import { KEEP, type KeyValueStore } from "../ports/store.js";
+import { KEEP, readShared, type Frozen, type KeyValueStore, type MaybePromise } from "../ports/store.js";
 import {
   decodeIdentity,
   storedVerified,
@@ -11,6 +11,7 @@ import {
   type ShortIdentity,
   type StoredIdentity,
 } from "./identity-record.js";
+import { keyOf1, keyOf2 } from "../ports/record-keys.js";
 
 /**
  * What the verification module keeps, and under which keys. Nothing here is ever plain personal data:
@@ -75,10 +76,10 @@ export interface LinkCode {
 
 export const keys = {
   /** The identity, compact (identity-record.ts). */
-  identity: (c: CommunityId, id: IdentityId) => `vf:id:${c}:${id}`,
+  identity: keyOf2("vf:id:") as (c: CommunityId, id: IdentityId) => string,
   hashIndex: (c: CommunityId, hash: string) => `vf:hash:${c}:${hash}`,
   /** Where an account is bound: `[community, identity]` pairs, oldest first. */
-  account: (a: AccountKey) => `vf:acct:${a}`,
+  account: keyOf1("vf:acct:") as (a: AccountKey) => string,
   session: (a: AccountKey) => `vf:session:${a}`,
   request: (c: CommunityId, id: string) => `vf:request:${c}:${id}`,
   pendingRequest: (c: CommunityId, a: AccountKey) => `vf:pending:${c}:${a}`,
@@ -164,17 +165,33 @@ export async function identityOf(
 
 /**
  * Whether the account is bound to a verified identity in the community. Runs on every message, so it
- * reads both records shared (`getShared`: parsed once per cached value) and keeps nothing of them.
+ * reads both records shared (`readShared`: parsed once per cached value, and at once where the store has
+ * them at hand) and keeps nothing of them.
  */
-export async function isVerified(
+export function isVerified(
   store: KeyValueStore,
   community: CommunityId,
   account: AccountKey,
-): Promise<boolean> {
-  const bindings = (await store.getShared<AccountBindings>(keys.account(account))) ?? [];
-  const id = bindings.find(([c]) => c === community)?.[1];
+): MaybePromise<boolean> {
+  const bindings = readShared<AccountBindings>(store, keys.account(account));
+  if (bindings instanceof Promise) return bindings.then((b) => boundVerified(store, community, b));
+  return boundVerified(store, community, bindings);
+}
+
+function boundVerified(
+  store: KeyValueStore,
+  community: CommunityId,
+  bindings: Frozen<AccountBindings> | undefined,
+): MaybePromise<boolean> {
+  let id: IdentityId | undefined;
+  for (const [c, bound] of bindings ?? [])
+    if (c === community) {
+      id = bound;
+      break;
+    }
   if (!id) return false;
-  const raw = await store.getShared<StoredIdentity | ShortIdentity | Identity>(keys.identity(community, id));
+  const raw = readShared<StoredIdentity | ShortIdentity | Identity>(store, keys.identity(community, id));
+  if (raw instanceof Promise) return raw.then((r) => r !== undefined && storedVerified(r));
   return raw !== undefined && storedVerified(raw);
 }
 

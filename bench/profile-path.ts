@@ -1,0 +1,72 @@
+/**
+ * Dev tool (issue 13): a CPU profile of the measured message path only, on one backend.
+ *   npx tsx bench/profile-path.ts [memory|sqlite] [out.cpuprofile]
+ * Prints the rate; the profile (Chrome DevTools format) covers the measured loop alone.
+ */
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import os from "node:os";
+import path from "node:path";
+import type { MessagePosted } from "../src/core/events.js";
+import { compiledRulesFor } from "../src/core/rules/compile.js";
+import { pathEvents } from "./path.js";
+import { benchRuntime, exampleConfig, openBenchStore, verifyMembers } from "./setup.js";
+
+const name = (process.argv[2] ?? "memory") as "memory" | "sqlite";
+const out = process.argv[3];
+const dir = mkdtempSync(path.join(os.tmpdir(), "cw-prof-"));
+const config = exampleConfig();
+const { store } = await openBenchStore(
+  { name, url: name === "memory" ? "memory://" : `sqlite://${path.join(dir, "p.sqlite")}` },
+  { cacheEntries: config.raw.storage.cache_entries },
+);
+const runtime = await benchRuntime(config, store);
+const accounts = await verifyMembers(runtime, 1_000);
+const events = pathEvents(accounts, 42_000);
+for (const e of events.slice(0, 2_000)) await runtime.engine.handle(e);
+const measured = events.slice(2_000);
+const session = new Session();
+if (out) {
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 50 });
+  await session.post("Profiler.start");
+}
+// Each block of 1,000 messages through the path, then the matcher alone on the same texts (its best of
+// three): the machine is shared, and a ratio of two figures taken moments apart is steadier than either.
+const policy = config.core.communities[0]?.chats[0]?.policy;
+if (!policy) throw new Error("no chat");
+const { matcher } = compiledRulesFor(policy.rules);
+const ratios: number[] = [];
+const pathTimes: number[] = [];
+const findTimes: number[] = [];
+const t0 = performance.now();
+for (let b = 0; b < measured.length; b += 1_000) {
+  const block = measured.slice(b, b + 1_000) as MessagePosted[];
+  let s = performance.now();
+  for (const e of block) await runtime.engine.handle(e);
+  const path = (performance.now() - s) / block.length;
+  let find = Infinity;
+  // PATH_ONLY=1: no matcher blocks (a profile of the path alone)
+  for (let r = 0; r < (process.env["PATH_ONLY"] ? 0 : 3); r++) {
+    s = performance.now();
+    for (const e of block) matcher.find(e.content.text);
+    find = Math.min(find, (performance.now() - s) / block.length);
+  }
+  ratios.push(find / path);
+  pathTimes.push(path);
+  findTimes.push(find);
+  if (process.env["BLOCKS"]) process.stdout.write(`${(1000 * path).toFixed(0)} `);
+}
+const seconds = (performance.now() - t0) / 1000;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+if (out) {
+  const { profile } = await session.post("Profiler.stop");
+  writeFileSync(out, JSON.stringify(profile));
+}
+console.log(
+  `${name}: path at ${(100 * median(ratios)).toFixed(1)}% of the matcher (median of ${ratios.length} blocks; ` +
+    `quartiles ${[0.25, 0.75].map((q) => (100 * ([...ratios].sort((a, b) => a - b)[Math.floor(ratios.length * q)] as number)).toFixed(1)).join("-")}%); ` +
+    `path median ${(1000 * median(pathTimes)).toFixed(1)} µs/msg, matcher ${(1000 * median(findTimes)).toFixed(2)}; ${seconds.toFixed(1)} s`,
+);
+await runtime.close();
