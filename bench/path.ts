@@ -8,7 +8,8 @@ import type { AccountKey, ChatKey } from "../src/core/ids.js";
 import type { Runtime } from "../src/app/runtime.js";
 import { chosenLanguage } from "../src/core/engine/language.js";
 import { classify } from "../src/core/news/classifier.js";
-import { compiledRulesFor, type CompiledRules } from "../src/core/rules/compile.js";
+import { compiledPolicy, compiledRulesFor } from "../src/core/rules/compile.js";
+import { silentLogger } from "../src/core/ports/logger.js";
 import { isVerified } from "../src/core/verification/state.js";
 import { makeMessages, mulberry32 } from "./corpus.js";
 import {
@@ -100,7 +101,6 @@ async function breakdownOf(
   runtime: Runtime,
   events: readonly MessagePosted[],
   latencies: Float64Array,
-  compiled: CompiledRules,
 ): Promise<PathBreakdown> {
   const { services } = runtime.engine;
   const { directory } = services;
@@ -112,11 +112,13 @@ async function breakdownOf(
     if (!found) throw new Error(`no chat ${event.message.chat}`);
     const { community, chat } = found;
     const content = { ...event.content };
+    // as the engine does: the chat's policy, its rules and news keywords in one automaton
+    const shared = compiledPolicy(chat.policy, silentLogger, community.id);
     const t0 = performance.now();
-    compiled.scan(content);
+    shared.scan(content);
     const t1 = performance.now();
     const settings = chat.policy.news;
-    if (settings.enabled) classify(content, settings);
+    if (settings.enabled) classify(content, settings, shared.keywords);
     const t2 = performance.now();
     const account = event.actor.account;
     const now = Date.now();
@@ -212,7 +214,7 @@ export async function runPathBench(
       const seconds = (performance.now() - t0) / 1000;
       const breakdown =
         backend.name === "memory" || backend.name === "sqlite"
-          ? await breakdownOf(runtime, measured.slice(0, n), latencies, compiled)
+          ? await breakdownOf(runtime, measured.slice(0, n), latencies)
           : undefined;
       latencies.sort();
       return {

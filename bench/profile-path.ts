@@ -22,7 +22,7 @@ const { store } = await openBenchStore(
 );
 const runtime = await benchRuntime(config, store);
 const accounts = await verifyMembers(runtime, 1_000);
-const events = pathEvents(accounts, 42_000);
+const events = pathEvents(accounts, Number(process.env["MESSAGES"] ?? 40_000) + 2_000);
 for (const e of events.slice(0, 2_000)) await runtime.engine.handle(e);
 const measured = events.slice(2_000);
 const session = new Session();
@@ -40,11 +40,27 @@ const { matcher } = compiledRulesFor(policy.rules);
 const ratios: number[] = [];
 const pathTimes: number[] = [];
 const findTimes: number[] = [];
+const acting = { n: 0, ms: 0 };
+const kindsSeen = new Map<string, number>();
+const quiet = { n: 0, ms: 0 };
 const t0 = performance.now();
 for (let b = 0; b < measured.length; b += 1_000) {
   const block = measured.slice(b, b + 1_000) as MessagePosted[];
   let s = performance.now();
-  for (const e of block) await runtime.engine.handle(e);
+  for (const e of block) {
+    const t = performance.now();
+    const handled = await runtime.engine.handle(e);
+    const took = performance.now() - t;
+    if (handled.decisions.length > 0) {
+      const kinds = handled.decisions.map((d) => d.kind).join(",");
+      kindsSeen.set(kinds, (kindsSeen.get(kinds) ?? 0) + 1);
+      acting.n++;
+      acting.ms += took;
+    } else {
+      quiet.n++;
+      quiet.ms += took;
+    }
+  }
   const path = (performance.now() - s) / block.length;
   let find = Infinity;
   // PATH_ONLY=1: no matcher blocks (a profile of the path alone)
@@ -60,6 +76,12 @@ for (let b = 0; b < measured.length; b += 1_000) {
 }
 const seconds = (performance.now() - t0) / 1000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+if (process.env["KINDS"]) console.log([...kindsSeen].sort((a, b) => b[1] - a[1]));
+console.log(
+  `messages with decisions: ${acting.n}, ${((1000 * acting.ms) / Math.max(1, acting.n)).toFixed(1)} µs each, ` +
+    `${((1000 * acting.ms) / (acting.n + quiet.n)).toFixed(1)} µs per message of all; ` +
+    `without: ${quiet.n}, ${((1000 * quiet.ms) / Math.max(1, quiet.n)).toFixed(1)} µs each`,
+);
 if (out) {
   const { profile } = await session.post("Profiler.stop");
   writeFileSync(out, JSON.stringify(profile));

@@ -5,7 +5,7 @@ import { analyze } from "../matching/index.js";
 import { HOUR } from "../ports/clock.js";
 import type { Ctx } from "./context.js";
 import type { Module, Verdict } from "./module.js";
-import { KEEP, type MaybePromise } from "../ports/store.js";
+import { KEEP, readShared, type MaybePromise } from "../ports/store.js";
 
 const rateKey = (chat: string, account: string, bucket: number) => `rate:${chat}:${account}:${bucket}`;
 const noticeKey = (chat: string, account: string, why: string) => `gate-notice:${chat}:${account}:${why}`;
@@ -32,7 +32,7 @@ async function remove(
   // A member who keeps posting while limited was told within the hour: a plain (cached) read says so,
   // without the atomic change (a write transaction on SQLite) that decides who tells them otherwise.
   const first =
-    !toldWithinHour(await ctx.services.store.get<number>(key), ctx.now) &&
+    !toldWithinHour(await readShared<number>(ctx.services.store, key), ctx.now) &&
     (await ctx.services.store.change<number, boolean>(
       key,
       (last) =>

@@ -27,11 +27,33 @@ export function languageFromTag(tag: string | undefined): Language | undefined {
   return isLanguage(base) ? base : undefined;
 }
 
+/**
+ * A template cut at its placeholders once: text, name, text, name, … text (an even count of parts never
+ * happens; odd indexes are placeholder names). Templates are the catalogue's: a few hundred in all.
+ */
+const cut = new Map<string, readonly string[]>();
+
+function partsOf(template: string): readonly string[] {
+  let parts = cut.get(template);
+  if (parts === undefined) {
+    parts = template.split(/\{(\w+)\}/);
+    // Templates come from the catalogues (bounded); a caller formatting texts of its own is kept from
+    // growing this without end.
+    if (cut.size < 4_096) cut.set(template, parts);
+  }
+  return parts;
+}
+
 /** `{name}` placeholders; a missing parameter stays visible as `{name}` rather than vanishing. */
 export function format(template: string, params: Params = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
+  const parts = partsOf(template);
+  if (parts.length === 1) return template;
+  let out = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as string;
+    out += (Object.hasOwn(params, name) ? String(params[name]) : `{${name}}`) + (parts[i + 1] as string);
+  }
+  return out;
 }
 
 const translators = new Map<Language, Translate>();

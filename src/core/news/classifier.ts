@@ -12,7 +12,7 @@
  * classify({ text: "see ｎｅｗｓ．example。com/a", links: [], media: [] }, settings)
  * // → { category: "news", reasons: [{ kind: "news_domain", host: "news.example.com", domain: "example.com" }] }
  */
-import { analyze, buildMatcher, type Matcher } from "../matching/index.js";
+import { analyze, buildMatcher, type Matcher, type TermMatch } from "../matching/index.js";
 import type { ForwardOrigin, PostContent } from "../model/content.js";
 import { buildDomainList, type DomainList } from "./domain-list.js";
 import type { NewsSettings } from "./settings.js";
@@ -60,18 +60,47 @@ export function isNewsForward(origin: ForwardOrigin | undefined): origin is Forw
   return origin !== undefined && (origin.kind === "channel" || origin.kind === "chat");
 }
 
+/** The keyword matches among all of a shared automaton's (ids from `base` on; one id per keyword). */
+function keywordMatches(all: readonly TermMatch[], base: number): readonly TermMatch[] {
+  let found: TermMatch[] | undefined;
+  for (const m of all) if (m.id >= base) (found ??= []).push(m);
+  return found ?? NONE;
+}
+
+const NONE: readonly TermMatch[] = Object.freeze([]);
+
 /** What `classify` answers for an ordinary post (most): one frozen object, nothing made per message. */
 const ORDINARY: Classification = Object.freeze({
   category: "ordinary",
   reasons: Object.freeze([]) as unknown as NewsReason[],
 });
 
-export function classify(content: PostContent, settings: NewsSettings): Classification {
+/**
+ * Keywords matched by another automaton that holds them (the content rules', `compiledPolicy`): match ids
+ * from `base` on are `terms[id - base]`; other ids are the rules' own terms.
+ */
+export interface KeywordsIn {
+  readonly matcher: Matcher;
+  readonly base: number;
+  readonly terms: readonly string[];
+}
+
+/**
+ * `shared`: the same keywords in an automaton the message is walked with anyway (the engine passes the
+ * policy's rules automaton), so the text is not walked a second time for them.
+ */
+export function classify(content: PostContent, settings: NewsSettings, shared?: KeywordsIn): Classification {
   const { domains, keywords } = compile(settings);
   const analysis = analyze(content);
   const hosts = analysis.hosts();
   const forward = settings.forwards && isNewsForward(content.forwardedFrom);
-  const matches = keywords && content.text !== "" ? analysis.matches(keywords) : undefined;
+  const inShared = shared !== undefined && shared.terms === settings.keywords;
+  const matches =
+    keywords === undefined || content.text === ""
+      ? undefined
+      : inShared
+        ? keywordMatches(analysis.matches(shared.matcher), shared.base)
+        : analysis.matches(keywords);
   if (hosts.length === 0 && !forward && (matches === undefined || matches.length === 0)) return ORDINARY;
   const reasons: NewsReason[] = [];
   for (const host of hosts) {

@@ -16,7 +16,8 @@ import type { Ctx } from "../engine/context.js";
 import type { Verdict } from "../engine/module.js";
 import type { Actor } from "../model/content.js";
 import type { MaybePromise } from "../ports/store.js";
-import type { CommunitySettings } from "../settings/community.js";
+import type { CommunitySettings, Policy } from "../settings/community.js";
+import { compiledPolicy } from "../rules/compile.js";
 import { classify, type Classification, type NewsReason } from "./classifier.js";
 import type { NewsSettings } from "./settings.js";
 import {
@@ -51,7 +52,12 @@ export function onNewsMessage(ctx: Ctx, event: MessagePosted | MessageEdited): M
   const { community, actor, chat } = ctx;
   const settings = ctx.policy?.news;
   if (!settings?.enabled || !community?.reviewChat || !actor || !chat) return "continue";
-  const own = classify(event.content, settings);
+  // the keywords come from the walk the content rules made over this message (compiledPolicy)
+  const own = classify(
+    event.content,
+    settings,
+    compiledPolicy(ctx.policy as Policy, ctx.services.logger, community.id).keywords,
+  );
   if (own.reasons.length === 0 && event.content.albumId === undefined) return "continue";
   return takeNews(ctx, event, community, actor, settings, own);
 }

@@ -1,7 +1,9 @@
 import { analyze, buildMatcher, foldForDisplay, type Matcher } from "../matching/index.js";
 import type { PostContent } from "../model/content.js";
 import { buildDomainList, type DomainList } from "../news/domain-list.js";
+import type { Logger } from "../ports/logger.js";
 import type { CategorySettings, LadderStep, RulesSettings } from "../sanctions/settings.js";
+import type { Policy } from "../settings/community.js";
 
 /** One category, ready to match: its settings plus its compiled patterns and domain list. */
 export interface CompiledCategory {
@@ -24,10 +26,22 @@ export interface RuleHit {
   end?: number;
 }
 
+/**
+ * News keywords matched by the rules' automaton: match ids from `base` on are `terms[id - base]`. The news
+ * classifier reads them from the same walk over the message as the content rules.
+ */
+export interface SharedKeywords {
+  readonly matcher: Matcher;
+  readonly base: number;
+  readonly terms: readonly string[];
+}
+
 /** All categories of one policy, compiled once: one automaton for every term of every category. */
 export interface CompiledRules {
   readonly categories: readonly CompiledCategory[];
   readonly matcher: Matcher;
+  /** The news keywords compiled into `matcher` too (`compiledPolicy`), else undefined. */
+  readonly keywords: SharedKeywords | undefined;
   /** Every hit in a message, at most one per category and kind (the first found); frozen and empty for most. */
   scan(content: PostContent): readonly RuleHit[];
 }
@@ -39,11 +53,6 @@ const cache = new WeakMap<RulesSettings, CompiledRules>();
  * automaton is built once per policy, not once per message. (A community that configures no category
  * has the default ones: they are the schema default, see defaults.ts.)
  */
-/** The compiled rules of a policy when they were compiled before (`compiledRulesFor`), else undefined. */
-export function compiledRules(settings: RulesSettings): CompiledRules | undefined {
-  return cache.get(settings);
-}
-
 export function compiledRulesFor(
   settings: RulesSettings,
   onBadPattern?: (category: string, pattern: string) => void,
@@ -56,9 +65,30 @@ export function compiledRulesFor(
   return compiled;
 }
 
+const byPolicy = new WeakMap<Policy, CompiledRules>();
+
+/**
+ * A policy's content rules and its news keywords in one automaton, so a message is walked once for both
+ * (the rules' terms when rules are on, the keywords when news holds are on). Compiled on first use and
+ * cached per policy object; invalid patterns are logged once, then.
+ */
+export function compiledPolicy(policy: Policy, logger: Logger, community: string): CompiledRules {
+  let compiled = byPolicy.get(policy);
+  if (!compiled) {
+    compiled = compileRules(
+      policy.rules.enabled ? policy.rules.categories : {},
+      (category) => logger.warn({ community, category }, "invalid content-rule pattern skipped"),
+      policy.news.enabled ? policy.news.keywords : [],
+    );
+    byPolicy.set(policy, compiled);
+  }
+  return compiled;
+}
+
 export function compileRules(
   categories: Readonly<Record<string, CategorySettings>>,
   onBadPattern?: (category: string, pattern: string) => void,
+  keywords: readonly string[] = [],
 ): CompiledRules {
   const compiled: CompiledCategory[] = [];
   const owners: { category: CompiledCategory; term: string; wholeWord: { start: boolean; end: boolean } }[] =
@@ -87,6 +117,8 @@ export function compileRules(
       owners.push({ category, term, wholeWord: wordEdges(term) });
     }
   }
+  const base = owners.length;
+  keywords.forEach((term, i) => specs.push({ term, id: base + i }));
   const matcher = buildMatcher(specs);
   const anyPatterns = compiled.some((c) => c.patterns.length > 0);
   const anyDomains = compiled.some((c) => c.domains !== undefined);
@@ -94,6 +126,7 @@ export function compileRules(
   return {
     categories: compiled,
     matcher,
+    keywords: keywords.length > 0 ? { matcher, base, terms: keywords } : undefined,
     scan(content: PostContent): readonly RuleHit[] {
       const hits: RuleHit[] = [];
       const text = content.text;

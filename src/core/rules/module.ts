@@ -8,7 +8,7 @@ import { DAY } from "../ports/clock.js";
 import type { CommunitySettings, Policy } from "../settings/community.js";
 import type { Actor } from "../model/content.js";
 import type { MaybePromise } from "../ports/store.js";
-import { compiledRules, compiledRulesFor, mostSevere, type CompiledRules, type RuleHit } from "./compile.js";
+import { compiledPolicy, mostSevere, type RuleHit } from "./compile.js";
 import { caseReason, categoryLabel, describeMatch, memberLabel } from "./describe.js";
 import {
   BUTTON_PREFIX,
@@ -68,16 +68,10 @@ interface Found {
 function findHit(ctx: Ctx, event: MessagePosted | MessageEdited): MaybePromise<Found | undefined> {
   const { community, policy, actor } = ctx;
   if (!community || !policy || !actor || !policy.rules.enabled) return undefined;
-  const hits = (compiledRules(policy.rules) ?? compileLogging(ctx, community, policy)).scan(event.content);
+  // with the news keywords: the news classifier reuses this walk over the message (compiledPolicy)
+  const hits = compiledPolicy(policy, ctx.services.logger, community.id).scan(event.content);
   if (hits.length === 0) return undefined;
   return hitFound(ctx, event, community, policy, actor, hits);
-}
-
-/** Compiles a policy's rules (once: `compiledRules` has them after), saying which patterns are invalid. */
-function compileLogging(ctx: Ctx, community: CommunitySettings, policy: Policy): CompiledRules {
-  return compiledRulesFor(policy.rules, (category) =>
-    ctx.services.logger.warn({ community: community.id, category }, "invalid content-rule pattern skipped"),
-  );
 }
 
 async function hitFound(

@@ -26,6 +26,19 @@ describe("i18n catalogue", () => {
 
   it("fills placeholders and leaves a missing one visible", () => {
     expect(format("hello {name}, {missing}", { name: "A" })).toBe("hello A, {missing}");
+    expect(format("{a}{b}", { a: 1, b: "$&" })).toBe("1$&");
+    expect(format("{ spaced } {a} {", { a: "x" })).toBe("{ spaced } x {");
+    expect(format("no placeholders")).toBe("no placeholders");
+    // every catalogue text formats as a plain replace of each {name} would
+    const params = { name: "N", count: 3, chat: "C", community: "Co", reason: "{name}" };
+    const plain = (t: string) =>
+      t.replace(/\{(\w+)\}/g, (whole, n: string) =>
+        Object.hasOwn(params, n) ? String((params as Record<string, unknown>)[n]) : whole,
+      );
+    for (const catalogue of [en, zh])
+      for (const messages of Object.values(catalogue))
+        for (const text of Object.values(messages as Record<string, string>))
+          expect(format(text, params)).toBe(plain(text));
     expect(translator("zh")("core.unknownCommand", { name: "x" })).toContain("/x");
   });
 
