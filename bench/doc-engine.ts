@@ -66,7 +66,7 @@ delete, points, ladder) and a link in 1% (${int(p.messagesWithLink)}; half the m
 where every link is held). Each store is opened as the bot opens it, with the example config's per-process
 read cache (\`storage.cache_entries\`; SQLite's as the one process on its file).
 Redis and PostgreSQL handle the first ${int(p.sharedMessages)} of them (\`--full\`: all), in one pass; memory and
-SQLite run three passes, each on a fresh store, and the best counts, as the matcher's reference is its best pass
+SQLite run ${p.rows.find((r) => r.backend === "sqlite")?.passRates?.length ?? "several"} passes, each on a fresh store, and the best counts, as the matcher's reference is its best pass
 (the rates of every pass are in \`results.json\`, \`passRates\`).
 p50/p99 are per message, wall clock; the load average is read right after each pass.
 
@@ -81,6 +81,18 @@ ${table}
 
 ${goals.join("\n")}
 ${breakdownParagraph(p)}`;
+}
+
+/** How much of the path the messages that had decisions carried out take (the engine rest is mostly theirs). */
+function actingSentence(r: PathRow): string {
+  const a = r.acting;
+  if (!a) return "";
+  return (
+    `On ${r.backend === "memory" ? "memory" : "SQLite"}, ${a.messages.toLocaleString("en-US")} of the ${r.messages.toLocaleString("en-US")} ` +
+    `messages had decisions carried out (a limited member's post deleted, a rule hit's case and sanction, a held ` +
+    `post): they took ${Math.round(100 * a.share)}% of the path's time, ${a.usEach.toFixed(0)} µs each ` +
+    `against ${a.othersUsEach.toFixed(1)} µs for each of the others.`
+  );
 }
 
 /** What the goal leaves for the record reads and the engine, once the scan and the classifier have run. */
@@ -121,13 +133,15 @@ automaton, so this one walk serves both), then the patterns and, for the domain 
 classifier picks its keywords from that walk's matches and looks up the hosts; the reads are the engine's
 six record reads per message (membership and profile, language, access level, account bindings, identity),
 all served from the read cache as shared frozen values, at once (no promise) where the store has them; the
-rest is the engine: event context, module pipeline, decisions and garbage collection.
+rest is the engine: event context, module pipeline, garbage collection, and carrying out and recording
+the decisions of the messages that have any (deletes, cases, sanctions, holds: their share is below).
 
 | backend | path | rule scan | news classifier | record reads | engine rest |
 |---|---:|---:|---:|---:|---:|
 ${lines.join("\n")}
 
 ${rows.map((r) => budgetSentence(r, findUs)).join("\n")}
+${rows.map(actingSentence).join("\n")}
 `;
 }
 

@@ -79,10 +79,10 @@ export class Engine {
   /** Handles one event: its decisions are carried out and their outcomes recorded when this resolves. */
   handle(event: CoreEvent): Promise<Handled> {
     const { observer } = this.services;
-    // Without an observer (metrics off) nothing times the event: one async step less per event.
-    return this.track(
-      observer ? observeHandled(observer, event, this.handleNow(event)) : this.handleNow(event),
-    );
+    // `handleNow` tracks what it has to wait for; an event handled at once is not in flight. Without an
+    // observer (metrics off) nothing times the event: one async step less per event.
+    const handled = this.handleNow(event);
+    return observer ? this.track(observeHandled(observer, event, handled)) : handled;
   }
 
   /** Resolves once every `handle` and `run` call started so far (and any started meanwhile) has finished. */
