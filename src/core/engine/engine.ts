@@ -4,13 +4,14 @@ import type { AccountKey, ChatKey, Platform } from "../ids.js";
 import type { Language, Translate } from "../i18n/translator.js";
 import { translator } from "../i18n/translator.js";
 import type { Actor } from "../model/content.js";
-import type { Clock, Instant } from "../ports/clock.js";
+import type { Clock } from "../ports/clock.js";
 import { noopObserver } from "../ports/observer.js";
 import { openUnit, type MaybePromise, type StoreUnit } from "../ports/store.js";
 import { observeHandled, observeOutcomes } from "./observe.js";
 import { chosenLanguage, memberLanguage } from "./language.js";
-import type { ChatEntry, CommunitySettings, Policy } from "../settings/community.js";
+import type { CommunitySettings } from "../settings/community.js";
 import type { Seen } from "./members.js";
+import { EventContext, type ContextParts } from "./event-context.js";
 import { deliveries, PrivateOutbox, privateWriter } from "./outbox.js";
 import type { Ctx, Services } from "./context.js";
 import { eventChat } from "./context.js";
@@ -404,58 +405,4 @@ function failedIn(unit: StoreUnit, error: unknown): unknown {
     // the work failed already: that error is the one to report
   }
   return error;
-}
-
-/** What an event's context is made of, gathered before its language is known. */
-interface ContextParts {
-  event: CoreEvent;
-  now: Instant;
-  actor: Actor | undefined;
-  community: CommunitySettings | undefined;
-  chat: ChatEntry | undefined;
-  sink: Decision[];
-  chatKey: ChatKey | undefined;
-}
-
-/**
- * The context of one event. A class rather than an object of closures: built for every message, its
- * methods live once on the prototype.
- */
-class EventContext implements Ctx {
-  readonly policy: Policy | undefined;
-  readonly event: CoreEvent;
-  readonly now: Instant;
-  readonly actor: Actor | undefined;
-  readonly community: CommunitySettings | undefined;
-  readonly chat: ChatEntry | undefined;
-  private readonly sink: Decision[];
-  private readonly chatKey: ChatKey | undefined;
-
-  constructor(
-    private readonly engine: Engine,
-    parts: ContextParts,
-    readonly t: Translate,
-    readonly services: Services,
-  ) {
-    this.event = parts.event;
-    this.now = parts.now;
-    this.actor = parts.actor;
-    this.community = parts.community;
-    this.chat = parts.chat;
-    this.sink = parts.sink;
-    this.chatKey = parts.chatKey;
-    this.policy = parts.chat?.policy ?? parts.community?.policy;
-  }
-
-  emit(...decisions: Decision[]): void {
-    this.sink.push(...decisions);
-  }
-
-  translatorFor(account: AccountKey, community?: CommunitySettings): Promise<Translate> {
-    return this.engine.translatorFor(account, community ?? this.community);
-  }
-
-  isAdmin(community: CommunitySettings, actor?: Actor): MaybePromise<boolean> {
-    return this.engine.isAdmin(community, actor, this.chatKey);
-  }
 }
