@@ -60,10 +60,13 @@ export function isNewsForward(origin: ForwardOrigin | undefined): origin is Forw
   return origin !== undefined && (origin.kind === "channel" || origin.kind === "chat");
 }
 
-/** The keyword matches among all of a shared automaton's (ids from `base` on; one id per keyword). */
-function keywordMatches(all: readonly TermMatch[], base: number): readonly TermMatch[] {
+/**
+ * The keyword matches among all of a shared automaton's (ids from `base` on, one id per keyword; the ids
+ * after them are the content-rule patterns' anchors).
+ */
+function keywordMatches(all: readonly TermMatch[], base: number, count: number): readonly TermMatch[] {
   let found: TermMatch[] | undefined;
-  for (const m of all) if (m.id >= base) (found ??= []).push(m);
+  for (const m of all) if (m.id >= base && m.id < base + count) (found ??= []).push(m);
   return found ?? NONE;
 }
 
@@ -77,7 +80,8 @@ const ORDINARY: Classification = Object.freeze({
 
 /**
  * Keywords matched by another automaton that holds them (the content rules', `compiledPolicy`): match ids
- * from `base` on are `terms[id - base]`; other ids are the rules' own terms.
+ * from `base` on are `terms[id - base]` (up to the last keyword); the ids before are the rules' own
+ * terms, the ids after the patterns' anchors.
  */
 export interface KeywordsIn {
   readonly matcher: Matcher;
@@ -99,7 +103,7 @@ export function classify(content: PostContent, settings: NewsSettings, shared?: 
     keywords === undefined || content.text === ""
       ? undefined
       : inShared
-        ? keywordMatches(analysis.matches(shared.matcher), shared.base)
+        ? keywordMatches(analysis.matches(shared.matcher), shared.base, shared.terms.length)
         : analysis.matches(keywords);
   if (hosts.length === 0 && !forward && (matches === undefined || matches.length === 0)) return ORDINARY;
   const reasons: NewsReason[] = [];

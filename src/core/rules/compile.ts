@@ -4,6 +4,7 @@ import { buildDomainList, type DomainList } from "../news/domain-list.js";
 import type { Logger } from "../ports/logger.js";
 import type { CategorySettings, LadderStep, RulesSettings } from "../sanctions/settings.js";
 import type { Policy } from "../settings/community.js";
+import { patternAnchors } from "./pattern-anchors.js";
 
 /** One category, ready to match: its settings plus its compiled patterns and domain list. */
 export interface CompiledCategory {
@@ -85,20 +86,28 @@ export function compiledPolicy(policy: Policy, logger: Logger, community: string
   return compiled;
 }
 
+/**
+ * `options.anchors: false` runs every pattern on the folded text as well, anchors or not (tests check the
+ * anchors never hide a hit).
+ */
 export function compileRules(
   categories: Readonly<Record<string, CategorySettings>>,
   onBadPattern?: (category: string, pattern: string) => void,
   keywords: readonly string[] = [],
+  options: { anchors?: boolean } = {},
 ): CompiledRules {
   const compiled: CompiledCategory[] = [];
   const owners: { category: CompiledCategory; term: string; wholeWord: { start: boolean; end: boolean } }[] =
     [];
   const specs: { term: string; id: number }[] = [];
+  // Each pattern's anchors (pattern-anchors.ts), by the pattern's number across categories.
+  const patternAnchorList: (string[] | undefined)[] = [];
   for (const [name, settings] of Object.entries(categories)) {
     const patterns: RegExp[] = [];
     for (const source of settings.patterns) {
       try {
         patterns.push(new RegExp(source, "iu"));
+        patternAnchorList.push(options.anchors === false ? undefined : patternAnchors(source));
       } catch {
         onBadPattern?.(name, source);
       }
@@ -119,6 +128,18 @@ export function compileRules(
   }
   const base = owners.length;
   keywords.forEach((term, i) => specs.push({ term, id: base + i }));
+  // Then the patterns' anchors: a match of one says its pattern may match the folded text.
+  const anchorBase = base + keywords.length;
+  const anchorPattern: number[] = [];
+  patternAnchorList.forEach((anchors, p) => {
+    for (const term of anchors ?? []) {
+      specs.push({ term, id: anchorBase + anchorPattern.length });
+      anchorPattern.push(p);
+    }
+  });
+  // `anchorSeen[p] === scans`: the walk of the current scan found an anchor of pattern p.
+  const anchorSeen = new Uint32Array(patternAnchorList.length);
+  let scans = 0;
   const matcher = buildMatcher(specs);
   const anyPatterns = compiled.some((c) => c.patterns.length > 0);
   const anyDomains = compiled.some((c) => c.domains !== undefined);
@@ -132,7 +153,12 @@ export function compileRules(
       const text = content.text;
       // The message's shared analysis: the news classifier and the access gate reuse its fold and links.
       const analysis = analyze(content);
+      scans = (scans + 1) >>> 0 || 1;
       for (const m of analysis.matches(matcher)) {
+        if (m.id >= anchorBase) {
+          anchorSeen[anchorPattern[m.id - anchorBase] as number] = scans;
+          continue;
+        }
         const owner = owners[m.id];
         if (!owner) continue;
         if (owner.wholeWord.start && continuesWord(text, m.start, -1)) continue;
@@ -148,8 +174,12 @@ export function compileRules(
       }
       if (anyPatterns && text !== "") {
         let folded: string | undefined;
+        let first = 0;
         for (const category of compiled) {
-          for (const pattern of category.patterns) {
+          const patterns = category.patterns;
+          for (let j = 0; j < patterns.length; j++) {
+            const pattern = patterns[j] as RegExp;
+            const anchored = patternAnchorList[first + j] !== undefined && anchorSeen[first + j] !== scans;
             const original = pattern.exec(text);
             if (original) {
               addHit(hits, {
@@ -162,6 +192,8 @@ export function compileRules(
               });
               break;
             }
+            // None of its anchors in the folded text: it cannot match there.
+            if (anchored) continue;
             // Patterns are case-insensitive: a fold that only lowered ASCII letters finds nothing new.
             if (!analysis.foldChanges()) continue;
             folded ??= analysis.foldedString();
@@ -171,6 +203,7 @@ export function compileRules(
               break;
             }
           }
+          first += patterns.length;
         }
       }
       if (anyDomains) {
