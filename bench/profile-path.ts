@@ -5,7 +5,7 @@
  * with a file name a CPU profile (Chrome DevTools format) of the measured loop alone.
  *   npx tsx bench/profile-path.ts [memory|sqlite] [out.cpuprofile]
  * Environment: MESSAGES (default 40000), PATH_ONLY=1 (no matcher blocks: a profile of the path alone),
- * BLOCKS=1 (each block's µs per message), KINDS=1 (the decision kinds of the messages that had any).
+ * BLOCKS=1 (each block's µs per message), KINDS=1 (the decision kinds of the messages that had any, with their count and µs each).
  */
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import type { MessagePosted } from "../src/core/events.js";
 import { compiledRulesFor } from "../src/core/rules/compile.js";
-import { pathEvents } from "./path.js";
+import { greetChats, pathEvents } from "./path.js";
 import { benchRuntime, exampleConfig, openBenchStore, verifyMembers } from "./setup.js";
 
 const name = (process.argv[2] ?? "memory") as "memory" | "sqlite";
@@ -27,6 +27,7 @@ const { store } = await openBenchStore(
 const runtime = await benchRuntime(config, store);
 const accounts = await verifyMembers(runtime, 1_000);
 const events = pathEvents(accounts, Number(process.env["MESSAGES"] ?? 40_000) + 2_000);
+await greetChats(runtime, accounts);
 for (const e of events.slice(0, 2_000)) await runtime.engine.handle(e);
 const measured = events.slice(2_000);
 const session = new Session();
@@ -45,7 +46,7 @@ const ratios: number[] = [];
 const pathTimes: number[] = [];
 const findTimes: number[] = [];
 const acting = { n: 0, ms: 0 };
-const kindsSeen = new Map<string, number>();
+const kindsSeen = new Map<string, { n: number; ms: number }>();
 const quiet = { n: 0, ms: 0 };
 const quietTimes: number[] = [];
 const t0 = performance.now();
@@ -58,7 +59,8 @@ for (let b = 0; b < measured.length; b += 1_000) {
     const took = performance.now() - t;
     if (handled.decisions.length > 0) {
       const kinds = handled.decisions.map((d) => d.kind).join(",");
-      kindsSeen.set(kinds, (kindsSeen.get(kinds) ?? 0) + 1);
+      const seen = kindsSeen.get(kinds) ?? { n: 0, ms: 0 };
+      kindsSeen.set(kinds, { n: seen.n + 1, ms: seen.ms + took });
       acting.n++;
       acting.ms += took;
     } else {
@@ -82,7 +84,10 @@ for (let b = 0; b < measured.length; b += 1_000) {
 }
 const seconds = (performance.now() - t0) / 1000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-if (process.env["KINDS"]) console.log([...kindsSeen].sort((a, b) => b[1] - a[1]));
+if (process.env["KINDS"]) {
+  for (const [kinds, { n, ms }] of [...kindsSeen].sort((a, b) => b[1].ms - a[1].ms))
+    console.log(`${String(n).padStart(6)} × ${((1000 * ms) / n).toFixed(1).padStart(6)} µs  ${kinds}`);
+}
 console.log(
   `messages with decisions: ${acting.n}, ${((1000 * acting.ms) / Math.max(1, acting.n)).toFixed(1)} µs each, ` +
     `${((1000 * acting.ms) / (acting.n + quiet.n)).toFixed(1)} µs per message of all; ` +
