@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { extractLinks, foldHost, hostOf } from "../../../src/core/news/links.js";
+import { extractLinks, firstLinkMark, foldHost, foldLinkText, hostOf } from "../../../src/core/news/links.js";
 
 const hosts = (text: string) => extractLinks(text).map((l) => l.host);
 const originals = (text: string) => extractLinks(text).map((l) => text.slice(l.start, l.end));
@@ -132,6 +132,28 @@ describe("foldHost", () => {
 });
 
 describe("the link pre-check (no fold, no regex when a text cannot hold a link)", () => {
+  it("starts at every code unit whose fold holds a `.` or a `/` (all of the BMP), and at surrogates", () => {
+    const marks: number[] = [];
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      const isSurrogate = c >= 0xd800 && c <= 0xdfff;
+      const folded = isSurrogate ? "" : foldLinkText(ch);
+      const mark = isSurrogate || folded.includes(".") || folded.includes("/");
+      if (mark) marks.push(c);
+      expect(firstLinkMark(`ab${ch}c`), `U+${c.toString(16)}`).toBe(mark ? 2 : -1);
+    }
+    expect(marks.length).toBeGreaterThan(2_000); // the surrogates and the 41 others
+  });
+
+  it("gives the first of them, whichever kind comes first", () => {
+    expect(firstLinkMark("no marks here")).toBe(-1);
+    expect(firstLinkMark("a/b.c")).toBe(1);
+    expect(firstLinkMark("a.b/c")).toBe(1);
+    expect(firstLinkMark("句号。然后.")).toBe(2);
+    expect(firstLinkMark("x ⒈ y.")).toBe(2);
+    expect(firstLinkMark("emoji \u{1F600}.")).toBe(6);
+  });
+
   // Characters that make or break links once folded: full-width letters and stops, ideographic
   // stops, invisible characters, slashes, colons, CJK, Cyrillic, digits and spaces.
   const pieces = [
