@@ -57,8 +57,9 @@ function pathSection(p: PathResults): string {
   }
   return `## Message path
 
-${int(p.messages)} messages from ${int(p.members)} members verified through the engine (/verifyuser), after
-${int(p.warmup)} warm-up messages, through \`Engine.handle\` with an executor that does nothing, one message at a
+${int(p.messages)} messages from ${int(p.members)} members verified through the engine (/verifyuser), after each
+member's first post in both chats (their memberships exist, as in a group that has been running: a first post
+writes one) and ${int(p.warmup)} warm-up messages, through \`Engine.handle\` with an executor that does nothing, one message at a
 time; example config (\`config/chatwarden.example.yaml\`: verification, news holds, five content-rule categories).
 Messages are bench/corpus.ts text (English, Chinese, mixed; 20–200 characters, seed ${p.seed}) with the example
 config's ${p.matcher.terms} terms in about 2% of them (${int(p.messagesWithTerm)} measured messages hit a term:
@@ -66,12 +67,14 @@ delete, points, ladder) and a link in 1% (${int(p.messagesWithLink)}; half the m
 where every link is held). Each store is opened as the bot opens it, with the example config's per-process
 read cache (\`storage.cache_entries\`; SQLite's as the one process on its file).
 Redis and PostgreSQL handle the first ${int(p.sharedMessages)} of them (\`--full\`: all), in one pass; memory and
-SQLite run ${p.rows.find((r) => r.backend === "sqlite")?.passRates?.length ?? "several"} passes, each on a fresh store, and the best counts, as the matcher's reference is its best pass
+SQLite run ${p.rows.find((r) => r.backend === "sqlite")?.passRates?.length ?? "several"} passes each, taking turns (the machine changes speed every few seconds; turns give both the same
+chances), each on a fresh store, and the best counts, as the matcher's reference is its best pass
 (the rates of every pass are in \`results.json\`, \`passRates\`).
 p50/p99 are per message, wall clock; the load average is read right after each pass.
 
-The matcher alone is the example config's compiled automaton (\`matcher.find\`) on the same message texts in the
-same process, measured before and after every backend (the best pass counts, so a busy moment never flatters
+The matcher alone is the example config's compiled automaton (\`matcher.find\`: its terms and the three anchors
+of its one pattern, docs/content-rules.md) on the same message texts in the
+same process, measured before the backends, after each turn of memory and SQLite and after each other backend (the best pass counts, so a busy moment never flatters
 the ratio): ${int(p.matcher.findPerSec)} messages/s. (\`results.json\` also has the whole rule scan's rate,
 \`scanPerSec\`: the fold and the automaton, then the patterns and the links, on the same messages.)
 
