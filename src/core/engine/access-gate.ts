@@ -1,11 +1,12 @@
 import type { MessageEdited, MessagePosted } from "../events.js";
-import type { AccessLevel } from "../model/access.js";
+import type { AccessLevel, Enforcement } from "../model/access.js";
+import type { AccountKey, ChatKey } from "../ids.js";
 import type { Actor, PostContent } from "../model/content.js";
 import { analyze } from "../matching/index.js";
 import { HOUR } from "../ports/clock.js";
 import type { Ctx } from "./context.js";
 import type { Module, Verdict } from "./module.js";
-import { KEEP, readShared, type MaybePromise } from "../ports/store.js";
+import { KEEP, readShared, type Frozen, type MaybePromise } from "../ports/store.js";
 
 const rateKey = (chat: string, account: string, bucket: number) => `rate:${chat}:${account}:${bucket}`;
 const noticeKey = (chat: string, account: string, why: string) => `gate-notice:${chat}:${account}:${why}`;
@@ -16,27 +17,43 @@ function toldWithinHour(last: number | undefined, now: number): boolean {
 }
 
 /**
- * Deletes the message (later modules may still record what it says) and, at most once an hour per reason, tells the member privately why (never in
- * the group: a limited member posting again should not make the bot chatty there).
+ * Deletes the message (later modules may still record what it says) and, at most once an hour per reason,
+ * tells the member privately why (never in the group: a limited member posting again should not make the
+ * bot chatty there). Without a wait where the store has the last notice's time at hand and it was within
+ * the hour (a member who keeps posting while limited).
  */
-async function remove(
+function remove(
   ctx: Ctx,
   event: MessagePosted | MessageEdited,
   why: "read_only" | "unverified" | "text_only" | "rate",
   cap = 0,
-): Promise<Verdict> {
-  const account = event.actor.account;
+): MaybePromise<Verdict> {
   ctx.emit({ kind: "delete", messages: [event.message] });
   // The store's TTL runs on wall-clock time; the hour is measured on the engine's clock.
-  const key = noticeKey(event.message.chat, account, why);
+  const key = noticeKey(event.message.chat, event.actor.account, why);
   // A member who keeps posting while limited was told within the hour: a plain (cached) read says so,
   // without the atomic change (a write transaction on SQLite) that decides who tells them otherwise.
+  const last = readShared<number>(ctx.services.store, key);
+  if (last instanceof Promise) return last.then((l) => noticeOnce(ctx, event, why, cap, key, l));
+  // Removed, not stopped: a content-rule hit in it still counts (the rules module records it).
+  return toldWithinHour(last, ctx.now) ? "removed" : noticeOnce(ctx, event, why, cap, key, last);
+}
+
+/** `remove`'s notice, unless one went out within the hour (decided atomically: one per member and hour). */
+async function noticeOnce(
+  ctx: Ctx,
+  event: MessagePosted | MessageEdited,
+  why: "read_only" | "unverified" | "text_only" | "rate",
+  cap: number,
+  key: string,
+  last: number | undefined,
+): Promise<Verdict> {
   const first =
-    !toldWithinHour(await readShared<number>(ctx.services.store, key), ctx.now) &&
+    !toldWithinHour(last, ctx.now) &&
     (await ctx.services.store.change<number, boolean>(
       key,
-      (last) =>
-        toldWithinHour(last, ctx.now) ? { value: KEEP, result: false } : { value: ctx.now, result: true },
+      (stored) =>
+        toldWithinHour(stored, ctx.now) ? { value: KEEP, result: false } : { value: ctx.now, result: true },
       2 * HOUR,
     ));
   if (first) {
@@ -49,9 +66,8 @@ async function remove(
           : why === "text_only"
             ? ctx.t("core.gateTextOnly", { chat })
             : ctx.t("core.gateRate", { chat, cap });
-    ctx.emit({ kind: "send_private", account, text });
+    ctx.emit({ kind: "send_private", account: event.actor.account, text });
   }
-  // Removed, not stopped: a content-rule hit in it still counts (the rules module records it).
   return "removed";
 }
 
@@ -87,23 +103,43 @@ export const accessGate: Module = {
 };
 
 /** The gate at a known level: removes what the level does not allow, and counts capped members' posts. */
-async function gate(ctx: Ctx, event: MessagePosted | MessageEdited, level: AccessLevel): Promise<Verdict> {
+function gate(ctx: Ctx, event: MessagePosted | MessageEdited, level: AccessLevel): MaybePromise<Verdict> {
   const account = (ctx.actor as Actor).account;
-  const { access, store } = ctx.services;
   const chat = event.message.chat;
   if (!allowedAt(level, event.content)) {
     if (level !== "read_only") return remove(ctx, event, "text_only");
-    // Only an unverified member's limit is lifted by verifying: say so rather than point to /appeal.
-    const active = ((await access.get(chat, account))?.constraints ?? []).filter(
-      (c) => c.level === "read_only" && (c.until === undefined || c.until > ctx.now),
-    );
-    const unverified = active.length > 0 && active.every((c) => c.source === "verification");
-    return remove(ctx, event, unverified ? "unverified" : "read_only");
+    // Only an unverified member's limit is lifted by verifying: say so rather than point to /appeal. The
+    // record is the one `level` just read (shared, at hand where the store has it).
+    const enforcement = ctx.services.access.getShared(chat, account);
+    if (enforcement instanceof Promise)
+      return enforcement.then((e) => remove(ctx, event, readOnlyReason(e, ctx.now)));
+    return remove(ctx, event, readOnlyReason(enforcement, ctx.now));
   }
-  const cap = level === "full" ? undefined : await access.rateCap(chat, account, ctx.now);
+  return level === "full" ? "continue" : capped(ctx, event, chat, account);
+}
+
+/** Why a member is read-only: only unverification (every active read-only constraint is one), or more. */
+function readOnlyReason(
+  enforcement: Frozen<Enforcement> | undefined,
+  now: number,
+): "unverified" | "read_only" {
+  const active = (enforcement?.constraints ?? []).filter(
+    (c) => c.level === "read_only" && (c.until === undefined || c.until > now),
+  );
+  return active.length > 0 && active.every((c) => c.source === "verification") ? "unverified" : "read_only";
+}
+
+/** A member whose level caps their posts per hour: counts this one, and removes it past the cap. */
+async function capped(
+  ctx: Ctx,
+  event: MessagePosted | MessageEdited,
+  chat: ChatKey,
+  account: AccountKey,
+): Promise<Verdict> {
+  const cap = await ctx.services.access.rateCap(chat, account, ctx.now);
   if (cap && event.kind === "message_posted") {
     const count =
-      (await store.update<number>(
+      (await ctx.services.store.update<number>(
         rateKey(chat, account, Math.floor(ctx.now / HOUR)),
         (n = 0) => n + 1,
         HOUR * 2,

@@ -55,6 +55,11 @@ export class AccessService {
     return this.store.get<Enforcement>(enforcementKey(chat, account));
   }
 
+  /** The record, read shared (frozen; at once where the store has it at hand), for a reader that changes nothing. */
+  getShared(chat: ChatKey, account: AccountKey): MaybePromise<Frozen<Enforcement> | undefined> {
+    return readShared<Enforcement>(this.store, enforcementKey(chat, account));
+  }
+
   /**
    * The level in force (read shared: this runs on every message and changes nothing; at once where the
    * store has the record at hand).

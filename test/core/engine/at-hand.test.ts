@@ -92,6 +92,29 @@ describe("records at hand", () => {
     expect(calls.get("get")).toBeUndefined();
   });
 
+  it("removes a limited member's repeated post with shared reads only, at once: no plain read, no write", async () => {
+    const { store, calls, state } = counted(new MemoryStore());
+    const h = await startHarness(config, { store });
+    await h.session.join("nova", "lobby");
+    await h.session.say("nova", "lobby", "first post while limited");
+    expect(
+      h.world
+        .privateMessages(h.session.account("nova"))
+        .map((m) => m.text)
+        .join("\n"),
+    ).toMatch(/verif/i);
+    state.on = true;
+    await h.session.say("nova", "lobby", "and again, within the hour");
+    state.on = false;
+    expect(h.world.visible(h.session.chat("lobby")).map((m) => m.text)).not.toContain(
+      "and again, within the hour",
+    );
+    // the access record (for the level and the reason) and the last notice's time, shared; told within the hour
+    expect(calls.get("get")).toBeUndefined();
+    expect(calls.get("change")).toBeUndefined();
+    expect(calls.get("getShared")).toBeUndefined();
+  });
+
   it("ends the same whether the store has the records at hand, answers by promise, or must go to the backend", async () => {
     const atHand = await scenario(new MemoryStore());
     expect(atHand.lobby).toContain("an ordinary message");
