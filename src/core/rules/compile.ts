@@ -4,7 +4,7 @@ import { buildDomainList, type DomainList } from "../news/domain-list.js";
 import type { Logger } from "../ports/logger.js";
 import type { CategorySettings, LadderStep, RulesSettings } from "../sanctions/settings.js";
 import type { Policy } from "../settings/community.js";
-import { patternAnchors } from "./pattern-anchors.js";
+import { anchorsFor } from "./pattern-anchors.js";
 
 /** One category, ready to match: its settings plus its compiled patterns and domain list. */
 export interface CompiledCategory {
@@ -101,13 +101,13 @@ export function compileRules(
     [];
   const specs: { term: string; id: number }[] = [];
   // Each pattern's anchors (pattern-anchors.ts), by the pattern's number across categories.
-  const patternAnchorList: (string[] | undefined)[] = [];
+  const patternAnchorList: ({ anchors: string[]; raw: boolean } | undefined)[] = [];
   for (const [name, settings] of Object.entries(categories)) {
     const patterns: RegExp[] = [];
     for (const source of settings.patterns) {
       try {
         patterns.push(new RegExp(source, "iu"));
-        patternAnchorList.push(options.anchors === false ? undefined : patternAnchors(source));
+        patternAnchorList.push(options.anchors === false ? undefined : anchorsFor(source));
       } catch {
         onBadPattern?.(name, source);
       }
@@ -131,8 +131,8 @@ export function compileRules(
   // Then the patterns' anchors: a match of one says its pattern may match the folded text.
   const anchorBase = base + keywords.length;
   const anchorPattern: number[] = [];
-  patternAnchorList.forEach((anchors, p) => {
-    for (const term of anchors ?? []) {
+  patternAnchorList.forEach((found, p) => {
+    for (const term of found?.anchors ?? []) {
       specs.push({ term, id: anchorBase + anchorPattern.length });
       anchorPattern.push(p);
     }
@@ -179,7 +179,11 @@ export function compileRules(
           const patterns = category.patterns;
           for (let j = 0; j < patterns.length; j++) {
             const pattern = patterns[j] as RegExp;
-            const anchored = patternAnchorList[first + j] !== undefined && anchorSeen[first + j] !== scans;
+            const found = patternAnchorList[first + j];
+            // None of its anchors in the folded text: it cannot match there (nor, for anchors of letters,
+            // digits and ideographs, in the original text).
+            const absent = found !== undefined && anchorSeen[first + j] !== scans;
+            if (absent && found.raw) continue;
             const original = pattern.exec(text);
             if (original) {
               addHit(hits, {
@@ -192,8 +196,7 @@ export function compileRules(
               });
               break;
             }
-            // None of its anchors in the folded text: it cannot match there.
-            if (anchored) continue;
+            if (absent) continue;
             // Patterns are case-insensitive: a fold that only lowered ASCII letters finds nothing new.
             if (!analysis.foldChanges()) continue;
             folded ??= analysis.foldedString();

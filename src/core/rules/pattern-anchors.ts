@@ -2,11 +2,13 @@ import { RegExpParser, type AST } from "@eslint-community/regexpp";
 import { foldText, type FoldedText } from "../matching/fold.js";
 
 /**
- * Anchors of a content-rule pattern: a few characters at least one of which is in every text the pattern
+ * Anchors of a content-rule pattern: a few strings at least one of which is in every text the pattern
  * matches, so a text without any of them cannot match it. The rules put them in the automaton the
  * message is walked with anyway; a pattern runs on the folded text only when the walk found one of its
- * anchors there (see `compileRules`). That spares most messages the folded string and a second regex run
- * per pattern: before, every message whose fold changed anything (every Chinese one) paid for both.
+ * anchors there, and, where its anchors are letters, digits or ideographs only (`anchorsFor`'s `raw`), on
+ * the original text only then too (see `compileRules`). That spares most messages the folded string and
+ * the regex runs: before, every message paid for one run per pattern, and every message whose fold changed
+ * anything (every Chinese one) for the folded string and a second run.
  *
  * Worked out on the pattern's syntax tree (@eslint-community/regexpp, the parser ESLint uses):
  * - a character is its own anchor, a run of letters, digits or ideographs one anchor (`微信`, `vx`); a
@@ -25,6 +27,17 @@ import { foldText, type FoldedText } from "../matching/fold.js";
  * Returns undefined where the pattern has no usable anchors.
  */
 export function patternAnchors(source: string): string[] | undefined {
+  return anchorsFor(source)?.anchors;
+}
+
+/**
+ * The anchors of a pattern, and whether they also stand for the original text (`raw`): a text the pattern
+ * matches as written holds an anchor in its fold too. That holds for anchors of letters, digits and
+ * ideographs only: the fold keeps each of them as it is (one character at a time, see fold.ts), and only
+ * drops or merges separators around them, so a run of them in the text is a run in the fold. A separator
+ * anchor (`.`) is not: the fold drops `.` between single letters (`f.o` folds to `fo`).
+ */
+export function anchorsFor(source: string): { anchors: string[]; raw: boolean } | undefined {
   let pattern: AST.Pattern;
   try {
     pattern = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(source, 0, source.length, {
@@ -34,7 +47,9 @@ export function patternAnchors(source: string): string[] | undefined {
     return undefined;
   }
   const found = anchorsOf(pattern);
-  return found === undefined ? undefined : [...found];
+  if (found === undefined) return undefined;
+  const anchors = [...found];
+  return { anchors, raw: anchors.every((a) => [...a].every((ch) => isWordUnit(ch.charCodeAt(0)))) };
 }
 
 /**

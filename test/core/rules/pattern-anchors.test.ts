@@ -48,15 +48,28 @@ describe("pattern anchors", () => {
       ran.push(s);
       return exec(s);
     };
-    // The fold changes this text (Traditional characters, full-width letters): before the anchors the
-    // pattern ran on the folded string too.
+    // None of its anchors (微信, vx, wx: letters and ideographs): it runs on neither text. Before the
+    // anchors it ran on the original text, and on the folded string too where the fold changes anything.
     expect(rules.scan(post("說話 ＨＥＬＬＯ"))).toEqual([]);
-    expect(ran).toEqual(["說話 ＨＥＬＬＯ"]);
+    expect(rules.scan(post("hello there"))).toEqual([]);
+    expect(ran).toEqual([]);
     // With an anchor in the folded text (full-width ＶＸ folds to vx) it runs there and finds the hit.
     ran.length = 0;
     const hits = rules.scan(post("加ＶＸ：abcdef"));
     expect(ran).toHaveLength(2);
     expect(hits.map((h) => [h.by, h.matched])).toEqual([["pattern", "加vx:abcdef"]]);
+    // On the original text, with its offsets, when an anchor is there as written.
+    ran.length = 0;
+    expect(rules.scan(post("ok +wx 12345")).map((h) => [h.matched, h.start, h.end])).toEqual([
+      ["+wx 12345", 3, 12],
+    ]);
+    expect(ran).toEqual(["ok +wx 12345"]);
+  });
+
+  it("still runs a pattern anchored by a separator on the original text: the fold may drop it", () => {
+    // `f.o` folds to `fo` (a separator between single letters), so the walk never sees the `.`
+    const rules = compileRules({ x: cat({ patterns: ["f\\.o"] }) });
+    expect(rules.scan(post("f.o")).map((h) => [h.matched, h.start])).toEqual([["f.o", 0]]);
   });
 
   // Pieces that fold, change case, hide between separators or look like the patterns' parts.
@@ -111,14 +124,19 @@ describe("pattern anchors", () => {
     "ｘ",
     "k",
     "７",
+    "+1",
+    "+",
+    "f",
+    "o",
   ];
   const texts = fc.array(fc.constantFrom(...pieces), { maxLength: 16 }).map((parts) => parts.join(""));
   const categories = {
     spam: cat({ patterns: [EXAMPLE, "\\bspam(?:bot)?\\b"] }),
-    other: cat({ patterns: ["f\\.o", "foo|bar", "\\d+元", "s{2}x"] }),
+    other: cat({ patterns: ["f\\.o", "foo|bar", "\\d+元", "s{2}x", "\\+\\d{2}"] }),
     loose: cat({ patterns: ["[ab]", "ß", "Σ\\s*x", "K\\d"] }),
   };
-  const view = (hits: readonly RuleHit[]) => hits.map((h) => [h.category.name, h.by, h.rule, h.matched]);
+  const view = (hits: readonly RuleHit[]) =>
+    hits.map((h) => [h.category.name, h.by, h.rule, h.matched, h.start, h.end]);
 
   it("never hides a hit: the same hits as with every pattern run on the folded text", () => {
     const anchored = compileRules(categories);
