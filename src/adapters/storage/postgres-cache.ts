@@ -89,7 +89,7 @@ export class PostgresReadCache {
   }
 
   /** The cached entry of `key`, or undefined when only the backend can say (see `ReadCache.peek`). */
-  peek(key: string, now: number): Cached | undefined {
+  peek(key: string, now: number | (() => number)): Cached | undefined {
     return this.cache.peek(key, now);
   }
 

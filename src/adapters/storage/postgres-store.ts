@@ -102,7 +102,7 @@ export class PostgresStore implements KeyValueStore {
 
   /** From the read cache when it has the key; else `UNCACHED` (a round trip: `getShared`). */
   peekShared<T>(key: string): Frozen<T> | undefined | typeof UNCACHED {
-    const entry = this.reads?.peek(key, this.now());
+    const entry = this.reads?.peek(key, this.now);
     return entry === undefined ? UNCACHED : sharedValue<T>(entry);
   }
 

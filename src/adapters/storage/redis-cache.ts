@@ -88,7 +88,7 @@ export class RedisReadCache {
 
   /** The cached entry of `key`, or undefined when only the backend can say (see `ReadCache.peek`). */
   peek(key: string): Cached | undefined {
-    return this.cache.peek(key, Date.now());
+    return this.cache.peek(key, Date.now);
   }
 
   /** This process is changing `key`: no cached value, and no read in flight may cache the old one. */

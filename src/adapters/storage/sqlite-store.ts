@@ -154,10 +154,10 @@ export class SqliteStore implements KeyValueStore {
 
   /** The live row of `key` as a cache entry: from the read cache, else read (and cached when it may be). */
   private entry(key: string): Cached {
-    const now = this.now();
-    const cached = this.cache?.get(key, now);
+    // the clock is read only where it is needed: an entry that expires, or a read of the file
+    const cached = this.cache?.get(key, this.now);
     if (cached) return cached;
-    const row = this.q.get.get(key, now);
+    const row = this.q.get.get(key, this.now());
     const json = row?.value ?? null;
     const expires = row?.expires ?? null;
     return this.cache ? this.cache.put(key, json, expires) : { json, expires };

@@ -33,6 +33,24 @@ describe("ReadCache", () => {
     expect(cache.get("none", 0)?.json).toBeNull();
   });
 
+  it("reads a clock it is given only for an entry that expires", () => {
+    const cache = new ReadCache(10);
+    cache.put("lasting", "1");
+    cache.put("timed", "2", 100);
+    let reads = 0;
+    const at = (t: number) => () => {
+      reads++;
+      return t;
+    };
+    expect(cache.get("lasting", at(500))?.json).toBe("1");
+    expect(cache.peek("lasting", at(500))?.json).toBe("1");
+    expect(reads).toBe(0);
+    expect(cache.get("timed", at(99))?.json).toBe("2");
+    expect(cache.get("timed", at(100))).toEqual({ json: null, expires: null });
+    expect(cache.peek("timed", at(100))).toEqual({ json: null, expires: null });
+    expect(reads).toBe(3);
+  });
+
   it("reuses the place of a dropped entry and keeps its capacity through many writes and drops", () => {
     const cache = new ReadCache(100);
     for (let i = 0; i < 10_000; i++) {
