@@ -13,12 +13,13 @@ const file = () => join(mkdtempSync(join(tmpdir(), "chatwarden-cache-")), "c.sql
 
 function cachedStore(options: { entries?: number; clock?: { t: number } } = {}) {
   const clock = options.clock ?? { t: 1_000_000 };
-  const store = new SqliteStore(file(), () => clock.t, {
+  const path = file();
+  const store = new SqliteStore(path, () => clock.t, {
     cacheEntries: options.entries ?? 100,
     exclusive: true,
   });
   const cache = store.cache!;
-  return { store, cache, clock };
+  return { store, cache, clock, path };
 }
 
 describe("the SQLite store's read cache (one process per file)", () => {
@@ -47,6 +48,42 @@ describe("the SQLite store's read cache (one process per file)", () => {
     expect(await store.get("increment")).toBe(3);
     expect(await store.get("setIfAbsent")).toBe(4);
     expect(await store.get("change")).toBe(5);
+  });
+
+  it("takes the current value of an atomic change, setIfAbsent or increment from the cache, expiry included", async () => {
+    const { store, cache, clock, path } = cachedStore();
+    await store.set("points", 2);
+    await store.set("claim", "x");
+    await store.increment("counter", 1);
+    const { hits, misses } = cache;
+    expect(await store.change<number, number>("points", (n = 0) => ({ value: n + 1, result: n }))).toBe(2);
+    expect(await store.setIfAbsent("claim", "y")).toBe(false);
+    expect(await store.increment("counter", 1)).toBe(2);
+    // three reads served by the cache (before, each read its row from the file)
+    expect(cache.hits - hits).toBe(3);
+    expect(cache.misses).toBe(misses);
+    expect(await store.get("points")).toBe(3);
+    // an expired value is absent for them too, in the cache as in the file
+    await store.set("short", 1, 1_000);
+    await store.increment("ticks", 5, 1_000);
+    clock.t += 1_000;
+    expect(await store.setIfAbsent("short", 9)).toBe(true);
+    expect(await store.increment("ticks", 1, 1_000)).toBe(1);
+    clock.t += 999;
+    expect(await store.get("ticks")).toBe(1);
+    expect(await store.change<number, number | undefined>("short", (n) => ({ value: KEEP, result: n }))).toBe(
+      9,
+    );
+    clock.t += 1;
+    expect(await store.get("ticks")).toBeUndefined();
+    // and the file says the same as the cache
+    await store.close();
+    const reopened = new SqliteStore(path, () => clock.t, { cacheEntries: 0 });
+    expect(await reopened.get("points")).toBe(3);
+    expect(await reopened.get("claim")).toBe("x");
+    expect(await reopened.get("counter")).toBe(2);
+    expect(await reopened.get("short")).toBe(9);
+    await reopened.close();
   });
 
   it("writes through: what set, change, increment and delete wrote is read back without the file", async () => {

@@ -6,9 +6,6 @@ export function kvStatements(db: Database.Database) {
     get: db.prepare<[string, number], { value: string; expires: number | null }>(
       "SELECT value, expires FROM kv WHERE key = ? AND (expires IS NULL OR expires > ?)",
     ),
-    getRow: db.prepare<[string], { value: string; expires: number | null }>(
-      "SELECT value, expires FROM kv WHERE key = ?",
-    ),
     put: db.prepare<[string, string, number | null]>(
       "INSERT INTO kv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
     ),
