@@ -87,8 +87,8 @@ export function compiledPolicy(policy: Policy, logger: Logger, community: string
 }
 
 /**
- * `options.anchors: false` runs every pattern on the folded text as well, anchors or not (tests check the
- * anchors never hide a hit).
+ * `options.anchors: false` runs every pattern on the original and the folded text, anchors or not (tests
+ * check the anchors never hide a hit).
  */
 export function compileRules(
   categories: Readonly<Record<string, CategorySettings>>,
@@ -128,7 +128,7 @@ export function compileRules(
   }
   const base = owners.length;
   keywords.forEach((term, i) => specs.push({ term, id: base + i }));
-  // Then the patterns' anchors: a match of one says its pattern may match the folded text.
+  // Then the patterns' anchors: a match of one says its pattern may match (see the pattern loop below).
   const anchorBase = base + keywords.length;
   const anchorPattern: number[] = [];
   patternAnchorList.forEach((found, p) => {
