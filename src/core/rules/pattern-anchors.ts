@@ -1,5 +1,5 @@
 import { RegExpParser, type AST } from "@eslint-community/regexpp";
-import { foldText, type FoldedText } from "../matching/fold.js";
+import { foldText } from "../matching/fold.js";
 
 /**
  * Anchors of a content-rule pattern: a few strings at least one of which is in every text the pattern
@@ -123,7 +123,7 @@ function anchorsOf(node: Node): Set<string> | undefined {
 function considerRun(run: string, consider: (set: Set<string>) => void): void {
   if (run === "") return;
   const anchor = run.toLowerCase();
-  const folded = foldText(anchor, scratch);
+  const folded = foldText(anchor);
   let same = folded.length === anchor.length;
   for (let k = 0; same && k < anchor.length; k++) same = folded.units[k] === anchor.charCodeAt(k);
   if (same) consider(new Set([anchor]));
@@ -144,13 +144,6 @@ function isWordUnit(c: number): boolean {
   return /[\p{L}\p{N}]/u.test(String.fromCharCode(c));
 }
 
-const scratch: FoldedText = {
-  units: new Uint16Array(16),
-  starts: new Int32Array(16),
-  ends: new Int32Array(16),
-  length: 0,
-};
-
 /**
  * Whether the walk finds every unit of a folded text that a case-insensitive pattern takes for `c`: the
  * anchor term is `c` folded, so `c` must fold to one unit, itself; or, for an ASCII capital, to its lower
@@ -160,7 +153,7 @@ const scratch: FoldedText = {
 function walkFinds(c: number): boolean {
   if (c > 0xffff) return false;
   const ch = String.fromCharCode(c);
-  const folded = foldText(ch, scratch);
+  const folded = foldText(ch);
   if (folded.length !== 1) return false;
   const unit = folded.units[0] as number;
   if (c >= 0x41 && c <= 0x5a) return unit === c + 0x20;
