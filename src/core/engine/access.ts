@@ -216,19 +216,16 @@ export class AccessService {
     const next = nextExpiry(after.constraints, now);
     // No constraint that ends before and none now (a newcomer limited until verified): no timer to cancel.
     if (next === undefined && !timed && !force) return decisions;
-    decisions.push(
-      next === undefined
-        ? { kind: "cancel_timer", timerId: accessTimerId(chat, account) }
-        : {
-            kind: "schedule",
-            timer: {
-              id: accessTimerId(chat, account),
-              at: next,
-              kind: ACCESS_TIMER,
-              payload: { chat, account },
-            },
-          },
-    );
+    // The timer that ends a restriction is stored before the restriction goes out (the engine commits
+    // before every platform call), so a crash between the two cannot leave a member restricted with
+    // nothing to lift it (the console and Matrix never lift by themselves). A timer is cancelled after
+    // the lift, for the same reason: a crash between them leaves a timer that finds nothing to do.
+    if (next === undefined) decisions.push({ kind: "cancel_timer", timerId: accessTimerId(chat, account) });
+    else
+      decisions.unshift({
+        kind: "schedule",
+        timer: { id: accessTimerId(chat, account), at: next, kind: ACCESS_TIMER, payload: { chat, account } },
+      });
     return decisions;
   }
 }

@@ -107,10 +107,9 @@ export async function applySanction(ctx: Ctx, input: ApplyInput): Promise<void> 
   }
   const previous = await store.get<number>(keys.current(community.id, input.subject));
   if (action === "ban") {
-    for (const t of targets) {
-      ctx.emit({ kind: "ban", chat: t.chat, account: t.account, until });
-      await access.setBanned(t.chat, t.account, true);
-    }
+    // The timer that ends a timed ban is stored before any ban goes out (the engine commits before every
+    // platform call): a crash between them must not leave a ban that nothing lifts (Discord and Matrix
+    // bans never end by themselves).
     if (until !== undefined) {
       ctx.emit({
         kind: "schedule",
@@ -121,6 +120,10 @@ export async function applySanction(ctx: Ctx, input: ApplyInput): Promise<void> 
           payload: { community: community.id, case: caseNumber },
         },
       });
+    }
+    for (const t of targets) {
+      ctx.emit({ kind: "ban", chat: t.chat, account: t.account, until });
+      await access.setBanned(t.chat, t.account, true);
     }
   } else {
     for (const [account, chats] of byAccount(targets)) {
