@@ -118,6 +118,15 @@ async function startGrace(
   if (!community) return;
   const s = settingsOf(ctx, community);
   const until = ctx.now + s.grace_period;
+  // The timer that ends the grace period is stored before the grace record: a crash between the two
+  // leaves a timer that finds no record (and does nothing) while the post, delivered again, starts the
+  // grace period afresh; the other order left a grace period that never ended.
+  await ctx.services.timers.schedule({
+    id: timerIds.grace(community.id, account),
+    at: until,
+    kind: TIMER.grace,
+    payload: { community: community.id, account },
+  });
   await ctx.services.store.set<Grace>(keys.grace(community.id, account), {
     until,
     chats: [chat],
@@ -135,15 +144,6 @@ async function startGrace(
       chat,
     ),
   );
-  ctx.emit({
-    kind: "schedule",
-    timer: {
-      id: timerIds.grace(community.id, account),
-      at: until,
-      kind: TIMER.grace,
-      payload: { community: community.id, account },
-    },
-  });
   scheduleReminder(ctx, s.reminder_every, until, community.id, account);
 }
 
