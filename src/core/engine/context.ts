@@ -33,6 +33,11 @@ export interface IdentityDirectory {
 /** Violations as other modules report them (implemented by the sanctions module). */
 export interface ViolationSink {
   record(ctx: Ctx, violation: ViolationInput): Promise<void>;
+  /**
+   * The platform side of the account's sanction in force, carried out again (bans, restrictions: idempotent),
+   * for an event delivered a second time after a crash cut its handling short once its violation was stored.
+   */
+  reassert(ctx: Ctx, community: CommunitySettings, account: AccountKey): Promise<void>;
 }
 
 export interface ViolationInput {

@@ -86,7 +86,10 @@ async function hitFound(
   const hit = mostSevere(hits, policy.sanctions.ladder);
   if (!hit) return undefined;
 
-  // An edit of a message already acted on for this category is not acted on twice.
+  // An edit of a message already acted on for this category is not acted on twice, nor the message
+  // delivered again after a crash (on SQLite the claim is committed with the violation's records; on Redis
+  // and PostgreSQL, where each write is stored by itself, a crash right after the claim loses the violation,
+  // though the post delivered again is still deleted: docs/reliability.md).
   const first = await ctx.services.store.setIfAbsent(
     actedKey(event.message, hit.category.name),
     ctx.now,
@@ -112,9 +115,15 @@ async function removedHit(
   finding: MaybePromise<Found | undefined>,
 ): Promise<void> {
   const found = await finding;
-  if (!found?.first) return;
+  if (!found) return;
   const { community, hit } = found;
   const action = hit.category.settings.action;
+  if (!found.first) {
+    // A post delivered again after a crash that the gate removed (the mute was stored): as in `actOnHit`.
+    if (event.kind === "message_posted" && action !== "hold")
+      await ctx.services.violations.reassert(ctx, community, event.actor.account);
+    return;
+  }
   ctx.services.logger.info(
     {
       community: community.id,
@@ -144,7 +153,18 @@ async function actOnHit(
   if (!found) return "continue";
   const { community, hit, first } = found;
   const actor = event.actor;
-  if (!first) return hit.category.settings.action === "record" ? "continue" : "stop";
+  if (!first) {
+    const action = hit.category.settings.action;
+    // Acted on already: an edit, or the post delivered again because a crash cut its first handling short
+    // after the violation was stored (a hold is finished by the holds' own recovery). A post's platform
+    // side goes out again, idempotent: its deletion and the sanction in force. The case, the points and
+    // the notices are not repeated.
+    if (event.kind === "message_posted" && action !== "hold") {
+      if (action === "delete") ctx.emit({ kind: "delete", messages: [event.message] });
+      await ctx.services.violations.reassert(ctx, community, actor.account);
+    }
+    return action === "record" ? "continue" : "stop";
+  }
 
   ctx.services.logger.info(
     {

@@ -6,6 +6,7 @@ import type { CommandIssued } from "../events.js";
 import type { AccountKey } from "../ids.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { formatDuration, parseDuration, readDuration } from "../settings/duration.js";
+import { DAY } from "../ports/clock.js";
 import { rankOf } from "./ladder.js";
 import { voidCase } from "./pardon.js";
 import {
@@ -16,6 +17,7 @@ import {
   openCase,
   pointsOf,
   policyFor,
+  reassertSanction,
   round,
   subjectOf,
   targetsFor,
@@ -73,6 +75,32 @@ function durationArgument(ctx: Ctx, token: string): number {
 const tokensOf = (args: string) => args.split(/\s+/).filter(Boolean);
 const communityChat = (ctx: Ctx, event: CommandIssued) => (event.chat && ctx.chat ? event.chat : undefined);
 
+/** Longer than a platform keeps an update the bot has not confirmed (Telegram: 24 hours). */
+const HANDLED_TTL = 3 * DAY;
+
+/**
+ * A command delivered again because a crash cut its first handling short (the update was never confirmed)
+ * must not open a second case. Once its case and sanction are stored, the command is marked handled; the
+ * same command again carries out the sanction's platform side instead (idempotent), with no new case,
+ * notice or reply. The mark is written last: on SQLite it is committed with the case, and on Redis or
+ * PostgreSQL (each write stored by itself) a crash before it repeats the command rather than losing it.
+ * A command without a message to name it is never marked.
+ */
+function commandKey(event: CommandIssued): string | undefined {
+  const message = event.message;
+  return message && `sanctions:command:${message.chat}:${message.id}`;
+}
+
+async function handledBefore(ctx: Ctx, event: CommandIssued): Promise<boolean> {
+  const key = commandKey(event);
+  return key !== undefined && (await ctx.services.store.get<number>(key)) !== undefined;
+}
+
+async function markHandled(ctx: Ctx, event: CommandIssued): Promise<void> {
+  const key = commandKey(event);
+  if (key) await ctx.services.store.set(key, ctx.now, HANDLED_TTL);
+}
+
 function reasonOf(ctx: Ctx, tokens: string[]): string {
   return tokens.join(" ").trim() || ctx.t("sanctions.noReason");
 }
@@ -94,6 +122,10 @@ async function sanction(
   }
   if (await isProtected(ctx, community, target, event)) {
     ctx.emit(reply(event, ctx.t("sanctions.targetIsAdmin")));
+    return;
+  }
+  if (await handledBefore(ctx, event)) {
+    if (action !== "kick") await reassertSanction(ctx, community, target);
     return;
   }
   const reason = reasonOf(ctx, tokens);
@@ -125,6 +157,7 @@ async function sanction(
     rank: action === "kick" ? -1 : rankOf(action, settings.ladder),
   });
   await notify(ctx, community, target, opened.number, action, until, reason, chat);
+  await markHandled(ctx, event);
   ctx.emit(
     reply(
       event,
@@ -183,6 +216,7 @@ export const sanctionCommands: CommandSpec[] = [
       const { target, tokens } = named;
       if (await isProtected(ctx, community, target, event))
         return ctx.emit(reply(event, ctx.t("sanctions.targetIsAdmin")));
+      if (await handledBefore(ctx, event)) return reassertSanction(ctx, community, target);
       const opened = await recordViolation(ctx, {
         community,
         account: target,
@@ -192,6 +226,7 @@ export const sanctionCommands: CommandSpec[] = [
         reason: reasonOf(ctx, tokens),
         actor: event.actor.account,
       });
+      await markHandled(ctx, event);
       ctx.emit(
         reply(
           event,

@@ -1,3 +1,4 @@
+import type { Decision } from "../decisions.js";
 import type { Ctx } from "../engine/context.js";
 import type { AccountKey, ChatKey } from "../ids.js";
 import { platformOf } from "../ids.js";
@@ -6,6 +7,7 @@ import type { CommunitySettings, Policy } from "../settings/community.js";
 import { decay, decayAnchor, rankOf, type SanctionAction } from "./ladder.js";
 import type { SanctionSettings } from "./settings.js";
 import {
+  currentSanction,
   isActive,
   keys,
   UNBAN_TIMER,
@@ -110,17 +112,7 @@ export async function applySanction(ctx: Ctx, input: ApplyInput): Promise<void> 
     // The timer that ends a timed ban is stored before any ban goes out (the engine commits before every
     // platform call): a crash between them must not leave a ban that nothing lifts (Discord and Matrix
     // bans never end by themselves).
-    if (until !== undefined) {
-      ctx.emit({
-        kind: "schedule",
-        timer: {
-          id: unbanTimerId(community.id, caseNumber),
-          at: until,
-          kind: UNBAN_TIMER,
-          payload: { community: community.id, case: caseNumber },
-        },
-      });
-    }
+    if (until !== undefined) ctx.emit(unbanTimer(community, caseNumber, until));
     for (const t of targets) {
       ctx.emit({ kind: "ban", chat: t.chat, account: t.account, until });
       await access.setBanned(t.chat, t.account, true);
@@ -161,6 +153,43 @@ export async function applySanction(ctx: Ctx, input: ApplyInput): Promise<void> 
       await liftSanction(ctx, community, previous, { keepCurrent: true });
     }
   }
+}
+
+function unbanTimer(community: CommunitySettings, caseNumber: number, until: number): Decision {
+  return {
+    kind: "schedule",
+    timer: {
+      id: unbanTimerId(community.id, caseNumber),
+      at: until,
+      kind: UNBAN_TIMER,
+      payload: { community: community.id, case: caseNumber },
+    },
+  };
+}
+
+/**
+ * The platform side of the account's sanction in force, carried out again: for an event delivered a second
+ * time because a crash cut its first handling short after its records were stored (the update was never
+ * confirmed). Its claim says it was acted on, so no case, points or notice again (each was stored or sent
+ * once); the ban (with its end's timer) or the restriction in each of the sanction's chats goes out again.
+ * Both are idempotent on every platform.
+ */
+export async function reassertSanction(
+  ctx: Ctx,
+  community: CommunitySettings,
+  account: AccountKey,
+): Promise<void> {
+  const { subject } = await subjectOf(ctx, account, community);
+  const current = await currentSanction(ctx.services.store, community.id, subject, ctx.now);
+  if (!current) return;
+  if (current.action === "ban") {
+    if (current.until !== undefined) ctx.emit(unbanTimer(community, current.case, current.until));
+    for (const t of current.targets)
+      ctx.emit({ kind: "ban", chat: t.chat, account: t.account, until: current.until });
+    return;
+  }
+  for (const t of current.targets)
+    ctx.emit(...(await ctx.services.access.reapply(t.chat, t.account, ctx.now)));
 }
 
 /** The ban in force for any of these accounts, if one is (it need not be the subject's latest sanction). */

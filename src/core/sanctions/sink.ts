@@ -9,6 +9,7 @@ import {
   describeAction,
   openCase,
   policyFor,
+  reassertSanction,
   round,
   subjectOf,
   targetsFor,
@@ -100,5 +101,6 @@ export function createViolationSink(): ViolationSink {
     async record(ctx, violation) {
       await recordViolation(ctx, violation);
     },
+    reassert: reassertSanction,
   };
 }
