@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { SqliteStore } from "../../src/adapters/storage/sqlite-store.js";
 import { FakeTelegram } from "../fakes/telegram/index.js";
 import { BotProcess } from "./bot-process.js";
+import { checkInvariants } from "./invariants.js";
 import { CrashWorld } from "./world.js";
 
 /**
@@ -49,5 +51,57 @@ describe("a join killed at each API call", () => {
         console.info(`kill at ${world.killedAt.join(", ")}: ${world.stuck.length ? "stuck" : "verified"}`);
         expect(bot.kills).toBe(1);
         expect(world.stuck).toEqual([]);
+      }, 120_000);
+});
+
+/**
+ * A member's threat (a content rule that deletes and mutes), with the bot killed at each of its API calls
+ * in turn (the deletion, the notice in the group, the restriction, the private notice, the mod-log line),
+ * after and before Telegram carried it out. Telegram delivers the post again after the restart. Every
+ * time the post ends up deleted, the member muted with one case, and the mute lifted on time. Before, the
+ * post delivered again did nothing (its claim said it was acted on): after a kill at the deletion the
+ * threat stayed up and the member was never restricted.
+ */
+describe("a content-rule threat killed at each API call", () => {
+  for (const k of [1, 2, 3, 4, 5])
+    for (const drop of [false, true])
+      it(`kill at call ${k} of the threat's handling, ${drop ? "before" : "after"} Telegram carried it out`, async () => {
+        const tg = await FakeTelegram.start();
+        const dir = mkdtempSync(join(tmpdir(), "chatwarden-points-"));
+        const ref: { bot?: BotProcess } = {};
+        cleanup = async () => {
+          ref.bot?.dispose();
+          await tg.close();
+          rmSync(dir, { recursive: true, force: true });
+        };
+        const world = new CrashWorld(tg, k, () => ref.bot);
+        world.setup();
+        const config = join(dir, "chatwarden.yaml");
+        const file = join(dir, "state.sqlite");
+        writeFileSync(
+          config,
+          `data_dir: ${JSON.stringify(dir)}\nstorage: { url: ${JSON.stringify(`sqlite://${file}`)} }\n${world.config()}`,
+        );
+        const bot = new BotProcess("bot", config, {
+          TELEGRAM_BOT_TOKEN: tg.token,
+          TELEGRAM_API_ROOT: tg.apiRoot,
+          CHATWARDEN_SECRET: SECRET,
+        });
+        ref.bot = bot;
+        await bot.start();
+        world.armAt(k, drop);
+        await world.violation(1);
+        await bot.ready();
+        const settled = await world.settle([bot], 60_000);
+        expect((await bot.stop()).code, bot.out).toBe(0);
+        const store = new SqliteStore(file);
+        const found = await checkInvariants(world, store).finally(() => store.close());
+        console.info(
+          `kill at ${world.killedAt.join(", ")}: ${found.problems.join("; ") || "deleted, muted once, lifted"}`,
+        );
+        expect(bot.kills).toBe(1);
+        expect(settled, "the bot settled").toBe(true);
+        expect(world.stuck).toEqual([]);
+        expect(found.problems).toEqual([]);
       }, 120_000);
 });

@@ -83,6 +83,7 @@ ${world.config(`, mode: webhook, webhook: { url: "https://bot.example/telegram",
           world.holdCycle(i),
           world.verification(i),
           i % 10 === 0 ? world.mute(i) : undefined,
+          i % 10 === 5 ? world.violation(i) : undefined,
         ]);
       }
       world.disarm();

@@ -58,6 +58,7 @@ describe("crash safety on SQLite", () => {
         world.holdCycle(i),
         world.verification(i),
         i % 10 === 0 ? world.mute(i) : undefined,
+        i % 10 === 5 ? world.violation(i) : undefined,
       ]);
     }
     world.disarm();

@@ -1,4 +1,5 @@
 import { tgAccount, tgMessageRef } from "../../src/adapters/telegram/keys.js";
+import { CaseLog } from "../../src/core/engine/cases.js";
 import type { CommunityId } from "../../src/core/ids.js";
 import { heldMessageKey, holdKey, type Hold } from "../../src/core/news/holds.js";
 import type { KeyValueStore } from "../../src/core/ports/store.js";
@@ -12,6 +13,10 @@ export interface Found {
   duplicated: number;
   halfVerified: number;
   mutesLeft: number;
+  /** Mutes (by an admin or a content rule) recorded as more or fewer cases than one. */
+  casesOff: number;
+  /** Content-rule threats left in the group. */
+  postsLeft: number;
   /** Attribution lines left alone in the group (the re-post's other message never came). */
   lone: number;
 }
@@ -23,7 +28,16 @@ export interface Found {
  */
 export async function checkInvariants(world: CrashWorld, store: KeyValueStore): Promise<Found> {
   const { tg, group } = world;
-  const found: Found = { problems: [], lost: 0, duplicated: 0, halfVerified: 0, mutesLeft: 0, lone: 0 };
+  const found: Found = {
+    problems: [],
+    lost: 0,
+    duplicated: 0,
+    halfVerified: 0,
+    mutesLeft: 0,
+    casesOff: 0,
+    postsLeft: 0,
+    lone: 0,
+  };
   for (const { i, post } of world.holdCycles) {
     const id = await store.get<string>(heldMessageKey(tgMessageRef(group.id, post.message_id)));
     const hold = id ? await store.get<Hold>(holdKey(id)) : undefined;
@@ -57,10 +71,23 @@ export async function checkInvariants(world: CrashWorld, store: KeyValueStore): 
         `verification ${i}: ${verified ? "verified" : "not verified"}, ${free ? "free" : "restricted"}`,
       );
   }
-  for (const { i, member } of world.mutes)
+  const cases = new CaseLog(store);
+  for (const { i, member } of world.mutes) {
     if (!world.unrestricted(member)) {
       found.mutesLeft++;
       found.problems.push(`mute ${i}: still muted after its end`);
+    }
+    // A mute delivered again after a kill finishes the first handling's sanction: it opens no second case.
+    const opened = (await cases.of("demo" as CommunityId, tgAccount(member))).map((c) => c.action);
+    if (opened.length !== 1 || opened[0] !== "mute") {
+      found.casesOff++;
+      found.problems.push(`mute ${i}: cases ${JSON.stringify(opened)}, not one mute`);
+    }
+  }
+  for (const { i, post } of world.violations)
+    if (tg.message(group.id, post)?.deleted !== true) {
+      found.postsLeft++;
+      found.problems.push(`violation ${i}: the threat is still in the group`);
     }
   return found;
 }
@@ -80,12 +107,12 @@ export function report(
   for (const k of world.killedAt) where.set(k, (where.get(k) ?? 0) + 1);
   console.info(
     [
-      `crash safety (${what}): ${world.holdCycles.length} hold → approve cycles, ${world.verifications.length} verifications, ${world.mutes.length} timed mutes`,
+      `crash safety (${what}): ${world.holdCycles.length} hold → approve cycles, ${world.verifications.length} verifications, ${world.mutes.length} timed mutes (${world.violations.length} by a content rule)`,
       `  SIGKILLs: ${kills} (process starts: ${starts}), in ${Math.round(ms / 1000)} s`,
       `  killed during: ${[...where].map(([k, n]) => `${k} ${n}`).join(", ")}`,
       `  held posts lost: ${found.lost}, re-posted twice: ${found.duplicated}, attribution lines left alone: ${found.lone}`,
       `  re-posts cut short, flagged on the card for the admins: ${adminReposted + world.flaggedNow()} (missing, re-posted by an admin: ${adminReposted}; already in the chat: ${world.flaggedNow()})`,
-      `  verifications half-applied: ${found.halfVerified}, mutes not lifted: ${found.mutesLeft}`,
+      `  verifications half-applied: ${found.halfVerified}, mutes not lifted: ${found.mutesLeft}, mutes not one case: ${found.casesOff}, threats left up: ${found.postsLeft}`,
       `  steps that never completed: ${world.stuck.length}`,
     ].join("\n"),
   );

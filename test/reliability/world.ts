@@ -41,6 +41,8 @@ export class CrashWorld {
   readonly holdCycles: { i: number; author: number; post: Message }[] = [];
   readonly verifications: { i: number; member: number }[] = [];
   readonly mutes: { i: number; member: number; until: number }[] = [];
+  /** Members who posted a content-rule threat (each also in `mutes`). */
+  readonly violations: { i: number; member: number; post: number }[] = [];
   /** Kills that landed, by where (the API method the bot was calling, and whether it was carried out). */
   readonly killedAt: string[] = [];
   private armed = 0;
@@ -95,6 +97,13 @@ communities:
       method: self_declared
       fields: { legal_name: true, id_number: false, phone: false }
     news: { enabled: true, domains: ["reuters.com"] }
+    rules:
+      categories:
+        threats: { terms: ["i will hurt you"], points: 3, action: delete }
+    sanctions:
+      ladder:
+        - { at: 1, action: warn }
+        - { at: 3, action: mute, duration: 3s }
 `;
   }
 
@@ -258,6 +267,29 @@ communities:
     const until = Date.now() + 3_000;
     this.mutes.push({ i, member: member.id, until });
     await this.step(`mute ${i}`, "muted", () => !this.unrestricted(member.id));
+  }
+
+  /**
+   * A member posts a threat (a content rule): the post must go and the member be muted for a few seconds,
+   * with one case, whatever restarts (the post is delivered again after a kill), and the mute must end.
+   */
+  async violation(i: number): Promise<void> {
+    const { tg } = this;
+    const member = tg.addUser({ first_name: `Threat${pad(i)}` });
+    tg.setMember(this.group.id, member.id, "member");
+    const said = tg.userSends(this.group.id, member.id, `i will hurt you, says ${i}`);
+    this.violations.push({ i, member: member.id, post: said.message_id });
+    this.mutes.push({ i, member: member.id, until: Date.now() + 3_000 });
+    const cycle = `violation ${i}`;
+    if (
+      !(await this.step(
+        cycle,
+        "post deleted",
+        () => tg.message(this.group.id, said.message_id)?.deleted === true,
+      ))
+    )
+      return;
+    await this.step(cycle, "muted", () => !this.unrestricted(member.id));
   }
 
   unrestricted(userId: number): boolean {
