@@ -23,30 +23,43 @@ afterEach(async () => {
   cleanup = undefined;
 });
 
+/**
+ * A bot on its own SQLite file against a fresh Telegram fake, started and armed to be killed at its `k`-th
+ * next API call (`drop`: before Telegram carried it out); cleaned up after the test.
+ */
+async function armedBot(k: number, drop: boolean) {
+  const tg = await FakeTelegram.start();
+  const dir = mkdtempSync(join(tmpdir(), "chatwarden-points-"));
+  const ref: { bot?: BotProcess } = {};
+  cleanup = async () => {
+    ref.bot?.dispose();
+    await tg.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const world = new CrashWorld(tg, k, () => ref.bot);
+  world.setup();
+  const config = join(dir, "chatwarden.yaml");
+  const file = join(dir, "state.sqlite");
+  writeFileSync(
+    config,
+    `data_dir: ${JSON.stringify(dir)}\nstorage: { url: ${JSON.stringify(`sqlite://${file}`)} }\n${world.config()}`,
+  );
+  const bot = new BotProcess("bot", config, {
+    TELEGRAM_BOT_TOKEN: tg.token,
+    TELEGRAM_API_ROOT: tg.apiRoot,
+    CHATWARDEN_SECRET: SECRET,
+  });
+  ref.bot = bot;
+  await bot.start();
+  world.armAt(k, drop);
+  return { world, bot, file };
+}
+
 describe("a join killed at each API call", () => {
   for (const k of [1, 2, 3])
     for (const drop of [false, true])
       it(`kill at call ${k} of the join, ${drop ? "before" : "after"} Telegram carried it out`, async () => {
-        const tg = await FakeTelegram.start();
-        const dir = mkdtempSync(join(tmpdir(), "chatwarden-points-"));
-        const ref: { bot?: BotProcess } = {};
-        cleanup = async () => {
-          ref.bot?.dispose();
-          await tg.close();
-          rmSync(dir, { recursive: true, force: true });
-        };
-        const world = new CrashWorld(tg, k, () => ref.bot);
-        world.setup();
-        const config = join(dir, "chatwarden.yaml");
-        writeFileSync(config, `data_dir: ${JSON.stringify(dir)}\n${world.config()}`);
-        const bot = new BotProcess("bot", config, {
-          TELEGRAM_BOT_TOKEN: tg.token,
-          TELEGRAM_API_ROOT: tg.apiRoot,
-          CHATWARDEN_SECRET: SECRET,
-        });
-        ref.bot = bot;
-        await bot.start();
-        world.armAt(k, drop);
+        const { world, bot } = await armedBot(k, drop);
         await world.verification(1);
         console.info(`kill at ${world.killedAt.join(", ")}: ${world.stuck.length ? "stuck" : "verified"}`);
         expect(bot.kills).toBe(1);
@@ -56,7 +69,7 @@ describe("a join killed at each API call", () => {
 
 /**
  * A member's threat (a content rule that deletes and mutes), with the bot killed at each of its API calls
- * in turn (the deletion, the notice in the group, the restriction, the private notice, the mod-log line),
+ * in turn (the mod-log line, the deletion, the notice in the group, the restriction, the private notice),
  * after and before Telegram carried it out. Telegram delivers the post again after the restart. Every
  * time the post ends up deleted, the member muted with one case, and the mute lifted on time. Before, the
  * post delivered again did nothing (its claim said it was acted on): after a kill at the deletion the
@@ -66,30 +79,7 @@ describe("a content-rule threat killed at each API call", () => {
   for (const k of [1, 2, 3, 4, 5])
     for (const drop of [false, true])
       it(`kill at call ${k} of the threat's handling, ${drop ? "before" : "after"} Telegram carried it out`, async () => {
-        const tg = await FakeTelegram.start();
-        const dir = mkdtempSync(join(tmpdir(), "chatwarden-points-"));
-        const ref: { bot?: BotProcess } = {};
-        cleanup = async () => {
-          ref.bot?.dispose();
-          await tg.close();
-          rmSync(dir, { recursive: true, force: true });
-        };
-        const world = new CrashWorld(tg, k, () => ref.bot);
-        world.setup();
-        const config = join(dir, "chatwarden.yaml");
-        const file = join(dir, "state.sqlite");
-        writeFileSync(
-          config,
-          `data_dir: ${JSON.stringify(dir)}\nstorage: { url: ${JSON.stringify(`sqlite://${file}`)} }\n${world.config()}`,
-        );
-        const bot = new BotProcess("bot", config, {
-          TELEGRAM_BOT_TOKEN: tg.token,
-          TELEGRAM_API_ROOT: tg.apiRoot,
-          CHATWARDEN_SECRET: SECRET,
-        });
-        ref.bot = bot;
-        await bot.start();
-        world.armAt(k, drop);
+        const { world, bot, file } = await armedBot(k, drop);
         await world.violation(1);
         await bot.ready();
         const settled = await world.settle([bot], 60_000);
