@@ -285,6 +285,13 @@ export const sanctionCommands: CommandSpec[] = [
       const reason = reasonOf(ctx, tokens);
       const chat = communityChat(ctx, event);
       const { accounts } = await subjectOf(ctx, target, community);
+      const settings = policyFor(ctx, community, chat).sanctions;
+      if (await handledBefore(ctx, event)) {
+        // delivered again after a crash: the unbans again (idempotent), no second case
+        for (const t of targetsFor(ctx, community, accounts, settings, chat))
+          ctx.emit({ kind: "unban", chat: t.chat, account: t.account });
+        return;
+      }
       const current = await activeBan(ctx, community, accounts);
       let refersTo: number | undefined;
       if (current) {
@@ -292,7 +299,6 @@ export const sanctionCommands: CommandSpec[] = [
         refersTo = current.case;
       } else {
         // Banned outside the bot, or by an earlier install: unban everywhere the scope reaches.
-        const settings = policyFor(ctx, community, chat).sanctions;
         for (const t of targetsFor(ctx, community, accounts, settings, chat)) {
           ctx.emit({ kind: "unban", chat: t.chat, account: t.account });
           await ctx.services.access.setBanned(t.chat, t.account, false);
@@ -307,6 +313,7 @@ export const sanctionCommands: CommandSpec[] = [
         chat,
         refersTo,
       });
+      await markHandled(ctx, event);
       await tellMember(ctx, community, target, (t) =>
         t("sanctions.unbannedMember", { community: community.name, case: opened.number }),
       );

@@ -2,7 +2,7 @@ import type { Case, CaseSource } from "../engine/cases.js";
 import type { Ctx } from "../engine/context.js";
 import type { AccountKey } from "../ids.js";
 import type { CommunitySettings } from "../settings/community.js";
-import { changePoints, liftSanction, openCase, policyFor, subjectOf } from "./service.js";
+import { changePoints, liftSanction, openCase, policyFor, reassertLift, subjectOf } from "./service.js";
 import { keys } from "./state.js";
 
 /** Cases that can be pardoned or appealed: the ones that added points or sanctioned someone. */
@@ -28,8 +28,11 @@ export async function voidCase(
 ): Promise<VoidResult> {
   const earlier = await ctx.services.cases.get(community.id, number);
   if (!earlier || !correctable.has(earlier.action)) return { status: "not_found" };
-  if (!(await ctx.services.store.setIfAbsent(keys.voided(community.id, number), true)))
+  if (!(await ctx.services.store.setIfAbsent(keys.voided(community.id, number), true))) {
+    // Voided before: perhaps by this same command or press, delivered again after a crash cut it short.
+    await reassertLift(ctx, community, number);
     return { status: "already" };
+  }
   if (earlier.points) {
     const settings = policyFor(ctx, community, earlier.chat).sanctions;
     const { subject } = await subjectOf(ctx, earlier.subject, community);

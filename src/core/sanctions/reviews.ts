@@ -7,7 +7,14 @@ import { translator, type Translate } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { reply } from "./commands.js";
 import { correctable, voidCase } from "./pardon.js";
-import { describeAction, openCase, subjectOf, tellMember } from "./service.js";
+import {
+  describeAction,
+  openCase,
+  reassertLift,
+  reassertSanction,
+  subjectOf,
+  tellMember,
+} from "./service.js";
 import { recordViolation } from "./sink.js";
 import { keys, type AppealRecord, type ReportRecord } from "./state.js";
 import { allMembers, KEEP } from "../ports/store.js";
@@ -166,8 +173,16 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
         return { value: decided, result: decided };
       },
     );
-    if (!report)
+    if (!report) {
+      // Decided before: perhaps by this same press, delivered again after a crash cut it short. A confirmed
+      // report's platform side goes out again (idempotent): the message deleted, the sanction in force.
+      const decided = await ctx.services.store.get<ReportRecord>(keys.report(community.id, id));
+      if (verb === "rc" && decided?.status === "confirmed") {
+        ctx.emit({ kind: "delete", messages: [decided.message] });
+        await reassertSanction(ctx, community, decided.target);
+      }
       return ctx.emit({ kind: "send_private", account: admin, text: ctx.t("sanctions.alreadyHandled") });
+    }
     await ctx.services.store.removeFromSet(keys.reportsAbout(community.id, report.target), id);
     // The reporter's /forgetme may have come in since the claim: the reason is read again just before use.
     const reason = async () =>
@@ -227,8 +242,13 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
         return { value: decided, result: decided };
       },
     );
-    if (!appeal)
+    if (!appeal) {
+      // Decided before (perhaps this same press, delivered again after a crash): an accepted appeal's lift
+      // goes out again (idempotent).
+      const decided = await ctx.services.store.get<AppealRecord>(keys.appeal(community.id, number));
+      if (verb === "aa" && decided?.status === "accepted") await reassertLift(ctx, community, number);
       return ctx.emit({ kind: "send_private", account: admin, text: ctx.t("sanctions.alreadyHandled") });
+    }
     let outcome: string;
     if (verb === "aa") {
       const result = await voidCase(ctx, community, number, {

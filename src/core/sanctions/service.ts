@@ -192,6 +192,24 @@ export async function reassertSanction(
     ctx.emit(...(await ctx.services.access.reapply(t.chat, t.account, ctx.now)));
 }
 
+/**
+ * The platform side of a lift, carried out again: for a pardon, an accepted appeal or an /unban delivered a
+ * second time because a crash cut its first handling short after the sanction was marked lifted. The unbans,
+ * or in each chat the level now intended (a lift where the one applied is stricter). Idempotent on every
+ * platform (an unban of a member who is not banned changes nothing).
+ */
+export async function reassertLift(
+  ctx: Ctx,
+  community: CommunitySettings,
+  caseNumber: number,
+): Promise<void> {
+  const record = await ctx.services.store.get<SanctionRecord>(keys.record(community.id, caseNumber));
+  if (!record?.lifted) return;
+  for (const t of record.targets)
+    if (record.action === "ban") ctx.emit({ kind: "unban", chat: t.chat, account: t.account });
+    else ctx.emit(...(await ctx.services.access.reapply(t.chat, t.account, ctx.now)));
+}
+
 /** The ban in force for any of these accounts, if one is (it need not be the subject's latest sanction). */
 export async function activeBan(
   ctx: Ctx,

@@ -37,6 +37,8 @@ class DyingWorld {
 
 interface Scenario {
   config: string;
+  /** What happened before (not cut short). */
+  setup?(h: Harness): Promise<unknown>;
   /** The event, as the platform delivers it (the same object again after the restart). */
   event(h: Harness): Promise<CoreEvent>;
   /** What must hold once the event was delivered again, while the sanction runs. */
@@ -71,13 +73,33 @@ async function command(h: Harness, text: string): Promise<CoreEvent> {
   };
 }
 
-async function oneCase(h: Harness, where: string, action: string): Promise<void> {
+async function casesAre(h: Harness, where: string, ...actions: string[]): Promise<void> {
   const cases = await casesOf(h, bob(h));
   expect(
     cases.map((c) => c.action),
-    `${where}: one case`,
-  ).toEqual([action]);
+    `${where}: cases`,
+  ).toEqual(actions);
 }
+const oneCase = (h: Harness, where: string, action: string) => casesAre(h, where, action);
+
+/** An admin's press of a card's button in the review chat, as the platform delivers it. */
+function press(h: Harness, label: string): CoreEvent {
+  const review = h.session.chat("review");
+  const card = [...h.world.visible(review)]
+    .reverse()
+    .find((m) => m.buttons?.flat().some((b) => b.label === label));
+  const button = card?.buttons?.flat().find((b) => b.label === label);
+  if (!card || !button) throw new Error(`no ${label} button in the review chat`);
+  return {
+    kind: "button_pressed",
+    data: button.data,
+    actor: h.session.actor("admin", "review"),
+    chat: review,
+    message: card.ref,
+  };
+}
+
+let reported: MessagePosted["message"] | undefined;
 
 const muted: Pick<Scenario, "during" | "after"> = {
   async during(h, where) {
@@ -111,6 +133,55 @@ const scenarios: Record<string, Scenario> = {
   },
   "an admin's /mute": { config: "", event: (h) => command(h, "/mute bob 1h spam"), ...muted },
   "an admin's /ban for an hour": { config: "", event: (h) => command(h, "/ban bob 1h spam"), ...banned },
+  "an admin confirming a report (a warning before: the report's points mute)": {
+    config: "",
+    async setup(h) {
+      await h.session.say("admin", "lobby", "/warn bob rude");
+      const { message } = await h.session.say("bob", "lobby", "buy my pills");
+      reported = message.ref;
+      await h.session.say("carol", "lobby", "/report selling pills", { replyTo: message.ref.id });
+    },
+    event: async (h) => press(h, "Confirm"),
+    async during(h, where) {
+      expect(h.world.find(reported!.chat, reported!.id)?.deleted, `${where}: reported post gone`).toBe(true);
+      await casesAre(h, where, "warn", "mute");
+      expect(levels(h), `${where}: muted`).toEqual(["read_only", "read_only"]);
+    },
+    after: muted.after,
+  },
+  "an admin accepting an appeal of a mute": {
+    config: "",
+    async setup(h) {
+      await h.session.say("admin", "lobby", "/mute bob 1h spam");
+      await h.session.tell("bob", "/appeal 1 it was a joke");
+    },
+    event: async (h) => press(h, "Accept"),
+    async during(h, where) {
+      await casesAre(h, where, "mute", "appeal_accepted");
+      expect(levels(h), `${where}: free`).toEqual(["full", "full"]);
+    },
+    after: muted.after,
+  },
+  "an admin's /pardon of a mute": {
+    config: "",
+    setup: (h) => h.session.say("admin", "lobby", "/mute bob 1h spam"),
+    event: (h) => command(h, "/pardon 1 my mistake"),
+    async during(h, where) {
+      await casesAre(h, where, "mute", "pardon");
+      expect(levels(h), `${where}: free`).toEqual(["full", "full"]);
+    },
+    after: muted.after,
+  },
+  "an admin's /unban": {
+    config: "",
+    setup: (h) => h.session.say("admin", "lobby", "/ban bob spam"),
+    event: (h) => command(h, "/unban bob welcome back"),
+    async during(h, where) {
+      await casesAre(h, where, "ban", "unban");
+      expect(bans(h), `${where}: unbanned`).toEqual([false, false]);
+    },
+    after: banned.after,
+  },
 };
 
 /**
@@ -121,7 +192,7 @@ const scenarios: Record<string, Scenario> = {
  * Before, a rule hit delivered again did nothing (its claim said it was acted on), so the post stayed up and
  * the member unrestricted; and a command delivered again opened a second case.
  */
-describe("a sanction cut short by a crash at any platform call, delivered again", () => {
+describe("a sanction or its lift cut short by a crash at any platform call, delivered again", () => {
   for (const [name, s] of Object.entries(scenarios))
     it(name, async () => {
       let crashes = 0;
@@ -131,6 +202,7 @@ describe("a sanction cut short by a crash at any platform call, delivered again"
           const h = await startHarness(consoleConfig(s.config));
           await h.session.join("bob", "lobby");
           await h.session.join("bob", "second");
+          await s.setup?.(h);
           const event = await s.event(h);
           const dying = new DyingWorld(h.world, at, after);
           h.runtime.engine.setExecutor("console", dying);
@@ -151,6 +223,6 @@ describe("a sanction cut short by a crash at any platform call, delivered again"
         }
         if (!reached) break;
       }
-      expect(crashes).toBeGreaterThanOrEqual(6);
+      expect(crashes).toBeGreaterThanOrEqual(4);
     });
 });
