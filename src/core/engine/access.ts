@@ -127,6 +127,16 @@ export class AccessService {
   }
 
   /**
+   * `reapply` only where the level last applied is not the one intended now: a restriction or lift whose
+   * outcome was never recorded (a crash cut it short), for an event delivered again. Nothing otherwise.
+   */
+  async resync(chat: ChatKey, account: AccountKey, now: Instant): Promise<Decision[]> {
+    const enforcement = await this.get(chat, account);
+    const applied = enforcement?.applied ?? "full";
+    return applied === levelOf(enforcement, now) ? [] : this.reapply(chat, account, now);
+  }
+
+  /**
    * Records what the platform did with a restrict / lift. Resolves to whether a renewal timer may exist
    * from before (the level applied before was shortened by the platform, or the record said nothing):
    * only then has the caller one to cancel. A renewal is scheduled right after its shortened level is

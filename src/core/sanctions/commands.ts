@@ -86,18 +86,18 @@ const HANDLED_TTL = 3 * DAY;
  * PostgreSQL (each write stored by itself) a crash before it repeats the command rather than losing it.
  * A command without a message to name it is never marked.
  */
-function commandKey(event: CommandIssued): string | undefined {
+function commandKey(community: CommunitySettings, event: CommandIssued): string | undefined {
   const message = event.message;
-  return message && `sanctions:command:${message.chat}:${message.id}`;
+  return message && `sanctions:command:${community.id}:${message.chat}:${message.id}`;
 }
 
-async function handledBefore(ctx: Ctx, event: CommandIssued): Promise<boolean> {
-  const key = commandKey(event);
+async function handledBefore(ctx: Ctx, community: CommunitySettings, event: CommandIssued): Promise<boolean> {
+  const key = commandKey(community, event);
   return key !== undefined && (await ctx.services.store.get<number>(key)) !== undefined;
 }
 
-async function markHandled(ctx: Ctx, event: CommandIssued): Promise<void> {
-  const key = commandKey(event);
+async function markHandled(ctx: Ctx, community: CommunitySettings, event: CommandIssued): Promise<void> {
+  const key = commandKey(community, event);
   if (key) await ctx.services.store.set(key, ctx.now, HANDLED_TTL);
 }
 
@@ -124,7 +124,7 @@ async function sanction(
     ctx.emit(reply(event, ctx.t("sanctions.targetIsAdmin")));
     return;
   }
-  if (await handledBefore(ctx, event)) {
+  if (await handledBefore(ctx, community, event)) {
     if (action !== "kick") await reassertSanction(ctx, community, target);
     return;
   }
@@ -157,7 +157,7 @@ async function sanction(
     rank: action === "kick" ? -1 : rankOf(action, settings.ladder),
   });
   await notify(ctx, community, target, opened.number, action, until, reason, chat);
-  await markHandled(ctx, event);
+  await markHandled(ctx, community, event);
   ctx.emit(
     reply(
       event,
@@ -216,7 +216,7 @@ export const sanctionCommands: CommandSpec[] = [
       const { target, tokens } = named;
       if (await isProtected(ctx, community, target, event))
         return ctx.emit(reply(event, ctx.t("sanctions.targetIsAdmin")));
-      if (await handledBefore(ctx, event)) return reassertSanction(ctx, community, target);
+      if (await handledBefore(ctx, community, event)) return reassertSanction(ctx, community, target);
       const opened = await recordViolation(ctx, {
         community,
         account: target,
@@ -226,7 +226,7 @@ export const sanctionCommands: CommandSpec[] = [
         reason: reasonOf(ctx, tokens),
         actor: event.actor.account,
       });
-      await markHandled(ctx, event);
+      await markHandled(ctx, community, event);
       ctx.emit(
         reply(
           event,
@@ -286,7 +286,7 @@ export const sanctionCommands: CommandSpec[] = [
       const chat = communityChat(ctx, event);
       const { accounts } = await subjectOf(ctx, target, community);
       const settings = policyFor(ctx, community, chat).sanctions;
-      if (await handledBefore(ctx, event)) {
+      if (await handledBefore(ctx, community, event)) {
         // delivered again after a crash: the unbans again (idempotent), no second case
         for (const t of targetsFor(ctx, community, accounts, settings, chat))
           ctx.emit({ kind: "unban", chat: t.chat, account: t.account });
@@ -313,7 +313,7 @@ export const sanctionCommands: CommandSpec[] = [
         chat,
         refersTo,
       });
-      await markHandled(ctx, event);
+      await markHandled(ctx, community, event);
       await tellMember(ctx, community, target, (t) =>
         t("sanctions.unbannedMember", { community: community.name, case: opened.number }),
       );

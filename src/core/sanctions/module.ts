@@ -10,7 +10,9 @@ import {
   onReviewButton,
   openReportsAbout,
   recordReportCard,
+  recordReportDeleted,
   REPORT_CARD_TAG,
+  REPORT_DELETED_TAG,
   reportsFiledBy,
   reviewCommands,
   withdrawReports,
@@ -28,7 +30,7 @@ export function createSanctions(): { module: Module; violations: ViolationSink }
     commands: [...sanctionCommands, ...reviewCommands],
     buttons: { [BUTTON_PREFIX]: onReviewButton },
     timers: { [UNBAN_TIMER]: onUnbanTimer },
-    recorders: { [REPORT_CARD_TAG]: recordReportCard },
+    recorders: { [REPORT_CARD_TAG]: recordReportCard, [REPORT_DELETED_TAG]: recordReportDeleted },
     exportData,
     eraseData,
   };

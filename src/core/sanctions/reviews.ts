@@ -1,7 +1,7 @@
 import type { Ctx } from "../engine/context.js";
 import type { CommandSpec } from "../engine/module.js";
 import { UsageError } from "../engine/module.js";
-import type { Button, Outcome, OutcomeTag } from "../decisions.js";
+import type { Button, Decision, Outcome, OutcomeTag } from "../decisions.js";
 import type { ButtonPressed } from "../events.js";
 import { translator, type Translate } from "../i18n/translator.js";
 import type { CommunitySettings } from "../settings/community.js";
@@ -25,6 +25,8 @@ export const BUTTON_PREFIX = "sanct";
 const reportCounter = (community: string) => `sanctions:report-counter:${community}`;
 /** The outcome tag of a posted report card: its recorder keeps the card's ref in the report. */
 export const REPORT_CARD_TAG = "sanctions.reportCard";
+/** The outcome tag of a confirmed report's deletion: its recorder marks the report `deleted`. */
+export const REPORT_DELETED_TAG = "sanctions.reportDeleted";
 
 /** An open report card's buttons (also on its redraw after the reporter's /forgetme). */
 const reportButtons = (t: Translate, id: string): Button[][] => [
@@ -178,7 +180,7 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
       // report's platform side goes out again (idempotent): the message deleted, the sanction in force.
       const decided = await ctx.services.store.get<ReportRecord>(keys.report(community.id, id));
       if (verb === "rc" && decided?.status === "confirmed") {
-        ctx.emit({ kind: "delete", messages: [decided.message] });
+        if (!decided.deleted) ctx.emit(deleteReported(community, decided));
         await reassertSanction(ctx, community, decided.target);
       }
       return ctx.emit({ kind: "send_private", account: admin, text: ctx.t("sanctions.alreadyHandled") });
@@ -199,7 +201,7 @@ export async function onReviewButton(ctx: Ctx, event: ButtonPressed, rest: strin
         reason: await reason(),
         actor: admin,
       });
-      ctx.emit({ kind: "delete", messages: [report.message] });
+      ctx.emit(deleteReported(community, report));
       outcome = t("sanctions.reportConfirmedCard", { admin, case: opened.number });
     } else {
       const opened = await openCase(ctx, community, {
@@ -302,6 +304,24 @@ export async function reportsFiledBy(
     if (report?.reporter === account) out.push(report);
   }
   return out;
+}
+
+/** A confirmed report's deletion of the message, recorded in the report once it succeeded. */
+function deleteReported(community: CommunitySettings, report: ReportRecord): Decision {
+  return {
+    kind: "delete",
+    messages: [report.message],
+    record: { kind: REPORT_DELETED_TAG, community: community.id, report: report.id },
+  };
+}
+
+/** Marks a confirmed report's message deleted (a press delivered again after a crash then deletes no more). */
+export async function recordReportDeleted(ctx: Ctx, tag: OutcomeTag, outcome: Outcome): Promise<void> {
+  if (outcome.status !== "ok") return;
+  await ctx.services.store.change<ReportRecord, void>(
+    keys.report(communityId(String(tag.community)), String(tag.report)),
+    (cur) => ({ value: cur ? { ...cur, deleted: true } : KEEP, result: undefined }),
+  );
 }
 
 /** Keeps the posted report card's ref in the report (the card's copy of the message is not needed). */

@@ -189,7 +189,7 @@ export async function reassertSanction(
     return;
   }
   for (const t of current.targets)
-    ctx.emit(...(await ctx.services.access.reapply(t.chat, t.account, ctx.now)));
+    ctx.emit(...(await ctx.services.access.resync(t.chat, t.account, ctx.now)));
 }
 
 /**
@@ -207,7 +207,7 @@ export async function reassertLift(
   if (!record?.lifted) return;
   for (const t of record.targets)
     if (record.action === "ban") ctx.emit({ kind: "unban", chat: t.chat, account: t.account });
-    else ctx.emit(...(await ctx.services.access.reapply(t.chat, t.account, ctx.now)));
+    else ctx.emit(...(await ctx.services.access.resync(t.chat, t.account, ctx.now)));
 }
 
 /** The ban in force for any of these accounts, if one is (it need not be the subject's latest sanction). */

@@ -55,6 +55,8 @@ export interface ReportRecord {
   cardText?: string;
   /** The line a decision added under the card text (who decided, which case), kept for a later redraw. */
   outcome?: string;
+  /** A confirmed report's message was deleted (recorded from the delete's outcome). */
+  deleted?: true;
 }
 
 /** A member's appeal of a case. One per case. */
