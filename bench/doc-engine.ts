@@ -86,15 +86,21 @@ ${goals.join("\n")}
 ${breakdownParagraph(p)}`;
 }
 
-/** How much of the path the messages that had decisions carried out take (the engine rest is mostly theirs). */
-function actingSentence(r: PathRow): string {
+/**
+ * How much of the path the messages that had decisions carried out take (the engine rest is mostly theirs),
+ * and the ratio they alone allow: the one the path would reach if every other message cost only the matcher.
+ */
+function actingSentence(r: PathRow, findUs: number): string {
   const a = r.acting;
   if (!a) return "";
+  const f = a.messages / r.messages;
+  const ceiling = findUs / ((1 - f) * findUs + f * a.usEach);
   return (
     `On ${r.backend === "memory" ? "memory" : "SQLite"}, ${a.messages.toLocaleString("en-US")} of the ${r.messages.toLocaleString("en-US")} ` +
     `messages had decisions carried out (a limited member's post deleted, a rule hit's case and sanction, a held ` +
     `post): they took ${Math.round(100 * a.share)}% of the path's time, ${a.usEach.toFixed(0)} µs each ` +
-    `against ${a.othersUsEach.toFixed(1)} µs for each of the others.`
+    `against ${a.othersUsEach.toFixed(1)} µs for each of the others. Were every other message to cost only the ` +
+    `matcher's ${findUs.toFixed(1)} µs, these alone would hold the path to ${(100 * ceiling).toFixed(0)}% of the matcher.`
   );
 }
 
@@ -132,7 +138,8 @@ function breakdownParagraph(p: PathResults): string {
 Where a message's time goes (µs per message, wall clock, the same messages and store right after the
 pass; bench/path.ts \`breakdownOf\`). The matcher alone takes ${findUs.toFixed(1)} µs of it. The rule scan
 folds the text and runs the automaton (the matcher's own work; the chat's news keywords are in the same
-automaton, so this one walk serves both), then the patterns and, for the domain rules, the links; the news
+automaton, so this one walk serves both), then each pattern the walk found an anchor of (its anchors are
+literals, one of which every match contains; docs/content-rules.md) and, for the domain rules, the links; the news
 classifier picks its keywords from that walk's matches and looks up the hosts; the reads are the engine's
 six record reads per message (membership and profile, language, access level, account bindings, identity),
 all served from the read cache as shared frozen values, at once (no promise) where the store has them; the
@@ -144,7 +151,7 @@ the decisions of the messages that have any (deletes, cases, sanctions, holds: t
 ${lines.join("\n")}
 
 ${rows.map((r) => budgetSentence(r, findUs)).join("\n")}
-${rows.map(actingSentence).join("\n")}
+${rows.map((r) => actingSentence(r, findUs)).join("\n")}
 `;
 }
 
