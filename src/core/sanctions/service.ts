@@ -171,7 +171,8 @@ function unbanTimer(community: CommunitySettings, caseNumber: number, until: num
  * The platform side of the account's sanction in force, carried out again: for an event delivered a second
  * time because a crash cut its first handling short after its records were stored (the update was never
  * confirmed). Its claim says it was acted on, so no case, points or notice again (each was stored or sent
- * once); the ban (with its end's timer) or the restriction in each of the sanction's chats goes out again.
+ * once). In each of the sanction's chats the ban goes out again (with its end's timer: a ban's outcome is
+ * not recorded), or the restriction where the level applied is not the one intended (`AccessService.resync`).
  * Both are idempotent on every platform.
  */
 export async function reassertSanction(
@@ -193,10 +194,10 @@ export async function reassertSanction(
 }
 
 /**
- * The platform side of a lift, carried out again: for a pardon, an accepted appeal or an /unban delivered a
- * second time because a crash cut its first handling short after the sanction was marked lifted. The unbans,
- * or in each chat the level now intended (a lift where the one applied is stricter). Idempotent on every
- * platform (an unban of a member who is not banned changes nothing).
+ * The platform side of a lift, carried out again: for a pardon or an accepted appeal delivered a second time
+ * because a crash cut its first handling short after the sanction was marked lifted. The unbans, or in each
+ * chat the level now intended where the one applied differs (a lift). Idempotent on every platform (an
+ * unban of a member who is not banned changes nothing).
  */
 export async function reassertLift(
   ctx: Ctx,
