@@ -6,7 +6,6 @@ import type { CommandIssued } from "../events.js";
 import type { AccountKey } from "../ids.js";
 import type { CommunitySettings } from "../settings/community.js";
 import { formatDuration, parseDuration, readDuration } from "../settings/duration.js";
-import { DAY } from "../ports/clock.js";
 import { rankOf } from "./ladder.js";
 import { voidCase } from "./pardon.js";
 import {
@@ -23,6 +22,7 @@ import {
   targetsFor,
   tellMember,
 } from "./service.js";
+import { handledBefore, markHandled } from "./handled.js";
 import { recordViolation } from "./sink.js";
 import { replyTo, requireTarget } from "../engine/command-helpers.js";
 import { pointsNote } from "../engine/audit.js";
@@ -74,32 +74,6 @@ function durationArgument(ctx: Ctx, token: string): number {
 
 const tokensOf = (args: string) => args.split(/\s+/).filter(Boolean);
 const communityChat = (ctx: Ctx, event: CommandIssued) => (event.chat && ctx.chat ? event.chat : undefined);
-
-/** Longer than a platform keeps an update the bot has not confirmed (Telegram: 24 hours). */
-const HANDLED_TTL = 3 * DAY;
-
-/**
- * A command delivered again because a crash cut its first handling short (the update was never confirmed)
- * must not open a second case. Once its case and sanction are stored, the command is marked handled; the
- * same command again carries out the sanction's platform side instead (idempotent), with no new case,
- * notice or reply. The mark is written last: on SQLite it is committed with the case, and on Redis or
- * PostgreSQL (each write stored by itself) a crash before it repeats the command rather than losing it.
- * A command without a message to name it is never marked.
- */
-function commandKey(community: CommunitySettings, event: CommandIssued): string | undefined {
-  const message = event.message;
-  return message && `sanctions:command:${community.id}:${message.chat}:${message.id}`;
-}
-
-async function handledBefore(ctx: Ctx, community: CommunitySettings, event: CommandIssued): Promise<boolean> {
-  const key = commandKey(community, event);
-  return key !== undefined && (await ctx.services.store.get<number>(key)) !== undefined;
-}
-
-async function markHandled(ctx: Ctx, community: CommunitySettings, event: CommandIssued): Promise<void> {
-  const key = commandKey(community, event);
-  if (key) await ctx.services.store.set(key, ctx.now, HANDLED_TTL);
-}
 
 function reasonOf(ctx: Ctx, tokens: string[]): string {
   return tokens.join(" ").trim() || ctx.t("sanctions.noReason");
