@@ -98,6 +98,8 @@ export async function boot(options: BootOptions): Promise<Booted> {
         defaultLanguage: config.raw.language,
         identityProvider: createHttpIdentityProvider({ token: (name) => env.variable?.(name) }),
         observer: monitoring?.observer,
+        // Redis and PostgreSQL: other processes may run on the same store.
+        sharedStore: lock === undefined && !url.startsWith("memory:"),
       });
     return { runtime: await build(), store, logger, rebuild: build, monitoring };
   } catch (error) {

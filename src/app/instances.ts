@@ -1,10 +1,8 @@
 import { hostname } from "node:os";
+import { RUN_LEASE_MS, RUN_RENEW_MS, runLeaseKey as key } from "../core/engine/runs.js";
 import type { KeyValueStore } from "../core/ports/store.js";
 
 const SET = "meta:instances";
-const key = (id: string) => `meta:running:${id}`;
-const TTL_MS = 30_000;
-const BEAT_MS = 10_000;
 
 export interface RunningInstance {
   id: string;
@@ -14,22 +12,18 @@ export interface RunningInstance {
 }
 
 /**
- * Marks this bot process as running on the store (a record with a short TTL, renewed every 10 s), so
- * `chatwarden migrate` can refuse to write into a store a running bot holds. Returns the function
- * that removes the mark at a clean stop; after a crash the mark expires by itself within 30 s.
+ * Marks this bot process as running on the store under its run id (`Services.runId`): a record with a
+ * short TTL, renewed every 10 s. `chatwarden migrate` refuses to write into a store a running bot holds,
+ * and another process's recovery leaves this run's work in progress alone (`RunLeases`). Returns the
+ * function that removes the mark at a clean stop; after a crash the mark expires by itself within 30 s.
  */
-export async function registerInstance(store: KeyValueStore): Promise<() => Promise<void>> {
-  const me: RunningInstance = {
-    id: `${hostname()}:${process.pid}:${Date.now().toString(36)}`,
-    pid: process.pid,
-    host: hostname(),
-    since: Date.now(),
-  };
-  await store.set(key(me.id), me, TTL_MS);
+export async function registerInstance(store: KeyValueStore, runId: string): Promise<() => Promise<void>> {
+  const me: RunningInstance = { id: runId, pid: process.pid, host: hostname(), since: Date.now() };
+  await store.set(key(me.id), me, RUN_LEASE_MS);
   await store.addToSet(SET, me.id);
   const beat = setInterval(() => {
-    void store.set(key(me.id), me, TTL_MS).catch(() => undefined);
-  }, BEAT_MS);
+    void store.set(key(me.id), me, RUN_LEASE_MS).catch(() => undefined);
+  }, RUN_RENEW_MS);
   beat.unref();
   return async () => {
     clearInterval(beat);

@@ -15,6 +15,7 @@ import type { Services } from "../core/engine/context.js";
 import { CommunityDirectory } from "../core/engine/directory.js";
 import { Engine } from "../core/engine/engine.js";
 import { MemberRegistry } from "../core/engine/members.js";
+import { RunLeases } from "../core/engine/runs.js";
 import { TimerStore } from "../core/engine/timers.js";
 import { SecretMismatchError } from "../adapters/crypto/node-sealer.js";
 import { upgradeIdentityRecords } from "../core/verification/upgrade.js";
@@ -34,6 +35,11 @@ export interface RuntimeParts {
   identityProvider?: IdentityProvider;
   /** Metrics (src/adapters/metrics); absent: nothing is measured. */
   observer?: EngineObserver;
+  /**
+   * Other bot processes may use the store at the same time (Redis, PostgreSQL): their runs' marks
+   * (`registerInstance`) then tell their work in progress from what a dead run left half-done.
+   */
+  sharedStore?: boolean;
 }
 
 export interface Runtime {
@@ -67,6 +73,7 @@ export async function createRuntime(parts: RuntimeParts): Promise<Runtime> {
   const directory = new CommunityDirectory(parts.settings);
   const base = {
     runId: parts.random.id(),
+    runs: new RunLeases(parts.store, parts.sharedStore ?? false),
     store,
     sealer: parts.sealer,
     random: parts.random,

@@ -77,6 +77,8 @@ export async function start(
     let unregister = async () => {};
     let monitor: MonitoringServer | undefined;
     try {
+      // Marked running before anything is handled: another process's recovery leaves this run's work alone.
+      unregister = await registerInstance(booted.store, runtime.services.runId);
       // Metrics and health first: /healthz says 503 "telegram: connecting" while a platform connects.
       const metrics = config.raw.metrics;
       if (booted.monitoring && metrics) {
@@ -99,7 +101,6 @@ export async function start(
       if (!stopping.signal.aborted) {
         // Timers that came due while the bot was down fire now, with the platforms' executors attached.
         runtime.scheduler.start();
-        unregister = await registerInstance(booted.store);
         // Expired records (attempt windows, album bookkeeping, handled update ids) leave the file or table.
         const sweeper = setInterval(() => void booted.store.sweep().catch(() => undefined), 10 * 60_000);
         sweeper.unref();

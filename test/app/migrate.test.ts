@@ -52,7 +52,7 @@ describe("chatwarden migrate", () => {
   it("refuses to write into a store that a running bot holds, naming the process", async () => {
     const [from, to] = [sqliteUrl(), sqliteUrl()];
     const target = await openStore(to);
-    const unregister = await registerInstance(target);
+    const unregister = await registerInstance(target, "run-1");
     const lines: string[] = [];
     expect(await migrate(from, to, (l) => lines.push(l))).toEqual({ exitCode: 2 });
     expect(lines.join("\n")).toContain(`pid ${process.pid}`);

@@ -19,10 +19,10 @@ const WRITES = new Set<keyof KeyValueStore>([
 /**
  * A memory store that dies like a killed process: after `crashAfter(n)`, n more writes go through and
  * every later write throws (reads still work, as they would for the next process). `revive()` is the
- * restart: the data is what the writes before the crash left.
+ * restart: the data is what the writes before the crash left. `now`: the clock of its expiries.
  */
-export function crashingStore() {
-  const inner = new MemoryStore();
+export function crashingStore(now?: () => number) {
+  const inner = new MemoryStore(now);
   let writesLeft = Number.POSITIVE_INFINITY;
   let refused = false;
   const store = interceptStore(inner, (operation) => {

@@ -52,6 +52,10 @@ export async function startHarness(
     secret?: string;
     identityProvider?: IdentityProvider;
     observer?: EngineObserver;
+    /** As for Redis and PostgreSQL: other processes (harnesses) may share the store. */
+    sharedStore?: boolean;
+    /** The simulated platform, when another harness (a second process) uses it too. */
+    world?: SimulatedWorld;
   } = {},
 ): Promise<Harness> {
   const loaded = parseConfigText(config, { baseDir: resolve(import.meta.dirname, "../..") });
@@ -68,8 +72,9 @@ export async function startHarness(
       defaultLanguage: loaded.raw.language,
       identityProvider: options.identityProvider,
       observer: options.observer,
+      sharedStore: options.sharedStore,
     });
-  const world = new SimulatedWorld();
+  const world = options.world ?? new SimulatedWorld();
   const harness: Harness = {
     runtime: await build(),
     world,

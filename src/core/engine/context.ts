@@ -13,6 +13,7 @@ import type { AccessService } from "./access.js";
 import type { CaseLog } from "./cases.js";
 import type { CommunityDirectory } from "./directory.js";
 import type { MemberRegistry } from "./members.js";
+import type { RunLeases } from "./runs.js";
 import type { TimerStore } from "./timers.js";
 
 /**
@@ -56,6 +57,8 @@ export interface ViolationInput {
 export interface Services {
   /** Differs on every start of the bot: tells work an earlier run left unfinished from work in progress. */
   runId: string;
+  /** Which other runs are alive (where several processes share the store). */
+  runs: RunLeases;
   store: KeyValueStore;
   sealer: Sealer;
   random: RandomSource;

@@ -13,7 +13,8 @@ type Entries = Record<string, JournalEntry>;
  * one small document per kind of hold. An entry is written before the hold's record and removed once
  * the last step was carried out, so after a crash the next start finds exactly the holds to complete
  * or roll back, without scanning every hold. Entries carry the run that wrote them: work of the
- * current run is in progress, not left over.
+ * current run, or of another run still alive (a second process on a shared store), is in progress,
+ * not left over.
  */
 export class CreationJournal {
   constructor(
@@ -35,9 +36,22 @@ export class CreationJournal {
     });
   }
 
-  /** Entries an earlier run left behind. */
-  async leftBy(otherThan: string): Promise<[string, JournalEntry][]> {
+  /**
+   * Entries of other runs: `left` by runs that are gone (`alive` says no), to complete; `busy`, how
+   * many belong to runs still alive (another process sharing the store, in the middle of making them).
+   */
+  async leftBy(
+    otherThan: string,
+    alive: (run: string) => Promise<boolean>,
+  ): Promise<{ left: [string, JournalEntry][]; busy: number }> {
     const entries = (await this.store.get<Entries>(this.key)) ?? {};
-    return Object.entries(entries).filter(([, e]) => e.run !== otherThan);
+    const left: [string, JournalEntry][] = [];
+    let busy = 0;
+    for (const [id, entry] of Object.entries(entries)) {
+      if (entry.run === otherThan) continue;
+      if (await alive(entry.run)) busy++;
+      else left.push([id, entry]);
+    }
+    return { left, busy };
   }
 }

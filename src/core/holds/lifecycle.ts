@@ -18,6 +18,7 @@ import { translator } from "../i18n/translator.js";
 import type { Timer } from "../ports/scheduler.js";
 import type { KeyValueStore } from "../ports/store.js";
 import { KEEP } from "../ports/store.js";
+import { RUN_LEASE_MS } from "../engine/runs.js";
 import { CreationJournal } from "./journal.js";
 import { claimRecord, type HoldKind, type HoldState, type ReviewPlan } from "./kind.js";
 import { RepostCheck } from "./repost-check.js";
@@ -25,7 +26,14 @@ import { RepostCheck } from "./repost-check.js";
 type Recorder = (ctx: Ctx, tag: OutcomeTag, outcome: Outcome) => Promise<void>;
 
 export class HoldLifecycle<H extends HoldState> {
-  readonly tags: { card: string; deleted: string; reviewed: string; repost: string; check: string };
+  readonly tags: {
+    card: string;
+    deleted: string;
+    reviewed: string;
+    repost: string;
+    check: string;
+    recheck: string;
+  };
 
   constructor(readonly kind: HoldKind<H>) {
     const { name } = kind;
@@ -35,6 +43,7 @@ export class HoldLifecycle<H extends HoldState> {
       reviewed: `${name}.reviewed`,
       repost: `${name}.repost`,
       check: `${name}.repost-check`,
+      recheck: `${name}.journal-recheck`,
     };
     this.check = new RepostCheck(kind, this.tags.check);
   }
@@ -162,13 +171,24 @@ export class HoldLifecycle<H extends HoldState> {
   }
 
   /**
-   * Completes the holds an earlier run left in creation: the kind repairs its bookkeeping, a pending
+   * Completes the holds a run that is gone left in creation: the kind repairs its bookkeeping, a pending
    * hold gets the steps it is missing, a hold already decided or gone leaves the journal. A hold that
    * cannot be completed before anything happened on the platform is rolled back (its post stays up).
+   * Runs at start, and again (a timer) while another run that may still be alive has entries.
    */
   async recover(ctx: Ctx): Promise<number> {
     const journal = this.journal(ctx);
-    const left = await journal.leftBy(ctx.services.runId);
+    const { runs, runId, timers } = ctx.services;
+    const { left, busy } = await journal.leftBy(runId, (run) => runs.alive(run));
+    // Entries of a run that is still alive (another process on the shared store making them now, or one
+    // that just died, whose lease has not lapsed yet): looked at again once such a lease would have.
+    if (busy > 0)
+      await timers.schedule({
+        id: this.tags.recheck,
+        at: ctx.now + RUN_LEASE_MS,
+        kind: this.tags.recheck,
+        payload: {},
+      });
     for (const [id, entry] of left) {
       const hold = await this.get(ctx.services.store, entry.community, id);
       if (hold && this.decidedWithOriginalsUp(hold)) {
@@ -206,7 +226,12 @@ export class HoldLifecycle<H extends HoldState> {
 
   /** The timer handlers to register in the module. */
   get timers(): Record<string, (ctx: Ctx, timer: Timer) => Promise<void>> {
-    return { [this.tags.check]: (ctx, timer) => this.check.fire(ctx, timer) };
+    return {
+      [this.tags.check]: (ctx, timer) => this.check.fire(ctx, timer),
+      [this.tags.recheck]: async (ctx) => {
+        await this.recover(ctx);
+      },
+    };
   }
 
   /** Runs `work`; if it throws, the hold in creation is rolled back and the error propagates. */
