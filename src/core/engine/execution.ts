@@ -139,9 +139,7 @@ export class DecisionRunner {
     const outbox = new PrivateOutbox(this.services.store, this.services.sealer);
     if (!decision.refusal) await outbox.keep(decision, ctx.now);
     const chat = decision.fallbackChat;
-    const { runId, runs } = this.services;
-    if (!chat || !(await outbox.claimNotice(chat, decision.account, ctx.now, runId, (r) => runs.alive(r))))
-      return;
+    if (!chat || !(await outbox.claimNotice(chat, decision.account, ctx.now, this.services.runId))) return;
     const t = await ctx.translatorFor(decision.account);
     const profile = await this.services.members.profile(decision.account);
     const name = profile?.displayName || t("core.someone");

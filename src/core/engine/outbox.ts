@@ -95,31 +95,21 @@ export class PrivateOutbox {
   /**
    * Claims the right to post an "open a private chat" notice for the member in a chat: true unless a
    * notice of the last `OPEN_PRIVATE_NOTICE_TTL_MS` is still up there, or one is being posted by this
-   * run or by another that is still alive (`alive`: a second process on a shared store). A claim a
-   * dead run made and never saw posted does not count: that notice may never have gone out, and the
-   * member would be left without a way in.
+   * run. A claim another run made and never saw posted (it died first) does not count: that notice may
+   * never have gone out, and the member would be left without a way in. Nor does one of another process
+   * that still runs (a shared store): it cannot be told from one that died seconds ago, whose mark on
+   * the store has not lapsed (`RunLeases`), and waiting for that would lose the newcomer's only way in
+   * (the crash run on Redis caught it). Two processes so may both post the notice; it deletes itself.
    */
-  async claimNotice(
-    chat: ChatKey,
-    account: AccountKey,
-    now: Instant,
-    run: string,
-    alive: (run: string) => Promise<boolean>,
-  ): Promise<boolean> {
-    const key = noticeKey(chat, account);
-    // Whether the run of an unfinished claim is gone is asked before the atomic step (which must not
-    // wait); a claim that changed in between counts as live.
-    const seen = await this.store.get<NoticeClaim | Instant>(key);
-    const other = typeof seen === "object" && !seen.posted && seen.run !== run ? seen.run : undefined;
-    const dead = other !== undefined && !(await alive(other)) ? other : undefined;
+  claimNotice(chat: ChatKey, account: AccountKey, now: Instant, run: string): Promise<boolean> {
     // Compared with the engine's clock, not only the store's expiry: the clock may be a test's or moved.
     return this.store.change<NoticeClaim | Instant, boolean>(
-      key,
+      noticeKey(chat, account),
       (cur) => {
         // A bare instant: written by an older version, once the notice was asked for.
         const claim = typeof cur === "number" ? { at: cur, run: "", posted: true } : cur;
         const live = claim !== undefined && now - claim.at < OPEN_PRIVATE_NOTICE_TTL_MS;
-        const unfinished = claim !== undefined && !claim.posted && claim.run === dead;
+        const unfinished = claim !== undefined && !claim.posted && claim.run !== run;
         return live && !unfinished
           ? { value: KEEP, result: false }
           : { value: { at: now, run, posted: false }, result: true };

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SendPrivate } from "../../../src/core/decisions.js";
 import type { AccountKey } from "../../../src/core/ids.js";
-import { MemoryStore } from "../../../src/adapters/storage/memory-store.js";
-import { registerInstance } from "../../../src/app/instances.js";
 import { consoleConfig, startHarness, type Harness } from "../../support/harness.js";
 
 const fromBot = (h: Harness, account: AccountKey) =>
@@ -132,29 +130,6 @@ describe("delivery: private texts for a member the bot may not write to yet", ()
     await h.advance(2 * 60_000 + 1);
     expect(notices()).toEqual([]);
     await h.session.say("bob", "lobby", "/help");
-    expect(notices()).toHaveLength(1);
-  });
-
-  it("on a shared store, leaves the notice to another live process that is posting it, and posts it once that run is gone", async () => {
-    const store = new MemoryStore();
-    const a = await startHarness(consoleConfig(), { store, sharedStore: true });
-    const b = await startHarness(consoleConfig(), { store, sharedStore: true, world: a.world });
-    const unregister = await registerInstance(store, a.runtime.services.runId);
-    const bob = b.session.account("bob");
-    const lobby = b.session.chat("lobby");
-    b.world.closedPrivate.add(bob);
-    // A has claimed the notice for Bob in the lobby and is posting it right now.
-    await store.set(
-      `outbox-notice:${lobby}|${bob}`,
-      { at: b.clock.now(), run: a.runtime.services.runId, posted: false },
-      2 * 60_000,
-    );
-    const notices = () => b.world.visible(lobby).filter((m) => m.author === "bot");
-    await b.session.say("bob", "lobby", "/help");
-    expect(notices(), "no second notice beside A's").toEqual([]);
-    // A died before its notice went out: B asks Bob itself.
-    await unregister();
-    await b.session.say("bob", "lobby", "/help");
     expect(notices()).toHaveLength(1);
   });
 
