@@ -88,19 +88,22 @@ ${breakdownParagraph(p)}`;
 
 /**
  * How much of the path the messages that had decisions carried out take (the engine rest is mostly theirs),
- * and the ratio they alone allow: the one the path would reach if every other message cost only the matcher.
+ * and the ratio each part alone allows: the one the path would reach if every other message cost only the
+ * matcher, and the one it would reach if those with decisions cost nothing.
  */
 function actingSentence(r: PathRow, findUs: number): string {
   const a = r.acting;
   if (!a) return "";
   const f = a.messages / r.messages;
   const ceiling = findUs / ((1 - f) * findUs + f * a.usEach);
+  const othersCeiling = findUs / ((1 - f) * a.othersUsEach);
   return (
     `On ${r.backend === "memory" ? "memory" : "SQLite"}, ${a.messages.toLocaleString("en-US")} of the ${r.messages.toLocaleString("en-US")} ` +
     `messages had decisions carried out (a limited member's post deleted, a rule hit's case and sanction, a held ` +
     `post): they took ${Math.round(100 * a.share)}% of the path's time, ${a.usEach.toFixed(0)} µs each ` +
     `against ${a.othersUsEach.toFixed(1)} µs for each of the others. Were every other message to cost only the ` +
-    `matcher's ${findUs.toFixed(1)} µs, these alone would hold the path to ${(100 * ceiling).toFixed(0)}% of the matcher.`
+    `matcher's ${findUs.toFixed(1)} µs, these alone would hold the path to ${(100 * ceiling).toFixed(0)}% of the matcher; were these to cost ` +
+    `nothing, the others alone would hold it to ${(100 * othersCeiling).toFixed(0)}%.`
   );
 }
 
