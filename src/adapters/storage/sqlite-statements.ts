@@ -1,4 +1,22 @@
 import type Database from "better-sqlite3";
+import { StoreError } from "../../core/ports/store.js";
+
+/** The embedded store's tables: values, set members, and time-ordered entries (timers). */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires INTEGER) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS kv_expires ON kv (expires) WHERE expires IS NOT NULL;
+CREATE TABLE IF NOT EXISTS sets (name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY (name, member)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS timed (name TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, payload TEXT NOT NULL,
+  PRIMARY KEY (name, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS timed_due ON timed (name, at);
+`;
+
+/** A value as the text the store keeps; what JSON cannot hold is refused. */
+export function json(value: unknown, key: string): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new StoreError(`cannot store ${typeof value} at ${key}`, "serialization");
+  return text;
+}
 
 /** The key-value, set and time-ordered-set statements of the embedded store, prepared once per connection. */
 export function kvStatements(db: Database.Database) {

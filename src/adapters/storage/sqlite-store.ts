@@ -12,19 +12,10 @@ import type {
 } from "../../core/ports/store.js";
 import { KEEP, StoreError, updateThroughChange, deepFreeze, type Frozen } from "../../core/ports/store.js";
 import { ReadCache, sharedValue, type Cached } from "./read-cache.js";
-import { kvStatements } from "./sqlite-statements.js";
+import { json, kvStatements, SCHEMA } from "./sqlite-statements.js";
 import { WalCheckpointer } from "./sqlite-checkpointer.js";
 import { CommitGroup } from "./sqlite-commits.js";
 import { dumpSqlite, exportStatements, scrubSqlite } from "./sqlite-export.js";
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires INTEGER) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS kv_expires ON kv (expires) WHERE expires IS NOT NULL;
-CREATE TABLE IF NOT EXISTS sets (name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY (name, member)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS timed (name TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, payload TEXT NOT NULL,
-  PRIMARY KEY (name, id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS timed_due ON timed (name, at);
-`;
 
 /** How often the checkpoint thread copies the WAL into the file and syncs it (sqlite-checkpointer.ts). */
 const CHECKPOINT_EVERY_MS = 200;
@@ -397,12 +388,6 @@ export class SqliteStore implements KeyValueStore {
       throw wrap(op, key, error);
     }
   }
-}
-
-function json(value: unknown, key: string): string {
-  const text = JSON.stringify(value);
-  if (text === undefined) throw new StoreError(`cannot store ${typeof value} at ${key}`, "serialization");
-  return text;
 }
 
 function wrap(op: string, key: string, error: unknown): unknown {

@@ -1,6 +1,6 @@
 import type { Decision, DecisionExecutor, Outcome } from "../decisions.js";
 import type { CoreEvent } from "../events.js";
-import type { AccountKey, ChatKey, Platform } from "../ids.js";
+import type { AccountKey, Platform } from "../ids.js";
 import type { Language, Translate } from "../i18n/translator.js";
 import { translator } from "../i18n/translator.js";
 import type { Actor } from "../model/content.js";
@@ -319,28 +319,6 @@ export class Engine {
   /** The language of `translatorFor`, for adapters' own texts. */
   async languageOf(account: AccountKey, community?: CommunitySettings, reported?: string): Promise<Language> {
     return memberLanguage(this.services, this.defaultLanguage, account, { community, reported });
-  }
-
-  /** Admin of `community`: configured admin, or the platform reports admin rights (see `Ctx.isAdmin`). */
-  isAdmin(
-    community: CommunitySettings,
-    actor: Actor | undefined,
-    eventChat?: ChatKey,
-  ): MaybePromise<boolean> {
-    if (!actor) return false;
-    if (community.admins.includes(actor.account)) return true;
-    const inCommunityChat =
-      eventChat && (community.chats.some((c) => c.key === eventChat) || community.reviewChat === eventChat);
-    if (inCommunityChat) return actor.isChatAdmin;
-    return this.adminInAnyChat(community, actor);
-  }
-
-  /** Outside the community's chats: admin in any of them, as the platform last reported. */
-  private async adminInAnyChat(community: CommunitySettings, actor: Actor): Promise<boolean> {
-    for (const chat of community.chats) {
-      if ((await this.services.members.get(chat.key, actor.account))?.admin) return true;
-    }
-    return false;
   }
 
   // ---- execution ------------------------------------------------------------------------------

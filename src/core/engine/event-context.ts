@@ -22,7 +22,6 @@ export interface ContextParts {
 /** What a context asks of the engine that made it. */
 export interface ContextEngine {
   translatorFor(account: AccountKey, community?: CommunitySettings): Promise<Translate>;
-  isAdmin(community: CommunitySettings, actor: Actor | undefined, eventChat?: ChatKey): MaybePromise<boolean>;
 }
 
 /**
@@ -64,6 +63,6 @@ export class EventContext implements Ctx {
   }
 
   isAdmin(community: CommunitySettings, actor?: Actor): MaybePromise<boolean> {
-    return this.engine.isAdmin(community, actor, this.chatKey);
+    return this.services.members.isAdmin(community, actor, this.chatKey);
   }
 }

@@ -6,6 +6,7 @@ import type { MemberLookup } from "../ports/members.js";
 import type { KeyValueStore } from "../ports/store.js";
 import { KEEP, allMembers, readShared, type Frozen, type MaybePromise } from "../ports/store.js";
 import { keyOf1, keyOf2 } from "../ports/record-keys.js";
+import type { CommunitySettings } from "../settings/community.js";
 
 /** What the bot knows about one account in one chat (platforms do not list members, so we learn). */
 export interface Membership {
@@ -216,6 +217,30 @@ export class MemberRegistry implements MemberLookup {
     await this.store.update<Membership>(membershipKey(chat, account), (cur) =>
       cur ? { ...cur, present: false } : cur,
     );
+  }
+
+  /**
+   * Admin of `community`: configured admin, or the platform reports admin rights (see `Ctx.isAdmin`): in
+   * the event's chat as its event says, outside the community's chats in any of them as last reported.
+   */
+  isAdmin(
+    community: CommunitySettings,
+    actor: Actor | undefined,
+    eventChat?: ChatKey,
+  ): MaybePromise<boolean> {
+    if (!actor) return false;
+    if (community.admins.includes(actor.account)) return true;
+    const inCommunityChat =
+      eventChat && (community.chats.some((c) => c.key === eventChat) || community.reviewChat === eventChat);
+    if (inCommunityChat) return actor.isChatAdmin;
+    return this.adminInAnyChat(community, actor);
+  }
+
+  private async adminInAnyChat(community: CommunitySettings, actor: Actor): Promise<boolean> {
+    for (const chat of community.chats) {
+      if ((await this.get(chat.key, actor.account))?.admin) return true;
+    }
+    return false;
   }
 
   get(chat: ChatKey, account: AccountKey): Promise<Membership | undefined> {
